@@ -1,0 +1,192 @@
+package index
+
+import (
+	"strings"
+	gounicode "unicode"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/lang/fr"
+	"github.com/blevesearch/bleve/v2/analysis/token/elision"
+	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+	"github.com/blevesearch/bleve/v2/analysis/token/stop"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
+	"github.com/blevesearch/bleve/v2/registry"
+	"github.com/kljensen/snowball/french"
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Names under which the French analysis chain is registered with Bleve.
+const (
+	AnalyzerName   = "causette_fr"
+	apostropheName = "causette_apostrophe"
+	stopName       = "causette_stop_fr"
+	stopMapName    = "causette_stop_words_fr"
+	foldName       = "causette_fold"
+	stemName       = "causette_snowball_fr"
+)
+
+// extraStopWords completes Bleve's French stop list with question words and
+// the pieces of inverted questions ("a-t-elle"), which say nothing of the topic.
+var extraStopWords = []string{
+	"quoi", "comment", "pourquoi", "combien", "où", "quand", "lequel", "laquelle",
+	"lesquels", "lesquelles", "dont", "ça", "cela", "est-ce", "t", "ce", "a",
+	"y", "fait", "faire", "peut", "tout", "tous", "toute", "toutes", "très",
+	"plus", "moins", "aussi", "donc", "alors", "entre", "selon", "chez",
+}
+
+// Analyze runs the French analysis chain on text and returns its tokens,
+// with byte offsets into text and the stemmed term.
+func Analyze(text string) analysis.TokenStream {
+	return frenchAnalyzer().Analyze([]byte(text))
+}
+
+var analyzerCache = registry.NewCache()
+
+func frenchAnalyzer() analysis.Analyzer {
+	a, err := analyzerCache.AnalyzerNamed(AnalyzerName)
+	if err != nil {
+		panic("index: French analyzer not registered: " + err.Error())
+	}
+	return a
+}
+
+func init() {
+	must := func(err error) {
+		if err != nil {
+			panic(err)
+		}
+	}
+	must(registry.RegisterTokenFilter(apostropheName, func(map[string]interface{}, *registry.Cache) (analysis.TokenFilter, error) {
+		return apostropheFilter{}, nil
+	}))
+	must(registry.RegisterTokenMap(stopMapName, func(map[string]interface{}, *registry.Cache) (analysis.TokenMap, error) {
+		m := analysis.NewTokenMap()
+		if err := m.LoadBytes(fr.FrenchStopWords); err != nil {
+			return nil, err
+		}
+		for _, w := range extraStopWords {
+			m.AddToken(w)
+		}
+		return m, nil
+	}))
+	must(registry.RegisterTokenFilter(stopName, func(_ map[string]interface{}, c *registry.Cache) (analysis.TokenFilter, error) {
+		m, err := c.TokenMapNamed(stopMapName)
+		if err != nil {
+			return nil, err
+		}
+		return stop.NewStopTokensFilter(m), nil
+	}))
+	must(registry.RegisterTokenFilter(foldName, func(map[string]interface{}, *registry.Cache) (analysis.TokenFilter, error) {
+		return foldFilter{}, nil
+	}))
+	must(registry.RegisterTokenFilter(stemName, func(map[string]interface{}, *registry.Cache) (analysis.TokenFilter, error) {
+		return stemFilter{}, nil
+	}))
+	must(registry.RegisterAnalyzer(AnalyzerName, func(_ map[string]interface{}, c *registry.Cache) (analysis.Analyzer, error) {
+		tok, err := c.TokenizerNamed(unicode.Name)
+		if err != nil {
+			return nil, err
+		}
+		articles, err := c.TokenMapNamed(fr.ArticlesName)
+		if err != nil {
+			return nil, err
+		}
+		var filters []analysis.TokenFilter
+		for _, name := range []string{lowercase.Name, apostropheName} {
+			f, err := c.TokenFilterNamed(name)
+			if err != nil {
+				return nil, err
+			}
+			filters = append(filters, f)
+		}
+		filters = append(filters, elision.NewElisionFilter(articles))
+		for _, name := range []string{stopName, foldName, stemName} {
+			f, err := c.TokenFilterNamed(name)
+			if err != nil {
+				return nil, err
+			}
+			filters = append(filters, f)
+		}
+		return &analysis.DefaultAnalyzer{Tokenizer: tok, TokenFilters: filters}, nil
+	}))
+}
+
+// apostropheFilter writes the apostrophes ’ and ʼ as ' so that elision and
+// matching treat every spelling alike.
+type apostropheFilter struct{}
+
+func (apostropheFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
+	for _, t := range in {
+		s := string(t.Term)
+		if strings.ContainsAny(s, "’ʼ‘") {
+			t.Term = []byte(strings.NewReplacer("’", "'", "ʼ", "'", "‘", "'").Replace(s))
+		}
+	}
+	return in
+}
+
+// foldFilter removes accents and splits ligatures (é -> e, œ -> oe). It works on
+// terms, not on the source text, so token offsets stay exact.
+type foldFilter struct{}
+
+func (foldFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
+	for _, t := range in {
+		t.Term = []byte(foldRunes(string(t.Term)))
+	}
+	return in
+}
+
+var ligatures = strings.NewReplacer("œ", "oe", "Œ", "OE", "æ", "ae", "Æ", "AE", "ß", "ss")
+
+// foldRunes removes diacritics from s.
+func foldRunes(s string) string {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return s
+	}
+	t := transform.Chain(norm.NFD, runes.Remove(runes.In(gounicode.Mn)), norm.NFC)
+	out, _, err := transform.String(t, ligatures.Replace(s))
+	if err != nil {
+		return s
+	}
+	return out
+}
+
+
+// Fold lower-cases s and removes its accents: the form used to compare
+// words without the stemmer.
+func Fold(s string) string {
+	return foldRunes(strings.ToLower(s))
+}
+
+// stemFilter stems French words with the Snowball algorithm.
+type stemFilter struct{}
+
+func (stemFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
+	for _, t := range in {
+		s := string(t.Term)
+		if !isWordy(s) {
+			continue
+		}
+		t.Term = []byte(french.Stem(s, true))
+	}
+	return in
+}
+
+// isWordy reports whether a term has letters to stem (numbers are kept whole).
+func isWordy(s string) bool {
+	for _, r := range s {
+		if !gounicode.IsLetter(r) {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,187 @@
+package index
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/mapping"
+)
+
+// Fields of a passage in the Bleve index.
+const (
+	fieldText     = "text"
+	fieldQuestion = "question"
+	fieldSection  = "section"
+	fieldTitle    = "title"
+	fieldLabel    = "label"
+)
+
+// synonymSource and synonymCollection name the synonyms in the Bleve mapping.
+const (
+	synonymSource     = "causette_synonyms"
+	synonymCollection = "causette_synonyms"
+)
+
+// Index is a searchable corpus: the passages and their Bleve index.
+type Index struct {
+	bleve    bleve.Index
+	passages []Passage
+	byID     map[string]int
+	stats    Stats
+	vocab    *vocabulary
+}
+
+// Stats describes a built index.
+type Stats struct {
+	Documents int           `json:"documents"`
+	Passages  int           `json:"passages"`
+	ByKind    map[Kind]int  `json:"by_kind"`
+	Synonyms  int           `json:"synonym_groups"`
+	Terms     int           `json:"terms"`
+	BuildTime time.Duration `json:"build_time_ns"`
+}
+
+// bleveDoc is what Bleve indexes for one passage.
+type bleveDoc struct {
+	Text     string `json:"text"`
+	Question string `json:"question,omitempty"`
+	Section  string `json:"section,omitempty"`
+	Title    string `json:"title,omitempty"`
+	Label    string `json:"label,omitempty"`
+}
+
+// Build indexes the corpus in memory with the French analyzer, BM25 scoring
+// and the given synonym groups (each a set of single words that mean the same).
+func Build(c *Corpus, synonyms [][]string) (*Index, error) {
+	start := time.Now()
+	m, err := newMapping()
+	if err != nil {
+		return nil, err
+	}
+	bi, err := bleve.NewUsing("", m, scorch.Name, bleve.Config.DefaultMemKVStore, nil)
+	if err != nil {
+		return nil, fmt.Errorf("open index: %w", err)
+	}
+	ix := &Index{bleve: bi, byID: map[string]int{}, stats: Stats{ByKind: map[Kind]int{}}}
+	batch := bi.NewBatch()
+	for _, d := range c.Docs {
+		ix.stats.Documents++
+		for _, p := range d.Passages {
+			if _, dup := ix.byID[p.ID]; dup {
+				return nil, fmt.Errorf("document %s: two passages with id %s", d.Slug, p.ID)
+			}
+			n := len(ix.passages)
+			ix.byID[p.ID] = n
+			ix.passages = append(ix.passages, p)
+			ix.stats.ByKind[p.Kind]++
+			if err := batch.Index(strconv.Itoa(n), docFor(&p)); err != nil {
+				return nil, fmt.Errorf("index %s: %w", p.ID, err)
+			}
+		}
+	}
+	for i, group := range synonyms {
+		words := singleWords(group)
+		if len(words) < 2 {
+			continue
+		}
+		def := &bleve.SynonymDefinition{Synonyms: words}
+		if err := batch.IndexSynonym("syn"+strconv.Itoa(i), synonymCollection, def); err != nil {
+			return nil, fmt.Errorf("synonyms %v: %w", group, err)
+		}
+		ix.stats.Synonyms++
+	}
+	if err := bi.Batch(batch); err != nil {
+		return nil, fmt.Errorf("index batch: %w", err)
+	}
+	ix.stats.Passages = len(ix.passages)
+	ix.vocab = newVocabulary(ix.passages)
+	ix.vocab.addSynonyms(synonyms)
+	ix.stats.Terms = len(ix.vocab.df)
+	ix.stats.BuildTime = time.Since(start)
+	return ix, nil
+}
+
+// singleWords keeps the one-word members of a synonym group: Bleve drops
+// definitions of several words.
+func singleWords(group []string) []string {
+	var out []string
+	for _, w := range group {
+		w = strings.TrimSpace(w)
+		if w != "" && len(Analyze(w)) == 1 && !strings.ContainsAny(w, " \t") {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+func docFor(p *Passage) bleveDoc {
+	d := bleveDoc{Text: p.Text, Question: p.Question, Section: p.Section, Title: p.Title}
+	if p.Row != nil {
+		// The header names what each cell is; the label names the row.
+		d.Label = p.Row.Label() + " " + strings.Join(p.Row.Header, " ")
+	}
+	return d
+}
+
+func newMapping() (*mapping.IndexMappingImpl, error) {
+	m := bleve.NewIndexMapping()
+	m.ScoringModel = "bm25"
+	m.DefaultAnalyzer = AnalyzerName
+	if err := m.AddSynonymSource(synonymSource, map[string]interface{}{
+		"collection": synonymCollection,
+		"analyzer":   AnalyzerName,
+	}); err != nil {
+		return nil, fmt.Errorf("synonym source: %w", err)
+	}
+	dm := bleve.NewDocumentStaticMapping()
+	for _, f := range []string{fieldText, fieldQuestion, fieldSection, fieldTitle, fieldLabel} {
+		fm := bleve.NewTextFieldMapping()
+		fm.Analyzer = AnalyzerName
+		fm.Store = false
+		fm.IncludeInAll = false
+		fm.IncludeTermVectors = false
+		fm.SynonymSource = synonymSource
+		dm.AddFieldMappingsAt(f, fm)
+	}
+	m.DefaultMapping = dm
+	return m, nil
+}
+
+// Stats describes the index.
+func (ix *Index) Stats() Stats { return ix.stats }
+
+// Passages lists every passage in corpus order.
+func (ix *Index) Passages() []Passage { return ix.passages }
+
+// Passage returns the passage with the given id.
+func (ix *Index) Passage(id string) (Passage, bool) {
+	n, ok := ix.byID[id]
+	if !ok {
+		return Passage{}, false
+	}
+	return ix.passages[n], true
+}
+
+// Neighbours returns up to n passages on each side of id in its document.
+func (ix *Index) Neighbours(id string, n int) []Passage {
+	i, ok := ix.byID[id]
+	if !ok {
+		return nil
+	}
+	doc := ix.passages[i].Doc
+	lo, hi := i, i
+	for lo > 0 && i-lo < n && ix.passages[lo-1].Doc == doc {
+		lo--
+	}
+	for hi < len(ix.passages)-1 && hi-i < n && ix.passages[hi+1].Doc == doc {
+		hi++
+	}
+	return ix.passages[lo : hi+1]
+}
+
+// Close releases the Bleve index.
+func (ix *Index) Close() error { return ix.bleve.Close() }

@@ -1,0 +1,64 @@
+package index
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"strings"
+)
+
+// ParseSynonyms reads synonym groups: one group a line, words separated by
+// commas or tabs; blank lines and lines starting with # are skipped.
+// Words of several tokens are kept in the group but ignored by Build.
+func ParseSynonyms(name string, data []byte) ([][]string, error) {
+	var groups [][]string
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	n := 0
+	for sc.Scan() {
+		n++
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		var group []string
+		for _, w := range strings.FieldsFunc(line, func(r rune) bool { return r == ',' || r == '\t' }) {
+			if w = strings.TrimSpace(w); w != "" {
+				group = append(group, w)
+			}
+		}
+		if len(group) < 2 {
+			return nil, fmt.Errorf("%s:%d: a synonym group needs at least two words", name, n)
+		}
+		groups = append(groups, group)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return groups, nil
+}
+
+// addSynonyms records, for each stem of a group, the other stems of the group.
+func (v *vocabulary) addSynonyms(groups [][]string) {
+	for _, g := range groups {
+		var stems []string
+		for _, w := range singleWords(g) {
+			stems = append(stems, string(Analyze(w)[0].Term))
+		}
+		for _, s := range stems {
+			for _, o := range stems {
+				if o != s && !contains(v.synonyms[s], o) {
+					v.synonyms[s] = append(v.synonyms[s], o)
+				}
+			}
+		}
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,105 @@
+package index
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+)
+
+// MaxFileSize is the largest corpus file read: a book-length document is a
+// few megabytes; anything larger is most likely not prose.
+const MaxFileSize = 8 << 20
+
+// Corpus is the set of documents Causette answers from.
+type Corpus struct {
+	Docs []*Document
+}
+
+// Passages lists every passage of the corpus in document order.
+func (c *Corpus) Passages() []Passage {
+	var out []Passage
+	for _, d := range c.Docs {
+		out = append(out, d.Passages...)
+	}
+	return out
+}
+
+// IsCorpusFile reports whether a file name is read as a document.
+func IsCorpusFile(name string) bool {
+	ext := strings.ToLower(path.Ext(name))
+	return (ext == ".txt" || ext == ".md") && !strings.HasPrefix(path.Base(name), ".")
+}
+
+// Load reads every .txt and .md document under root in fsys, in name order.
+// A missing or empty folder, or a file that is unreadable, binary, empty or
+// larger than MaxFileSize, is an error that names the file and the reason.
+func Load(fsys fs.FS, root string) (*Corpus, error) {
+	info, err := fs.Stat(fsys, root)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("corpus %s: no such folder", root)
+		}
+		return nil, fmt.Errorf("corpus %s: %w", root, err)
+	}
+	if !info.IsDir() {
+		return nil, fmt.Errorf("corpus %s: not a folder", root)
+	}
+	var names []string
+	err = fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return fmt.Errorf("corpus %s: %w", p, err)
+		}
+		if d.IsDir() && p != root && strings.HasPrefix(d.Name(), ".") {
+			return fs.SkipDir
+		}
+		if !d.IsDir() && IsCorpusFile(d.Name()) {
+			names = append(names, p)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(names) == 0 {
+		return nil, fmt.Errorf("corpus %s: no .txt or .md document found", root)
+	}
+	sort.Strings(names)
+	c := &Corpus{}
+	seen := map[string]string{}
+	for _, name := range names {
+		data, err := readLimited(fsys, name)
+		if err != nil {
+			return nil, err
+		}
+		doc, err := Parse(name, data)
+		if err != nil {
+			return nil, fmt.Errorf("corpus: %w", err)
+		}
+		if other, dup := seen[doc.Slug]; dup {
+			return nil, fmt.Errorf("corpus: %s and %s both make document %q; rename one", other, name, doc.Slug)
+		}
+		seen[doc.Slug] = name
+		c.Docs = append(c.Docs, doc)
+	}
+	return c, nil
+}
+
+func readLimited(fsys fs.FS, name string) ([]byte, error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, fmt.Errorf("corpus %s: cannot read: %w", name, err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("corpus %s: cannot read: %w", name, err)
+	}
+	if len(data) > MaxFileSize {
+		return nil, fmt.Errorf("corpus %s: larger than %d MiB", name, MaxFileSize>>20)
+	}
+	return data, nil
+}

@@ -1,0 +1,149 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+// Field boosts: a word in the passage's own text counts most; a word of an
+// FAQ question or of a table's header and row label nearly as much; the
+// section heading and document title only hint at the topic.
+var fieldBoosts = map[string]float64{
+	fieldText:     1.0,
+	fieldQuestion: 1.0,
+	fieldLabel:    0.8,
+	fieldSection:  0.25,
+	fieldTitle:    0.25,
+}
+
+// correctedWeight discounts a typo correction against a word typed right.
+const correctedWeight = 0.8
+
+// maxQueryTerms bounds the work one question can cause.
+const maxQueryTerms = 64
+
+// Term is one analysed word of a query.
+type Term struct {
+	// Surface is the word as written; Start and End its byte offsets.
+	Surface    string `json:"surface"`
+	Start, End int    `json:"-"`
+	// Stem is the analysed term.
+	Stem string `json:"stem"`
+	// Known is true when the corpus holds the stem.
+	Known bool `json:"known"`
+	// Corrections are corpus stems proposed for an unknown word.
+	Corrections []string `json:"corrections,omitempty"`
+}
+
+// WeightedStem is a stem to search for, with its weight in the query.
+type WeightedStem struct {
+	Stem   string
+	Weight float64
+}
+
+// Hit is a passage found for a query.
+type Hit struct {
+	Passage *Passage
+	Score   float64
+}
+
+// Terms analyses a query and corrects the words the corpus does not know.
+func (ix *Index) Terms(q string) []Term {
+	toks := Analyze(q)
+	out := make([]Term, 0, len(toks))
+	for _, t := range toks {
+		if len(out) == maxQueryTerms {
+			break
+		}
+		term := Term{Surface: q[t.Start:t.End], Start: t.Start, End: t.End, Stem: string(t.Term)}
+		term.Known = ix.vocab.df[term.Stem] > 0
+		if !term.Known {
+			term.Corrections = ix.vocab.correct(term.Surface, term.Stem)
+		}
+		out = append(out, term)
+	}
+	return out
+}
+
+// Weighted turns analysed terms into weighted stems: corrections stand in for
+// unknown words at a discount.
+func Weighted(terms []Term) []WeightedStem {
+	var out []WeightedStem
+	for _, t := range terms {
+		if t.Known {
+			out = append(out, WeightedStem{t.Stem, 1})
+			continue
+		}
+		for _, c := range t.Corrections {
+			out = append(out, WeightedStem{c, correctedWeight})
+		}
+	}
+	return out
+}
+
+// IDF is the inverse document frequency of a stem over the passages; an
+// unknown stem gets the highest value.
+func (ix *Index) IDF(stem string) float64 { return ix.vocab.idf(stem) }
+
+// Known reports whether some passage holds the stem.
+func (ix *Index) Known(stem string) bool { return ix.vocab.df[stem] > 0 }
+
+// Synonyms lists the stems declared synonyms of stem.
+func (ix *Index) Synonyms(stem string) []string { return ix.vocab.synonyms[stem] }
+
+// SearchText finds the passages best matching a question, at most limit.
+func (ix *Index) SearchText(q string, limit int) ([]Hit, error) {
+	return ix.Search(Weighted(ix.Terms(q)), limit)
+}
+
+// Search ranks passages for weighted stems with BM25 over the passage fields.
+func (ix *Index) Search(stems []WeightedStem, limit int) ([]Hit, error) {
+	if len(stems) == 0 || limit <= 0 {
+		return nil, nil
+	}
+	var qs []query.Query
+	for _, s := range stems {
+		for field, boost := range fieldBoosts {
+			tq := bleve.NewTermQuery(s.Stem)
+			tq.SetField(field)
+			tq.SetBoost(boost * s.Weight)
+			qs = append(qs, tq)
+		}
+	}
+	req := bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(qs...), limit, 0, false)
+	res, err := ix.bleve.SearchInContext(context.Background(), req)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	hits := make([]Hit, 0, len(res.Hits))
+	for _, h := range res.Hits {
+		n, err := strconv.Atoi(h.ID)
+		if err != nil || n < 0 || n >= len(ix.passages) {
+			continue
+		}
+		hits = append(hits, Hit{Passage: &ix.passages[n], Score: h.Score})
+	}
+	sort.SliceStable(hits, func(i, j int) bool { return hits[i].Score > hits[j].Score })
+	return hits, nil
+}
+
+// Highlights returns the spans of text whose stems are in stems, as
+// [start, end) offsets counted in Unicode code points.
+func Highlights(text string, stems map[string]bool) [][2]int {
+	var out [][2]int
+	for _, t := range Analyze(text) {
+		if !stems[string(t.Term)] {
+			continue
+		}
+		s := utf8.RuneCountInString(text[:t.Start])
+		e := s + utf8.RuneCountInString(text[t.Start:t.End])
+		out = append(out, [2]int{s, e})
+	}
+	return out
+}

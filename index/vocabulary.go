@@ -1,0 +1,164 @@
+package index
+
+import (
+	"math"
+	"unicode/utf8"
+)
+
+// Typo correction limits: words this short are too ambiguous to correct; the
+// allowed edit distance grows with the word (one slip in a short word, two in
+// a long one), as spell checkers do.
+const (
+	minCorrectRunes     = 4
+	oneEditRunes        = 4
+	twoEditsRunes       = 8
+	minStemPrefixRunes  = 5
+	maxStemSuffixRunes  = 5
+	maxCorrectionsATerm = 3
+)
+
+// vocabulary knows the corpus's words: how many passages hold each stem, and
+// which surface words (folded) produce which stem, for typo correction.
+type vocabulary struct {
+	df       map[string]int
+	surface  map[string]string // folded word -> stem
+	freq     map[string]int    // folded word -> occurrences
+	byLength map[int][]string  // folded words by rune count
+	stems    []string
+	n        int
+	synonyms map[string][]string
+}
+
+func newVocabulary(ps []Passage) *vocabulary {
+	v := &vocabulary{df: map[string]int{}, surface: map[string]string{}, freq: map[string]int{},
+		byLength: map[int][]string{}, n: len(ps), synonyms: map[string][]string{}}
+	for i := range ps {
+		p := &ps[i]
+		seen := map[string]bool{}
+		for _, text := range []string{p.Text, p.Question, p.Section, p.Title} {
+			for _, t := range Analyze(text) {
+				stem := string(t.Term)
+				if !seen[stem] {
+					seen[stem] = true
+					v.df[stem]++
+				}
+				w := Fold(text[t.Start:t.End])
+				if _, ok := v.surface[w]; !ok {
+					v.surface[w] = stem
+					v.byLength[utf8.RuneCountInString(w)] = append(v.byLength[utf8.RuneCountInString(w)], w)
+				}
+				v.freq[w]++
+			}
+		}
+	}
+	for s := range v.df {
+		v.stems = append(v.stems, s)
+	}
+	return v
+}
+
+// idf is the BM25 inverse document frequency of a stem.
+func (v *vocabulary) idf(stem string) float64 {
+	df := float64(v.df[stem])
+	n := float64(v.n)
+	return math.Log(1 + (n-df+0.5)/(df+0.5))
+}
+
+// correct proposes corpus stems for a word the corpus does not know: the
+// stems of the closest corpus words, or a corpus stem the word starts with.
+func (v *vocabulary) correct(word, stem string) []string {
+	w := Fold(word)
+	n := utf8.RuneCountInString(w)
+	if n < minCorrectRunes || !isWordy(w) {
+		return nil
+	}
+	maxDist := 1
+	if n >= twoEditsRunes {
+		maxDist = 2
+	} else if n < oneEditRunes {
+		return nil
+	}
+	best, bestDist, bestFreq := []string{}, maxDist+1, 0
+	for l := n - maxDist; l <= n+maxDist; l++ {
+		for _, cand := range v.byLength[l] {
+			d := osaDistance(w, cand, maxDist)
+			if d > maxDist || d > bestDist {
+				continue
+			}
+			f := v.freq[cand]
+			switch {
+			case d < bestDist:
+				best, bestDist, bestFreq = []string{cand}, d, f
+			case f > bestFreq:
+				best, bestFreq = append([]string{cand}, best...), f
+			default:
+				best = append(best, cand)
+			}
+		}
+	}
+	var out []string
+	seen := map[string]bool{}
+	for _, c := range best {
+		s := v.surface[c]
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+		if len(out) == maxCorrectionsATerm {
+			break
+		}
+	}
+	if len(out) > 0 {
+		return out
+	}
+	// A misspelt ending defeats the stemmer: fall back to the longest corpus
+	// stem the word starts with ("valorisaton" -> "valoris").
+	longest := ""
+	for _, s := range v.stems {
+		ls := utf8.RuneCountInString(s)
+		if ls >= minStemPrefixRunes && ls > utf8.RuneCountInString(longest) &&
+			len(stem) > len(s) && stem[:len(s)] == s && utf8.RuneCountInString(stem)-ls <= maxStemSuffixRunes {
+			longest = s
+		}
+	}
+	if longest != "" {
+		return []string{longest}
+	}
+	return nil
+}
+
+// osaDistance is the optimal string alignment distance (edits and swaps of
+// neighbours) between a and b, or max+1 as soon as it exceeds max.
+func osaDistance(a, b string, max int) int {
+	ra, rb := []rune(a), []rune(b)
+	if d := len(ra) - len(rb); d > max || -d > max {
+		return max + 1
+	}
+	prev2 := make([]int, len(rb)+1)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		rowMin := cur[0]
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			c := min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				c = min(c, prev2[j-2]+1)
+			}
+			cur[j] = c
+			rowMin = min(rowMin, c)
+		}
+		if rowMin > max {
+			return max + 1
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(rb)]
+}
