@@ -1,0 +1,33 @@
+package chat
+
+// Kinds of answer.
+const (
+	KindAnswer    = "answer"
+	KindNoAnswer  = "no_answer"
+	KindSmalltalk = "smalltalk"
+)
+
+// Answer is the one answer shape shared by the command line, the JSON API and
+// the WebSocket. Its field names are a public contract: add, never rename.
+type Answer struct {
+	Kind        string     `json:"kind"`
+	Answer      string     `json:"answer"`
+	Confidence  float64    `json:"confidence"`
+	Citations   []Citation `json:"citations"`
+	Suggestions []string   `json:"suggestions"`
+	Context     string     `json:"context"`
+}
+
+// Citation is a passage behind an answer, with the matched words.
+type Citation struct {
+	ID        string `json:"id"`
+	Doc       string `json:"doc"`
+	Title     string `json:"title"`
+	Section   string `json:"section"`
+	Paragraph int    `json:"paragraph"`
+	Kind      string `json:"kind"`
+	Text      string `json:"text"`
+	// Highlights are [start, end) offsets into Text in Unicode code points.
+	Highlights [][2]int `json:"highlights"`
+	Score      float64  `json:"score"`
+}

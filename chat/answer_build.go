@@ -1,0 +1,282 @@
+package chat
+
+import (
+	"math"
+	"regexp"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/causette/causette/index"
+)
+
+// Ranking and confidence weights, set on ../shared/eval/dev.jsonl and the
+// PIAF set (see README): a passage that holds what the question wants (a
+// number for "combien", a year for "quand") or that the conversation is
+// already about moves up a little; confidence is mostly the share of the
+// question's weight the passage covers.
+const (
+	cueBoost        = 0.15
+	prevBoost       = 0.25
+	coverageFloor   = 0.5
+	gapShare        = 0.2
+	unknownIDFScale = 1.0
+	// maxAnswerRunes keeps an answer short: a sentence or two, never a wall.
+	maxAnswerRunes = 420
+)
+
+const noAnswerText = "Je n'ai pas trouvé la réponse dans les documents. Reformulez avec d'autres mots, ou essayez une de ces questions."
+
+var (
+	yearRe   = regexp.MustCompile(`\b(1[0-9]{3}|20[0-9]{2})\b`)
+	numberRe = regexp.MustCompile(`[0-9]`)
+	nameRe   = regexp.MustCompile(`[^.!?]\s+\p{Lu}\p{Ll}+`)
+	// sentenceEnd splits after . ! ? … when a capital, digit or quote follows.
+	sentenceEnd = regexp.MustCompile(`([.!?…])\s+([\p{Lu}0-9«"“])`)
+)
+
+// scored is a candidate passage with what the engine measured of it.
+type scored struct {
+	hit      index.Hit
+	score    float64
+	coverage float64
+}
+
+func (e *Engine) answer(t *turn) Answer {
+	if len(t.stems) == 0 {
+		return e.noAnswer(t, nil)
+	}
+	hits, err := e.ix.Search(t.stems, candidates)
+	if err != nil || len(hits) == 0 {
+		return e.noAnswer(t, nil)
+	}
+	want := e.expand(t.stems)
+	total := e.queryWeight(t)
+	ranked := make([]scored, len(hits))
+	for i, h := range hits {
+		s := scored{hit: h, score: h.Score}
+		s.coverage = e.coverage(t, h.Passage, total)
+		s.score *= coverageFloor + s.coverage
+		if t.cue != cueNone && holdsCue(h.Passage.Text, t.cue) {
+			s.score *= 1 + cueBoost
+		}
+		if t.prevPassage != "" && h.Passage.ID == t.prevPassage {
+			s.score *= 1 + prevBoost
+		}
+		ranked[i] = s
+	}
+	sort.SliceStable(ranked, func(i, j int) bool { return ranked[i].score > ranked[j].score })
+	best := ranked[0]
+	gap := 1.0
+	if len(ranked) > 1 && best.score > 0 {
+		gap = (best.score - ranked[1].score) / best.score
+	}
+	conf := best.coverage * (1 - gapShare + gapShare*gap)
+	conf = math.Round(math.Min(1, math.Max(0, conf))*1000) / 1000
+	if conf < e.opts.Threshold {
+		return e.noAnswer(t, ranked)
+	}
+	a := Answer{Kind: KindAnswer, Confidence: conf, Answer: e.extract(t, best.hit.Passage, want)}
+	for _, s := range ranked {
+		if len(a.Citations) == e.opts.Top || s.score < e.opts.CiteRatio*best.score {
+			break
+		}
+		a.Citations = append(a.Citations, cite(s, want))
+	}
+	a.Suggestions = e.suggest(t, ranked)
+	a.Context = t.nextContext(best.hit.Passage.ID)
+	return a
+}
+
+// expand returns the stems to look for in passages: the query's, their
+// synonyms.
+func (e *Engine) expand(stems []index.WeightedStem) map[string]bool {
+	want := map[string]bool{}
+	for _, s := range stems {
+		want[s.Stem] = true
+		for _, o := range e.ix.Synonyms(s.Stem) {
+			want[o] = true
+		}
+	}
+	return want
+}
+
+// queryWeight is the total weight of the question: its words by rarity,
+// words the corpus does not know at the weight of the rarest.
+func (e *Engine) queryWeight(t *turn) float64 {
+	var total float64
+	for _, s := range t.stems {
+		total += s.Weight * e.ix.IDF(s.Stem)
+	}
+	for _, term := range t.terms {
+		if !term.Known && len(term.Corrections) == 0 {
+			total += unknownIDFScale * e.ix.IDF(term.Stem)
+		}
+	}
+	return total
+}
+
+// coverage is the share of the question's weight that the passage holds.
+func (e *Engine) coverage(t *turn, p *index.Passage, total float64) float64 {
+	if total == 0 {
+		return 0
+	}
+	have := e.stemsOf(p)
+	var got float64
+	for _, s := range t.stems {
+		if have[s.Stem] {
+			got += s.Weight * e.ix.IDF(s.Stem)
+			continue
+		}
+		for _, o := range e.ix.Synonyms(s.Stem) {
+			if have[o] {
+				got += s.Weight * e.ix.IDF(s.Stem)
+				break
+			}
+		}
+	}
+	return got / total
+}
+
+func holdsCue(text string, c cue) bool {
+	switch c {
+	case cueNumber:
+		return numberRe.MatchString(text)
+	case cueDate:
+		return yearRe.MatchString(text)
+	case cuePerson, cuePlace:
+		return nameRe.MatchString(text)
+	}
+	return false
+}
+
+func cite(s scored, want map[string]bool) Citation {
+	p := s.hit.Passage
+	h := index.Highlights(p.Text, want)
+	if h == nil {
+		h = [][2]int{}
+	}
+	return Citation{ID: p.ID, Doc: p.Doc, Title: p.Title, Section: p.Section, Paragraph: p.Paragraph,
+		Kind: string(p.Kind), Text: p.Text, Highlights: h, Score: math.Round(s.score*1000) / 1000}
+}
+
+// extract picks what answers the question in the passage: a table cell named
+// by the question, or the sentences that hold most of the question's words.
+func (e *Engine) extract(t *turn, p *index.Passage, want map[string]bool) string {
+	if p.Row != nil {
+		if fact := tableFact(p.Row, want); fact != "" {
+			return fact
+		}
+		return p.Text
+	}
+	sentences := splitSentences(p.Text)
+	if len(sentences) <= 1 {
+		return clip(p.Text)
+	}
+	bestI, bestScore := 0, -1.0
+	for i, s := range sentences {
+		var score float64
+		for _, tok := range index.Analyze(s) {
+			if want[string(tok.Term)] {
+				score += e.ix.IDF(string(tok.Term))
+			}
+		}
+		if t.cue != cueNone && holdsCue(s, t.cue) {
+			score *= 1 + cueBoost
+		}
+		if score > bestScore {
+			bestI, bestScore = i, score
+		}
+	}
+	out := sentences[bestI]
+	if utf8.RuneCountInString(out) < 80 && bestI+1 < len(sentences) {
+		out += " " + sentences[bestI+1]
+	}
+	return clip(out)
+}
+
+// tableFact reads the cell whose column the question names: "SNCF — Durée du
+// contrat : 5 ans". It returns "" when the question names no column.
+func tableFact(r *index.TableRow, want map[string]bool) string {
+	best, bestN := 0, 0
+	for i := 1; i < len(r.Header) && i < len(r.Cells); i++ {
+		n := 0
+		for _, tok := range index.Analyze(r.Header[i]) {
+			if want[string(tok.Term)] {
+				n++
+			}
+		}
+		if n > bestN && r.Cells[i] != "" {
+			best, bestN = i, n
+		}
+	}
+	if bestN == 0 {
+		return ""
+	}
+	return r.Label() + " — " + r.Header[best] + " : " + r.Cells[best] + "."
+}
+
+// splitSentences cuts a paragraph into sentences.
+func splitSentences(text string) []string {
+	marked := sentenceEnd.ReplaceAllString(text, "$1\x00$2")
+	parts := strings.Split(marked, "\x00")
+	out := parts[:0]
+	for _, p := range parts {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// clip shortens text to maxAnswerRunes at a word boundary.
+func clip(s string) string {
+	if utf8.RuneCountInString(s) <= maxAnswerRunes {
+		return s
+	}
+	r := []rune(s)[:maxAnswerRunes]
+	cut := len(r)
+	for cut > 0 && !unicode.IsSpace(r[cut-1]) {
+		cut--
+	}
+	if cut == 0 {
+		cut = len(r)
+	}
+	return strings.TrimSpace(string(r[:cut])) + " …"
+}
+
+// suggest proposes next questions: FAQ questions near this one, then starters.
+func (e *Engine) suggest(t *turn, ranked []scored) []string {
+	var out []string
+	add := func(q string) {
+		if q == "" || strings.EqualFold(q, t.question) || len(out) == maxSuggestions {
+			return
+		}
+		for _, o := range out {
+			if o == q {
+				return
+			}
+		}
+		out = append(out, q)
+	}
+	for i, s := range ranked {
+		if s.hit.Passage.Kind == index.KindFAQ && (i > 0 || len(ranked) == 1) {
+			add(s.hit.Passage.Question)
+		}
+	}
+	for _, q := range e.starters {
+		add(q)
+	}
+	if out == nil {
+		out = []string{}
+	}
+	return out
+}
+
+func (e *Engine) noAnswer(t *turn, ranked []scored) Answer {
+	a := Answer{Kind: KindNoAnswer, Answer: noAnswerText, Citations: []Citation{}}
+	a.Suggestions = e.suggest(t, ranked)
+	a.Context = t.prevToken
+	return a
+}

@@ -1,0 +1,163 @@
+package chat
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/causette/causette/index"
+)
+
+// Context limits: a token carries the topic of the last turn, no more.
+const (
+	// maxContextBytes bounds a token handed back by a client.
+	maxContextBytes = 2048
+	// maxContextStems bounds the topic words carried to the next turn.
+	maxContextStems = 12
+	// inheritedWeight is the weight of the previous turn's words in a follow-up.
+	inheritedWeight = 0.6
+	// followupMaxTerms: a turn with at most this many content words may lean on
+	// the previous one.
+	followupMaxTerms = 3
+)
+
+// convContext is what one turn hands to the next, inside the opaque token.
+type convContext struct {
+	// Topic holds the stems of the previous question, resolved.
+	Topic []string `json:"t,omitempty"`
+	// Entities are the stems that named the entity asked about.
+	Entities []string `json:"e,omitempty"`
+	// Passage is the id of the passage last cited first.
+	Passage string `json:"p,omitempty"`
+	// Cue is what kind of fact the previous question wanted.
+	Cue cue `json:"c,omitempty"`
+}
+
+func encodeContext(c convContext) string {
+	if len(c.Topic) == 0 && c.Passage == "" {
+		return ""
+	}
+	if len(c.Topic) > maxContextStems {
+		c.Topic = c.Topic[:maxContextStems]
+	}
+	b, _ := json.Marshal(c)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// decodeContext reads a token; a missing, damaged or oversized one is an
+// empty context, never an error: the turn is then answered on its own.
+func decodeContext(token string) convContext {
+	var c convContext
+	if token == "" || len(token) > maxContextBytes {
+		return c
+	}
+	b, err := base64.RawURLEncoding.DecodeString(token)
+	if err != nil || json.Unmarshal(b, &c) != nil {
+		return convContext{}
+	}
+	if len(c.Topic) > maxContextStems {
+		c.Topic = c.Topic[:maxContextStems]
+	}
+	return c
+}
+
+// pronouns and leading words that make a turn lean on the previous one.
+var (
+	pronouns = map[string]bool{
+		"il": true, "elle": true, "ils": true, "elles": true, "lui": true, "leur": true,
+		"celui": true, "celle": true, "ceux": true, "celles": true, "son": true, "sa": true,
+		"ses": true, "leurs": true, "y": true, "en": false, "it": true, "he": true, "she": true,
+		"they": true, "its": true, "his": true, "her": true, "their": true, "ça": true, "cela": true,
+	}
+	followupOpeners = []string{"et ", "and ", "et pour ", "et chez ", "et avec ", "what about ", "et concernant "}
+)
+
+// words splits text into lower-case words, keeping inner hyphens apart.
+func words(s string) []string {
+	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	})
+}
+
+// isEntity reports whether a word, as written, names something: a capital
+// inside the sentence, a digit, or letters in capitals.
+func isEntity(surface string, first bool) bool {
+	r, _ := utf8.DecodeRuneInString(surface)
+	if unicode.IsDigit(r) {
+		return true
+	}
+	upper := 0
+	for _, c := range surface {
+		if unicode.IsUpper(c) {
+			upper++
+		}
+	}
+	if upper >= 2 {
+		return true
+	}
+	return unicode.IsUpper(r) && !first
+}
+
+// resolve completes a turn from the previous one. "Et X ?" swaps the entity
+// the previous question was about for X; a turn with a pronoun or too few
+// words of its own keeps the previous topic at a lower weight.
+func resolve(t *turn, prev convContext) {
+	if len(prev.Topic) == 0 {
+		return
+	}
+	lower := strings.ToLower(strings.TrimSpace(t.text))
+	opener := false
+	for _, o := range followupOpeners {
+		if strings.HasPrefix(lower, o) {
+			opener = true
+		}
+	}
+	pronoun := false
+	for _, w := range words(lower) {
+		if pronouns[w] {
+			pronoun = true
+		}
+	}
+	own := len(t.stems)
+	if !opener && !pronoun && own > followupMaxTerms-1 {
+		return
+	}
+	if !opener && !pronoun && own > 0 {
+		// A short question of its own ("Et le prix ?" aside) stands alone
+		// unless it names nothing the corpus knows.
+		return
+	}
+	t.followup = true
+	t.prevPassage = prev.Passage
+	drop := map[string]bool{}
+	if opener && len(t.entities) > 0 {
+		// "Et Google AI ?": the new entity replaces the previous one.
+		for _, e := range prev.Entities {
+			drop[e] = true
+		}
+	}
+	have := map[string]bool{}
+	for _, s := range t.stems {
+		have[s.Stem] = true
+	}
+	for _, s := range prev.Topic {
+		if drop[s] || have[s] {
+			continue
+		}
+		w := inheritedWeight
+		if opener && !pronoun {
+			// "Et celui de Google ?" asks the same thing again: full weight.
+			w = 1
+		}
+		t.stems = append(t.stems, index.WeightedStem{Stem: s, Weight: w})
+		have[s] = true
+	}
+	if len(t.entities) == 0 {
+		t.entities = prev.Entities
+	}
+	if t.cue == cueNone {
+		t.cue = prev.Cue
+	}
+}

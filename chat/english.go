@@ -1,0 +1,69 @@
+package chat
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"strings"
+)
+
+// minEnglishShare is the share of a question's words that must be English
+// glossary words before the question is read as English.
+const minEnglishShare = 0.5
+
+// ParseGlossary reads English-to-French lines "english<TAB>français"; an empty
+// French side marks a word to drop (the, does...).
+func ParseGlossary(name string, data []byte) (map[string]string, error) {
+	g := map[string]string{}
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	n := 0
+	for sc.Scan() {
+		n++
+		line := sc.Text()
+		if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		en, fr, ok := strings.Cut(line, "\t")
+		if !ok {
+			return nil, fmt.Errorf("%s:%d: want english<TAB>français", name, n)
+		}
+		g[strings.ToLower(strings.TrimSpace(en))] = strings.TrimSpace(fr)
+	}
+	return g, sc.Err()
+}
+
+// translate puts an English question's words into French, word by word,
+// keeping names and numbers. ok is false when the question is not English.
+func translate(q string, glossary map[string]string) (string, bool) {
+	if len(glossary) == 0 {
+		return q, false
+	}
+	fields := strings.Fields(q)
+	known := 0
+	total := 0
+	for _, f := range fields {
+		w := strings.ToLower(strings.Trim(f, "?!.,;:\"'()«»"))
+		if w == "" {
+			continue
+		}
+		total++
+		if _, ok := glossary[w]; ok {
+			known++
+		}
+	}
+	if total == 0 || float64(known)/float64(total) < minEnglishShare {
+		return q, false
+	}
+	out := make([]string, 0, len(fields))
+	for _, f := range fields {
+		core := strings.Trim(f, "?!.,;:\"'()«»")
+		fr, ok := glossary[strings.ToLower(core)]
+		switch {
+		case !ok:
+			out = append(out, f)
+		case fr != "":
+			out = append(out, fr)
+		}
+	}
+	return strings.Join(out, " ") + " ?", true
+}

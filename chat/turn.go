@@ -1,0 +1,105 @@
+package chat
+
+import (
+	"strings"
+
+	"github.com/causette/causette/index"
+)
+
+// cue is the kind of fact a question wants, from its question word.
+type cue int
+
+const (
+	cueNone   cue = iota
+	cueNumber     // combien, how many
+	cueDate       // quand, en quelle année
+	cuePerson     // qui
+	cuePlace      // où
+)
+
+// cueWords map question words (folded, lower case) to what they want. Longer
+// phrases are tried first.
+var cueWords = []struct {
+	phrase string
+	cue    cue
+}{
+	{"en quelle annee", cueDate}, {"quelle annee", cueDate}, {"depuis quand", cueDate},
+	{"a quelle date", cueDate}, {"quelle date", cueDate}, {"what year", cueDate},
+	{"quand", cueDate}, {"when", cueDate},
+	{"combien", cueNumber}, {"how many", cueNumber}, {"how much", cueNumber},
+	{"quel montant", cueNumber}, {"quel nombre", cueNumber},
+	{"qui", cuePerson}, {"who", cuePerson}, {"par qui", cuePerson},
+	{"ou se", cuePlace}, {"where", cuePlace}, {"dans quelle ville", cuePlace},
+	{"dans quel pays", cuePlace},
+}
+
+// turn is one question understood: its words, what it wants, and the words
+// to search once the conversation is taken into account.
+type turn struct {
+	question    string
+	text        string // the question, English words put into French
+	english     bool
+	terms       []index.Term
+	stems       []index.WeightedStem
+	entities    []string
+	cue         cue
+	followup    bool
+	prevPassage string
+	prevToken   string
+}
+
+func detectCue(text string) cue {
+	f := " " + strings.Join(words(index.Fold(text)), " ") + " "
+	// "où" loses its accent when folded: look for it before folding.
+	if strings.HasPrefix(strings.ToLower(strings.TrimSpace(text)), "où") || strings.Contains(strings.ToLower(text), " où ") {
+		return cuePlace
+	}
+	for _, c := range cueWords {
+		if strings.Contains(f, " "+c.phrase+" ") {
+			return c.cue
+		}
+	}
+	return cueNone
+}
+
+// understand analyses a question in the light of the previous turn.
+func (e *Engine) understand(question string, prev convContext) *turn {
+	t := &turn{question: question, text: question}
+	if translated, ok := translate(question, e.opts.Glossary); ok {
+		t.text, t.english = translated, true
+	}
+	t.cue = detectCue(question)
+	t.terms = e.ix.Terms(t.text)
+	t.stems = index.Weighted(t.terms)
+	first := true
+	for _, term := range t.terms {
+		if isEntity(term.Surface, first && term.Start == firstWordStart(t.text)) && (term.Known || len(term.Corrections) > 0) {
+			t.entities = append(t.entities, term.Stem)
+			for _, c := range term.Corrections {
+				t.entities = append(t.entities, c)
+			}
+		}
+		first = false
+	}
+	resolve(t, prev)
+	return t
+}
+
+// firstWordStart is the byte offset of the first letter of s.
+func firstWordStart(s string) int {
+	for i, r := range s {
+		if r != ' ' && r != '¿' && r != '«' && r != '"' {
+			return i
+		}
+	}
+	return 0
+}
+
+// nextContext is the context token handed back with an answer.
+func (t *turn) nextContext(first string) string {
+	c := convContext{Passage: first, Entities: t.entities, Cue: t.cue}
+	for _, s := range t.stems {
+		c.Topic = append(c.Topic, s.Stem)
+	}
+	return encodeContext(c)
+}

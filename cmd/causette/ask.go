@@ -1,0 +1,110 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/causette/causette/chat"
+)
+
+// maxLineBytes bounds one question read from standard input.
+const maxLineBytes = 1 << 20
+
+func runAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("ask", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	asJSON := fs.Bool("json", false, "une réponse JSON par ligne")
+	top := fs.Int("top", chat.DefaultTop, "nombre maximal de citations")
+	dir := corpusFlag(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	_, eng, err := openEngine(*dir, *top)
+	if err != nil {
+		return err
+	}
+	out := bufio.NewWriter(stdout)
+	defer out.Flush()
+	if fs.NArg() > 0 {
+		return answerOne(eng, strings.Join(fs.Args(), " "), "", *asJSON, out)
+	}
+	sc := bufio.NewScanner(stdin)
+	sc.Buffer(make([]byte, 64<<10), maxLineBytes)
+	for sc.Scan() {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if err := answerOne(eng, sc.Text(), "", *asJSON, out); err != nil {
+			return err
+		}
+	}
+	return sc.Err()
+}
+
+// answerOne answers q and writes it; a bad question is reported in its place
+// and the run goes on. It returns the answer's context token.
+func answerOne(eng *chat.Engine, q, context string, asJSON bool, out io.Writer) error {
+	_, err := answerTurn(eng, q, context, asJSON, out)
+	return err
+}
+
+func answerTurn(eng *chat.Engine, q, context string, asJSON bool, out io.Writer) (string, error) {
+	a, err := eng.Ask(q, context)
+	var qe *chat.Error
+	if errors.As(err, &qe) {
+		if asJSON {
+			b, _ := json.Marshal(map[string]string{"kind": "error", "code": qe.Code, "message": qe.Message})
+			_, werr := fmt.Fprintf(out, "%s\n", b)
+			return context, werr
+		}
+		_, werr := fmt.Fprintf(out, "⚠ %s\n\n", qe.Message)
+		return context, werr
+	}
+	if err != nil {
+		return context, err
+	}
+	if asJSON {
+		b, err := json.Marshal(a)
+		if err != nil {
+			return context, err
+		}
+		_, err = fmt.Fprintf(out, "%s\n", b)
+		return a.Context, err
+	}
+	return a.Context, printAnswer(out, a)
+}
+
+// printAnswer writes an answer for a person reading a terminal.
+func printAnswer(out io.Writer, a chat.Answer) error {
+	var b strings.Builder
+	b.WriteString(a.Answer)
+	b.WriteString("\n")
+	for i, c := range a.Citations {
+		fmt.Fprintf(&b, "  [%d] %s — %s, §%d\n", i+1, c.Title, sectionOr(c.Section), c.Paragraph)
+	}
+	if a.Kind == chat.KindAnswer {
+		fmt.Fprintf(&b, "  (confiance : %.0f %%)\n", a.Confidence*100)
+	}
+	if len(a.Suggestions) > 0 {
+		b.WriteString("  Suggestions :\n")
+		for _, s := range a.Suggestions {
+			fmt.Fprintf(&b, "   • %s\n", s)
+		}
+	}
+	b.WriteString("\n")
+	_, err := io.WriteString(out, b.String())
+	return err
+}
+
+func sectionOr(s string) string {
+	if s == "" {
+		return "début du document"
+	}
+	return s
+}

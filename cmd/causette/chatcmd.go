@@ -1,0 +1,61 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/causette/causette/chat"
+)
+
+func runChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("chat", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	asJSON := fs.Bool("json", false, "une réponse JSON par ligne")
+	top := fs.Int("top", chat.DefaultTop, "nombre maximal de citations")
+	dir := corpusFlag(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	_, eng, err := openEngine(*dir, *top)
+	if err != nil {
+		return err
+	}
+	interactive := !*asJSON && isTerminal(stdin)
+	if interactive {
+		fmt.Fprintf(stdout, "%s\n", eng.Greeting())
+		for _, s := range eng.Starters() {
+			fmt.Fprintf(stdout, "   • %s\n", s)
+		}
+		fmt.Fprint(stdout, "\n> ")
+	}
+	sc := bufio.NewScanner(stdin)
+	sc.Buffer(make([]byte, 64<<10), maxLineBytes)
+	token := ""
+	for sc.Scan() {
+		if ctx.Err() != nil {
+			return nil
+		}
+		token, err = answerTurn(eng, sc.Text(), token, *asJSON, stdout)
+		if err != nil {
+			return err
+		}
+		if interactive {
+			fmt.Fprint(stdout, "> ")
+		}
+	}
+	return sc.Err()
+}
+
+// isTerminal reports whether r is a terminal (a person typing).
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

@@ -1,0 +1,268 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/causette/causette/chat"
+)
+
+// evalTop is how deep eval looks for the expected passage (top-5, MRR@10).
+const evalTop = 10
+
+// evalItem is one line of an eval set (see ../shared/eval/README.md).
+type evalItem struct {
+	Q               string     `json:"q"`
+	Expect          []string   `json:"expect"`
+	Gold            string     `json:"gold"`
+	ExpectNone      bool       `json:"expect_none"`
+	ExpectSmalltalk bool       `json:"expect_smalltalk"`
+	Turns           []evalItem `json:"turns"`
+	Kind            string     `json:"kind"`
+}
+
+// kindScore adds up one kind's results.
+type kindScore struct {
+	N, Top1, Top5, Facts, OK int
+	MRR                      float64
+	Graded                   int // items with an expected passage
+}
+
+// evalReport is the result of scoring a set.
+type evalReport struct {
+	ByKind map[string]*kindScore
+	Misses []string
+}
+
+func runEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dir := corpusFlag(fs)
+	verbose := fs.Bool("v", false, "liste les questions manquées")
+	if err := fs.Parse(reorder(args)); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return fmt.Errorf("eval : donnez un fichier .jsonl")
+	}
+	items, err := readEval(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	ix, err := openIndex(*dir)
+	if err != nil {
+		return err
+	}
+	glossary, err := lexicon(*dir, glossaryFile, chat.ParseGlossary)
+	if err != nil {
+		return err
+	}
+	eng := chat.New(ix, chat.Options{Top: evalTop, CiteRatio: 1e-9, Glossary: glossary})
+	rep := evaluate(ctx, eng, items)
+	printReport(stdout, rep)
+	if *verbose {
+		for _, m := range rep.Misses {
+			fmt.Fprintln(stdout, m)
+		}
+	}
+	return nil
+}
+
+// reorder puts flags before positional arguments so that
+// "eval FILE --corpus DIR" works as well as "eval --corpus DIR FILE".
+func reorder(args []string) []string {
+	var flags, pos []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if strings.HasPrefix(a, "-") {
+			flags = append(flags, a)
+			if !strings.Contains(a, "=") && a != "-v" && a != "--v" && i+1 < len(args) {
+				flags = append(flags, args[i+1])
+				i++
+			}
+			continue
+		}
+		pos = append(pos, a)
+	}
+	return append(flags, pos...)
+}
+
+func readEval(path string) ([]evalItem, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var items []evalItem
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64<<10), maxLineBytes)
+	for n := 1; sc.Scan(); n++ {
+		if strings.TrimSpace(sc.Text()) == "" {
+			continue
+		}
+		var it evalItem
+		if err := json.Unmarshal(sc.Bytes(), &it); err != nil {
+			return nil, fmt.Errorf("%s:%d: %w", path, n, err)
+		}
+		items = append(items, it)
+	}
+	return items, sc.Err()
+}
+
+func evaluate(ctx context.Context, eng *chat.Engine, items []evalItem) evalReport {
+	rep := evalReport{ByKind: map[string]*kindScore{}}
+	for _, it := range items {
+		if ctx.Err() != nil {
+			break
+		}
+		kind := it.Kind
+		if kind == "" {
+			kind = "gold"
+			if it.ExpectNone {
+				kind = "oos"
+			}
+		}
+		ks := rep.ByKind[kind]
+		if ks == nil {
+			ks = &kindScore{}
+			rep.ByKind[kind] = ks
+		}
+		turns := it.Turns
+		if len(turns) == 0 {
+			turns = []evalItem{it}
+		}
+		token := ""
+		for _, turn := range turns {
+			a, err := eng.Ask(turn.Q, token)
+			if err != nil {
+				ks.N++
+				rep.Misses = append(rep.Misses, fmt.Sprintf("[%s] %q: error %v", kind, turn.Q, err))
+				continue
+			}
+			token = a.Context
+			ok := scoreTurn(ks, turn, a)
+			if !ok {
+				got := a.Kind
+				if len(a.Citations) > 0 {
+					got += " " + a.Citations[0].ID + " " + firstRunes(a.Citations[0].Text, 70)
+				}
+				rep.Misses = append(rep.Misses, fmt.Sprintf("[%s] %q -> %s", kind, turn.Q, got))
+			}
+		}
+	}
+	return rep
+}
+
+// scoreTurn records one answer and reports whether it was right at rank 1.
+func scoreTurn(ks *kindScore, it evalItem, a chat.Answer) bool {
+	ks.N++
+	switch {
+	case it.ExpectNone:
+		if a.Kind == chat.KindNoAnswer {
+			ks.OK++
+			return true
+		}
+		return false
+	case it.ExpectSmalltalk:
+		if a.Kind == chat.KindSmalltalk && len(a.Citations) == 0 {
+			ks.OK++
+			return true
+		}
+		return false
+	}
+	ks.Graded++
+	rank := 0
+	if a.Kind == chat.KindAnswer {
+		for i, c := range a.Citations {
+			if matches(it, c.Text) {
+				rank = i + 1
+				break
+			}
+		}
+	}
+	if rank == 1 {
+		ks.Top1++
+		ks.OK++
+	}
+	if rank >= 1 && rank <= 5 {
+		ks.Top5++
+	}
+	if rank >= 1 {
+		ks.MRR += 1 / float64(rank)
+	}
+	if a.Kind == chat.KindAnswer && len(it.Expect) > 0 && matches(evalItem{Expect: it.Expect}, a.Answer) {
+		ks.Facts++
+	}
+	return rank == 1
+}
+
+// matches applies the README's rule: expect holds a fact the text must
+// contain; gold is a paragraph that must overlap the text.
+func matches(it evalItem, text string) bool {
+	t := normalize(text)
+	for _, e := range it.Expect {
+		if strings.Contains(t, normalize(e)) {
+			return true
+		}
+	}
+	if it.Gold != "" {
+		g := normalize(it.Gold)
+		return strings.Contains(t, g) || strings.Contains(g, t)
+	}
+	return false
+}
+
+func normalize(s string) string {
+	s = strings.ToLower(strings.NewReplacer("’", "'", "ʼ", "'").Replace(s))
+	return strings.Join(strings.Fields(s), " ")
+}
+
+func firstRunes(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
+}
+
+func printReport(out io.Writer, rep evalReport) {
+	kinds := make([]string, 0, len(rep.ByKind))
+	for k := range rep.ByKind {
+		kinds = append(kinds, k)
+	}
+	sort.Strings(kinds)
+	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "type\tquestions\ttop-1\ttop-5\tMRR\tfait dans la réponse\tcorrectes\t")
+	var all kindScore
+	for _, k := range kinds {
+		ks := rep.ByKind[k]
+		all.N += ks.N
+		all.Graded += ks.Graded
+		all.Top1 += ks.Top1
+		all.Top5 += ks.Top5
+		all.MRR += ks.MRR
+		all.Facts += ks.Facts
+		all.OK += ks.OK
+		printRow(tw, k, ks)
+	}
+	printRow(tw, "total", &all)
+	tw.Flush()
+}
+
+func printRow(tw io.Writer, name string, ks *kindScore) {
+	if ks.Graded == 0 {
+		fmt.Fprintf(tw, "%s\t%d\t-\t-\t-\t-\t%d/%d\t\n", name, ks.N, ks.OK, ks.N)
+		return
+	}
+	g := float64(ks.Graded)
+	fmt.Fprintf(tw, "%s\t%d\t%.3f\t%.3f\t%.3f\t%d\t%d/%d\t\n", name, ks.N,
+		float64(ks.Top1)/g, float64(ks.Top5)/g, ks.MRR/g, ks.Facts, ks.OK, ks.N)
+}

@@ -1,0 +1,63 @@
+// Command causette answers questions about a corpus of French documents:
+// on the command line (ask, chat, search, eval, index) and on the web (serve).
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+const usage = `Causette répond aux questions sur un corpus de documents en français.
+
+Usage :
+  causette ask [--json] [--top N] [--corpus DIR] [QUESTION]   une question (ou une par ligne sur l'entrée)
+  causette chat [--json] [--corpus DIR]                       une conversation, un tour par ligne
+  causette search [--top N] [--corpus DIR] TERMES             les passages classés, avec leurs scores
+  causette eval [--corpus DIR] FICHIER.jsonl                  mesure la qualité sur un jeu d'évaluation
+  causette index --stats [--corpus DIR]                       décrit l'index
+  causette serve [--addr HÔTE:PORT] [--corpus DIR] ...        le chat web, l'API et le widget
+
+Sans --corpus, Causette sert le corpus intégré (un article sur Mistral AI).
+`
+
+// commands maps a subcommand name to its Run function.
+var commands = map[string]func(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error{
+	"ask":    runAsk,
+	"chat":   runChat,
+	"search": runSearch,
+	"eval":   runEval,
+	"index":  runIndex,
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "causette:", err)
+		}
+		os.Exit(2)
+	}
+}
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(stderr, usage)
+		if len(args) == 0 {
+			return errors.New("il manque une commande")
+		}
+		return nil
+	}
+	cmd, ok := commands[args[0]]
+	if !ok {
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("commande inconnue %q", args[0])
+	}
+	return cmd(ctx, args[1:], stdin, stdout, stderr)
+}

@@ -1,0 +1,113 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/causette/causette/index"
+)
+
+func runSearch(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("search", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	top := fs.Int("top", 10, "nombre de passages")
+	asJSON := fs.Bool("json", false, "sortie JSON")
+	dir := corpusFlag(fs)
+	if err := fs.Parse(reorder(args)); err != nil {
+		return err
+	}
+	q := strings.Join(fs.Args(), " ")
+	if strings.TrimSpace(q) == "" {
+		return fmt.Errorf("search : donnez des termes à chercher")
+	}
+	ix, err := openIndex(*dir)
+	if err != nil {
+		return err
+	}
+	terms := ix.Terms(q)
+	hits, err := ix.Search(index.Weighted(terms), *top)
+	if err != nil {
+		return err
+	}
+	want := map[string]bool{}
+	for _, s := range index.Weighted(terms) {
+		want[s.Stem] = true
+		for _, o := range ix.Synonyms(s.Stem) {
+			want[o] = true
+		}
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		for _, h := range hits {
+			if err := enc.Encode(map[string]any{"passage": h.Passage, "score": h.Score,
+				"highlights": index.Highlights(h.Passage.Text, want)}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for _, t := range terms {
+		if !t.Known && len(t.Corrections) > 0 {
+			fmt.Fprintf(stdout, "(« %s » inconnu, cherché comme : %s)\n", t.Surface, strings.Join(t.Corrections, ", "))
+		}
+	}
+	if len(hits) == 0 {
+		fmt.Fprintln(stdout, "Aucun passage trouvé.")
+	}
+	for i, h := range hits {
+		p := h.Passage
+		fmt.Fprintf(stdout, "%2d. %6.2f  %s  [%s] %s — %s\n    %s\n\n", i+1, h.Score, p.ID, p.Kind, p.Title,
+			sectionOr(p.Section), mark(p.Text, index.Highlights(p.Text, want)))
+	}
+	return nil
+}
+
+// mark surrounds highlighted spans with [[ ]] for a terminal.
+func mark(text string, spans [][2]int) string {
+	r := []rune(text)
+	var b strings.Builder
+	next := 0
+	for _, s := range spans {
+		if s[0] < next || s[1] > len(r) {
+			continue
+		}
+		b.WriteString(string(r[next:s[0]]))
+		b.WriteString("[[")
+		b.WriteString(string(r[s[0]:s[1]]))
+		b.WriteString("]]")
+		next = s[1]
+	}
+	b.WriteString(string(r[next:]))
+	return b.String()
+}
+
+func runIndex(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("index", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	stats := fs.Bool("stats", false, "affiche les statistiques de l'index")
+	asJSON := fs.Bool("json", false, "sortie JSON")
+	dir := corpusFlag(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	ix, err := openIndex(*dir)
+	if err != nil {
+		return err
+	}
+	st := ix.Stats()
+	if *asJSON {
+		return json.NewEncoder(stdout).Encode(st)
+	}
+	if !*stats {
+		fmt.Fprintln(stdout, "Index construit ; --stats pour le détail.")
+		return nil
+	}
+	fmt.Fprintf(stdout, "Documents : %d\nPassages : %d (paragraphes %d, lignes de tableau %d, FAQ %d)\nTermes : %d\nGroupes de synonymes : %d\nConstruction : %v\n",
+		st.Documents, st.Passages, st.ByKind[index.KindParagraph], st.ByKind[index.KindTableRow], st.ByKind[index.KindFAQ],
+		st.Terms, st.Synonyms, st.BuildTime.Round(100_000))
+	return nil
+}
