@@ -52,11 +52,11 @@ func (e *Engine) answer(t *turn) Answer {
 		return e.noAnswer(t, nil)
 	}
 	want := e.expand(t.stems)
-	total := e.queryWeight(t)
+	weights := e.wordWeights(t)
 	ranked := make([]scored, len(hits))
 	for i, h := range hits {
 		s := scored{hit: h, score: h.Score}
-		s.coverage = e.coverage(t, h.Passage, total)
+		s.coverage = e.coverage(t, h.Passage, weights)
 		s.score *= coverageFloor + s.coverage
 		if t.cue != cueNone && holdsCue(h.Passage.Text, t.cue) {
 			s.score *= 1 + cueBoost
@@ -75,7 +75,9 @@ func (e *Engine) answer(t *turn) Answer {
 	conf := best.coverage * (1 - gapShare + gapShare*gap)
 	conf = math.Round(math.Min(1, math.Max(0, conf))*1000) / 1000
 	if conf < e.opts.Threshold {
-		return e.noAnswer(t, ranked)
+		a := e.noAnswer(t, ranked)
+		a.Confidence = conf
+		return a
 	}
 	a := Answer{Kind: KindAnswer, Confidence: conf, Answer: e.extract(t, best.hit.Passage, want)}
 	for _, s := range ranked {
@@ -102,41 +104,44 @@ func (e *Engine) expand(stems []index.WeightedStem) map[string]bool {
 	return want
 }
 
-// queryWeight is the total weight of the question: its words by rarity,
-// words the corpus does not know at the weight of the rarest.
-func (e *Engine) queryWeight(t *turn) float64 {
-	var total float64
+// wordWeights gives each query word (WeightedStem.Of) its weight: the
+// rarity of its best stand-in, times that stand-in's weight. A word the
+// corpus does not know at all weighs as the rarest word, so that a question
+// about something absent scores low.
+func (e *Engine) wordWeights(t *turn) map[int]float64 {
+	w := map[int]float64{}
 	for _, s := range t.stems {
-		total += s.Weight * e.ix.IDF(s.Stem)
+		w[s.Of] = math.Max(w[s.Of], s.Weight*e.ix.IDF(s.Stem))
 	}
-	for _, term := range t.terms {
-		if !term.Known && len(term.Corrections) == 0 {
-			total += unknownIDFScale * e.ix.IDF(term.Stem)
+	for i, term := range t.terms {
+		if !term.Known && len(term.Corrections) == 0 && len(term.Synonyms) == 0 {
+			w[i] = unknownIDFScale * e.ix.IDF(term.Stem)
 		}
 	}
-	return total
+	return w
 }
 
 // coverage is the share of the question's weight that the passage holds.
-func (e *Engine) coverage(t *turn, p *index.Passage, total float64) float64 {
+func (e *Engine) coverage(t *turn, p *index.Passage, weights map[int]float64) float64 {
+	var total float64
+	for _, w := range weights {
+		total += w
+	}
 	if total == 0 {
 		return 0
 	}
 	have := e.stemsOf(p)
-	var got float64
+	got := map[int]float64{}
 	for _, s := range t.stems {
 		if have[s.Stem] {
-			got += s.Weight * e.ix.IDF(s.Stem)
-			continue
-		}
-		for _, o := range e.ix.Synonyms(s.Stem) {
-			if have[o] {
-				got += s.Weight * e.ix.IDF(s.Stem)
-				break
-			}
+			got[s.Of] = math.Max(got[s.Of], math.Min(weights[s.Of], s.Weight*e.ix.IDF(s.Stem)))
 		}
 	}
-	return got / total
+	var sum float64
+	for _, g := range got {
+		sum += g
+	}
+	return sum / total
 }
 
 func holdsCue(text string, c cue) bool {

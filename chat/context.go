@@ -142,6 +142,7 @@ func resolve(t *turn, prev convContext) {
 	for _, s := range t.stems {
 		have[s.Stem] = true
 	}
+	next := len(t.terms)
 	for _, s := range prev.Topic {
 		if drop[s] || have[s] {
 			continue
@@ -151,7 +152,8 @@ func resolve(t *turn, prev convContext) {
 			// "Et celui de Google ?" asks the same thing again: full weight.
 			w = 1
 		}
-		t.stems = append(t.stems, index.WeightedStem{Stem: s, Weight: w})
+		t.stems = append(t.stems, index.WeightedStem{Stem: s, Weight: w, Of: next})
+		next++
 		have[s] = true
 	}
 	if len(t.entities) == 0 {

@@ -23,7 +23,7 @@ const (
 	DefaultTop = 3
 	// DefaultThreshold separates answers from questions the corpus cannot
 	// answer; confidence is calibrated so that this one value works.
-	DefaultThreshold = 0.45
+	DefaultThreshold = 0.2
 	// candidates is how many passages are reranked for a question.
 	candidates = 30
 	// citeRatio keeps secondary citations scoring at least this share of the best.

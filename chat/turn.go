@@ -98,8 +98,13 @@ func firstWordStart(s string) int {
 // nextContext is the context token handed back with an answer.
 func (t *turn) nextContext(first string) string {
 	c := convContext{Passage: first, Entities: t.entities, Cue: t.cue}
+	seen := map[int]bool{}
 	for _, s := range t.stems {
-		c.Topic = append(c.Topic, s.Stem)
+		// One stem a word: its synonyms and corrections come back with it.
+		if !seen[s.Of] {
+			seen[s.Of] = true
+			c.Topic = append(c.Topic, s.Stem)
+		}
 	}
 	return encodeContext(c)
 }

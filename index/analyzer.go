@@ -102,7 +102,7 @@ func init() {
 			filters = append(filters, f)
 		}
 		filters = append(filters, elision.NewElisionFilter(articles))
-		for _, name := range []string{stopName, foldName, stemName} {
+		for _, name := range []string{stopName, stemName, foldName} {
 			f, err := c.TokenFilterNamed(name)
 			if err != nil {
 				return nil, err
@@ -159,7 +159,6 @@ func foldRunes(s string) string {
 	}
 	return out
 }
-
 
 // Fold lower-cases s and removes its accents: the form used to compare
 // words without the stemmer.

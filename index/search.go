@@ -22,8 +22,15 @@ var fieldBoosts = map[string]float64{
 	fieldTitle:    0.25,
 }
 
-// correctedWeight discounts a typo correction against a word typed right.
-const correctedWeight = 0.8
+// Weights of words the visitor did not type as such: a typo correction, the
+// synonym of a word the corpus lacks, the synonym of a word it has. Bleve's
+// synonym expansion scores a synonym with the rarity of the typed word, which
+// is nil for a word the corpus lacks, so synonyms are also searched directly.
+const (
+	correctedWeight    = 0.8
+	synonymWeight      = 0.9
+	knownSynonymWeight = 0.4
+)
 
 // maxQueryTerms bounds the work one question can cause.
 const maxQueryTerms = 64
@@ -39,12 +46,17 @@ type Term struct {
 	Known bool `json:"known"`
 	// Corrections are corpus stems proposed for an unknown word.
 	Corrections []string `json:"corrections,omitempty"`
+	// Synonyms are the corpus stems declared synonyms of Stem.
+	Synonyms []string `json:"synonyms,omitempty"`
 }
 
 // WeightedStem is a stem to search for, with its weight in the query.
 type WeightedStem struct {
 	Stem   string
 	Weight float64
+	// Of numbers the query word the stem stands for: a word, its synonyms
+	// and its corrections share one number.
+	Of int
 }
 
 // Hit is a passage found for a query.
@@ -63,7 +75,12 @@ func (ix *Index) Terms(q string) []Term {
 		}
 		term := Term{Surface: q[t.Start:t.End], Start: t.Start, End: t.End, Stem: string(t.Term)}
 		term.Known = ix.vocab.df[term.Stem] > 0
-		if !term.Known {
+		for _, syn := range ix.vocab.synonyms[term.Stem] {
+			if ix.vocab.df[syn] > 0 {
+				term.Synonyms = append(term.Synonyms, syn)
+			}
+		}
+		if !term.Known && len(term.Synonyms) == 0 {
 			term.Corrections = ix.vocab.correct(term.Surface, term.Stem)
 		}
 		out = append(out, term)
@@ -75,13 +92,19 @@ func (ix *Index) Terms(q string) []Term {
 // unknown words at a discount.
 func Weighted(terms []Term) []WeightedStem {
 	var out []WeightedStem
-	for _, t := range terms {
+	for i, t := range terms {
 		if t.Known {
-			out = append(out, WeightedStem{t.Stem, 1})
+			out = append(out, WeightedStem{t.Stem, 1, i})
+			for _, s := range t.Synonyms {
+				out = append(out, WeightedStem{s, knownSynonymWeight, i})
+			}
 			continue
 		}
+		for _, s := range t.Synonyms {
+			out = append(out, WeightedStem{s, synonymWeight, i})
+		}
 		for _, c := range t.Corrections {
-			out = append(out, WeightedStem{c, correctedWeight})
+			out = append(out, WeightedStem{c, correctedWeight, i})
 		}
 	}
 	return out

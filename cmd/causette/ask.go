@@ -22,7 +22,7 @@ func runAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	asJSON := fs.Bool("json", false, "une réponse JSON par ligne")
 	top := fs.Int("top", chat.DefaultTop, "nombre maximal de citations")
 	dir := corpusFlag(fs)
-	if err := fs.Parse(args); err != nil {
+	if err := fs.Parse(reorder(args)); err != nil {
 		return err
 	}
 	_, eng, err := openEngine(*dir, *top)
