@@ -33,6 +33,7 @@ var commands = map[string]func(ctx context.Context, args []string, stdin io.Read
 	"search": runSearch,
 	"eval":   runEval,
 	"index":  runIndex,
+	"serve":  runServe,
 }
 
 func main() {

@@ -1,0 +1,81 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+
+	"github.com/causette/causette/web"
+)
+
+// defaultAddr is where `causette serve` listens: every interface, port 8080.
+const defaultAddr = ":8080"
+
+// originList is a repeatable --allow-origin flag.
+type originList []string
+
+func (o *originList) String() string     { return strings.Join(*o, ",") }
+func (o *originList) Set(v string) error { *o = append(*o, v); return nil }
+
+// limitFlags adds a flag for every limit of web.Limits.
+func limitFlags(fs *flag.FlagSet) *web.Limits {
+	l := web.DefaultLimits()
+	fs.IntVar(&l.MaxConns, "max-conns", l.MaxConns, "connexions WebSocket ouvertes au plus, en tout")
+	fs.IntVar(&l.MaxConnsPerIP, "max-conns-per-ip", l.MaxConnsPerIP, "connexions WebSocket au plus par adresse IP")
+	fs.IntVar(&l.RateBurst, "rate-burst", l.RateBurst, "messages qu'une connexion peut envoyer d'un coup")
+	fs.Float64Var(&l.RatePerSecond, "rate", l.RatePerSecond, "messages par seconde ensuite, par connexion")
+	fs.Int64Var(&l.ReadLimit, "read-limit", l.ReadLimit, "taille maximale d'un message WebSocket, en octets")
+	fs.IntVar(&l.SendBuffer, "send-buffer", l.SendBuffer, "messages en attente d'un client lent avant de le déconnecter")
+	fs.DurationVar(&l.WriteWait, "write-wait", l.WriteWait, "délai maximal d'une écriture sur une connexion")
+	fs.DurationVar(&l.PongWait, "pong-wait", l.PongWait, "silence maximal d'une connexion avant de la fermer")
+	fs.DurationVar(&l.ShutdownWait, "shutdown-wait", l.ShutdownWait, "attente maximale des connexions à l'arrêt")
+	fs.Int64Var(&l.MaxBody, "max-body", l.MaxBody, "taille maximale d'une requête POST /api/ask, en octets")
+	fs.Float64Var(&l.APIRatePerSecond, "api-rate", l.APIRatePerSecond, "requêtes d'API par seconde, par adresse IP")
+	fs.IntVar(&l.APIRateBurst, "api-burst", l.APIRateBurst, "requêtes d'API d'un coup, par adresse IP")
+	return &l
+}
+
+func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage : causette serve [--addr HÔTE:PORT] [--corpus DIR] [--allow-origin URL]... [limites]")
+		fs.PrintDefaults()
+	}
+	addr := fs.String("addr", defaultAddr, "adresse d'écoute")
+	dir := corpusFlag(fs)
+	top := fs.Int("top", 0, "citations par réponse (0 : la valeur par défaut)")
+	var origins originList
+	fs.Var(&origins, "allow-origin", "origine autorisée en plus de l'hôte lui-même, par exemple https://exemple.fr (répétable)")
+	debug := fs.Bool("debug", false, "journal détaillé (avec le texte des questions)")
+	limits := limitFlags(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("serve : argument inattendu %q", fs.Arg(0))
+	}
+	level := slog.LevelInfo
+	if *debug {
+		level = slog.LevelDebug
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	ix, eng, err := openEngine(*dir, *top)
+	if err != nil {
+		return err
+	}
+	srv, err := web.NewServer(web.Config{
+		Engine:       eng,
+		Index:        ix,
+		AllowOrigins: origins,
+		Limits:       *limits,
+		Logger:       logger,
+	})
+	if err != nil {
+		return err
+	}
+	return srv.Run(ctx, *addr)
+}

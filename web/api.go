@@ -1,0 +1,196 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"time"
+	"unicode/utf8"
+
+	"github.com/causette/causette/chat"
+	"github.com/causette/causette/index"
+)
+
+// Search API bounds.
+const (
+	// defaultSearchTop is how many passages GET /api/search returns.
+	defaultSearchTop = 10
+	// maxSearchTop bounds ?top=: a page of results, not the whole corpus.
+	maxSearchTop = 50
+)
+
+// askRequest is the body of POST /api/ask.
+type askRequest struct {
+	Q       string `json:"q"`
+	Context string `json:"context"`
+}
+
+// apiError is the body of an API error.
+type apiError struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// searchResult is one passage of GET /api/search.
+type searchResult struct {
+	index.Passage
+	Highlights [][2]int `json:"highlights"`
+	Score      float64  `json:"score"`
+}
+
+// handleAPIAsk answers {"q","context"} with the shared answer shape.
+func (s *Server) handleAPIAsk(w http.ResponseWriter, r *http.Request) {
+	if !s.apiGate(w, r) {
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.limits.MaxBody))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			s.writeError(w, http.StatusRequestEntityTooLarge, errTooLarge)
+			return
+		}
+		s.writeError(w, http.StatusBadRequest, errBadJSON)
+		return
+	}
+	if !utf8.Valid(body) {
+		s.writeError(w, http.StatusBadRequest, errInvalidText)
+		return
+	}
+	var req askRequest
+	if err := json.Unmarshal(body, &req); err != nil {
+		s.writeError(w, http.StatusBadRequest, errBadJSON)
+		return
+	}
+	rec, a, err := s.answer(req.Q, req.Context, "api")
+	if err != nil {
+		status := http.StatusBadRequest
+		var ce *chat.Error
+		if !errors.As(err, &ce) {
+			status = http.StatusInternalServerError
+		}
+		s.writeError(w, status, err)
+		return
+	}
+	w.Header().Set("X-Causette-Turn", rec.ID)
+	writeJSON(w, http.StatusOK, a)
+	s.logTurn(rec, 0)
+}
+
+// handleAPISearch returns the passages ranked for ?q=, with the matched
+// words' offsets (code points) in highlights.
+func (s *Server) handleAPISearch(w http.ResponseWriter, r *http.Request) {
+	if !s.apiGate(w, r) {
+		return
+	}
+	q := r.URL.Query().Get("q")
+	if !utf8.ValidString(q) {
+		s.writeError(w, http.StatusBadRequest, errInvalidText)
+		return
+	}
+	if utf8.RuneCountInString(q) > chat.MaxQuestionRunes {
+		s.writeError(w, http.StatusBadRequest, chat.ErrTooLong)
+		return
+	}
+	top := defaultSearchTop
+	if v := r.URL.Query().Get("top"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			s.writeError(w, http.StatusBadRequest, &chat.Error{Code: "bad_top", Message: "« top » doit être un entier positif."})
+			return
+		}
+		top = min(n, maxSearchTop)
+	}
+	start := time.Now()
+	stems := index.Weighted(s.index.Terms(q))
+	hits, err := s.index.Search(stems, top)
+	if err != nil {
+		s.log.Error("search failed", "err", err)
+		s.writeError(w, http.StatusInternalServerError, errInternal)
+		return
+	}
+	want := map[string]bool{}
+	for _, st := range stems {
+		want[st.Stem] = true
+		for _, o := range s.index.Synonyms(st.Stem) {
+			want[o] = true
+		}
+	}
+	out := struct {
+		Query    string         `json:"query"`
+		Passages []searchResult `json:"passages"`
+	}{Query: q, Passages: make([]searchResult, 0, len(hits))}
+	for _, h := range hits {
+		hl := index.Highlights(h.Passage.Text, want)
+		if hl == nil {
+			hl = [][2]int{}
+		}
+		out.Passages = append(out.Passages, searchResult{Passage: *h.Passage, Highlights: hl, Score: h.Score})
+	}
+	writeJSON(w, http.StatusOK, out)
+	s.log.Info("search", "results", len(hits), "latency", time.Since(start))
+}
+
+// handleAPIPreflight answers CORS preflights of allowed origins.
+func (s *Server) handleAPIPreflight(w http.ResponseWriter, r *http.Request) {
+	if !s.AllowedOrigin(r) {
+		s.writeError(w, http.StatusForbidden, errForbiddenOrigin)
+		return
+	}
+	s.cors(w, r)
+	w.Header().Set("Access-Control-Allow-Methods", "GET, POST")
+	w.Header().Set("Access-Control-Allow-Headers", "Content-Type")
+	w.Header().Set("Access-Control-Max-Age", "600")
+	w.WriteHeader(http.StatusNoContent)
+}
+
+var errForbiddenOrigin = &chat.Error{Code: "forbidden_origin", Message: "Origine non autorisée."}
+
+// apiGate checks the origin and the client's rate; it answers and returns
+// false when the request may not go on.
+func (s *Server) apiGate(w http.ResponseWriter, r *http.Request) bool {
+	if !s.AllowedOrigin(r) {
+		s.writeError(w, http.StatusForbidden, errForbiddenOrigin)
+		return false
+	}
+	s.cors(w, r)
+	if !s.api.allow(clientIP(r), time.Now()) {
+		w.Header().Set("Retry-After", "1")
+		s.writeError(w, http.StatusTooManyRequests, errRateLimited)
+		return false
+	}
+	return true
+}
+
+// cors lets an allowed foreign page read the response.
+func (s *Server) cors(w http.ResponseWriter, r *http.Request) {
+	if o := r.Header.Get("Origin"); o != "" {
+		w.Header().Set("Access-Control-Allow-Origin", o)
+		w.Header().Add("Vary", "Origin")
+	}
+}
+
+// writeError writes an API error; internal errors are not shown.
+func (s *Server) writeError(w http.ResponseWriter, status int, err error) {
+	m := errorMsg("", err)
+	writeJSON(w, status, apiError{Code: m.Code, Message: m.Message})
+}
+
+// writeJSON writes v as the JSON body.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.Encode(v)
+}
+
+// handleHealth reports that the server is up and how much it serves.
+func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]any{
+		"status": "ok", "passages": len(s.index.Passages()), "sockets": s.hub.count(),
+	})
+}

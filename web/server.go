@@ -1,0 +1,266 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/causette/causette/chat"
+	"github.com/causette/causette/index"
+)
+
+// Timeouts of the HTTP server itself (not of sockets, see Limits).
+const (
+	// readHeaderTimeout stops clients that open a connection and trickle
+	// headers (slowloris); real browsers send them at once.
+	readHeaderTimeout = 5 * time.Second
+	// idleTimeout closes keep-alive connections nobody uses.
+	idleTimeout = 120 * time.Second
+	// maxHeaderBytes is ample for cookies-free requests to a chat.
+	maxHeaderBytes = 16 << 10
+)
+
+// Config is what a Server needs. Engine and Index are required.
+type Config struct {
+	Engine *chat.Engine
+	Index  *index.Index
+	// AllowOrigins lists the origins ("https://example.org") whose pages may
+	// open a WebSocket or call the API from a browser. The server's own host
+	// is always allowed; "*" allows any origin.
+	AllowOrigins []string
+	// Limits bound what visitors can cost; zero fields take their defaults.
+	Limits Limits
+	// Logger receives one line per turn and per problem (slog.Default when nil).
+	Logger *slog.Logger
+
+	// Routes add handlers to the server's mux, after its own routes are set
+	// (the widget and the staff console plug in here). Patterns use Go 1.22
+	// syntax and must not clash with the routes of Server.routes.
+	Routes []func(mux *http.ServeMux)
+	// OnTurn, when set, is called after each visitor turn answered over the
+	// WebSocket or POST /api/ask, after the answer was queued for sending, in
+	// the goroutine that answered: it must be quick (hand the record to a
+	// channel or a buffered writer) and must not keep the record's slices.
+	OnTurn func(TurnRecord)
+	// OnFeedback, when set, is called when a visitor rates an answer: turnID
+	// is the TurnRecord.ID of the rated turn, value is "up" or "down".
+	OnFeedback func(turnID, value string)
+}
+
+// TurnRecord describes one visitor turn for the question log.
+type TurnRecord struct {
+	// ID is unique to the turn and unguessable; feedback refers to it.
+	ID string
+	// Time is when the question arrived.
+	Time time.Time
+	// Question is the visitor's text as sent.
+	Question string
+	// Kind is the answer's kind: answer, no_answer or smalltalk.
+	Kind string
+	// Confidence is the answer's confidence, 0..1.
+	Confidence float64
+	// Cited is the id of the first cited passage ("" when none).
+	Cited string
+	// Latency is the time taken to answer, queueing excluded.
+	Latency time.Duration
+	// Channel is where the question came from: "ws" or "api".
+	Channel string
+}
+
+// Server serves the chat page, the WebSocket, the API and the health check.
+type Server struct {
+	engine  *chat.Engine
+	index   *index.Index
+	limits  Limits
+	log     *slog.Logger
+	origins map[string]bool // allowed origins, normalised; "*" for any
+	onTurn  func(TurnRecord)
+	onFeed  func(turnID, value string)
+
+	mux     *http.ServeMux
+	handler http.Handler
+	hub     *hub
+	api     *ipLimiter
+
+	shutdownOnce sync.Once
+}
+
+// NewServer checks cfg and returns a server ready to serve.
+func NewServer(cfg Config) (*Server, error) {
+	if cfg.Engine == nil || cfg.Index == nil {
+		return nil, errors.New("web: config needs an engine and an index")
+	}
+	s := &Server{
+		engine:  cfg.Engine,
+		index:   cfg.Index,
+		limits:  cfg.Limits.withDefaults(),
+		log:     cfg.Logger,
+		origins: map[string]bool{},
+		onTurn:  cfg.OnTurn,
+		onFeed:  cfg.OnFeedback,
+		mux:     http.NewServeMux(),
+	}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	for _, o := range cfg.AllowOrigins {
+		if o == "*" {
+			s.origins["*"] = true
+			continue
+		}
+		n, err := normaliseOrigin(o)
+		if err != nil {
+			return nil, fmt.Errorf("web: allowed origin %q: %w", o, err)
+		}
+		s.origins[n] = true
+	}
+	s.hub = newHub(s.limits)
+	s.api = newIPLimiter(s.limits.APIRatePerSecond, s.limits.APIRateBurst)
+	s.routes()
+	for _, add := range cfg.Routes {
+		add(s.mux)
+	}
+	s.handler = s.secure(s.mux)
+	return s, nil
+}
+
+// routes sets every route of the server.
+func (s *Server) routes() {
+	s.mux.HandleFunc("GET /{$}", s.handlePage)
+	s.mux.Handle("GET /static/", s.handleStatic())
+	s.mux.HandleFunc("GET /ws", s.handleWS)
+	s.mux.HandleFunc("POST /api/ask", s.handleAPIAsk)
+	s.mux.HandleFunc("GET /api/search", s.handleAPISearch)
+	s.mux.HandleFunc("OPTIONS /api/", s.handleAPIPreflight)
+	s.mux.HandleFunc("GET /healthz", s.handleHealth)
+}
+
+// Handle adds a route to the server; call it before serving.
+func (s *Server) Handle(pattern string, h http.Handler) { s.mux.Handle(pattern, h) }
+
+// Handler returns the server's handler, security headers included.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Logger returns the server's logger.
+func (s *Server) Logger() *slog.Logger { return s.log }
+
+// Run listens on addr and serves until ctx is done, then shuts down
+// gracefully (see Serve).
+func (s *Server) Run(ctx context.Context, addr string) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("web: listen %s: %w", addr, err)
+	}
+	return s.Serve(ctx, ln)
+}
+
+// Serve serves on ln until ctx is done. Then it stops accepting, sends close
+// 1001 (going away) to every socket, and waits at most Limits.ShutdownWait
+// for sockets and requests to finish.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           s.handler,
+		ReadHeaderTimeout: readHeaderTimeout,
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    maxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	srv.RegisterOnShutdown(s.CloseSockets)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	s.log.Info("serving", "addr", ln.Addr().String())
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), s.limits.ShutdownWait)
+	defer cancel()
+	err := srv.Shutdown(sctx)
+	s.hub.wait(sctx) // sockets are hijacked: Shutdown does not wait for them
+	if errors.Is(err, context.DeadlineExceeded) {
+		srv.Close()
+	}
+	<-errc
+	s.log.Info("stopped")
+	return nil
+}
+
+// CloseSockets sends close 1001 (going away) to every open socket and
+// refuses new ones. Serve calls it on shutdown.
+func (s *Server) CloseSockets() {
+	s.shutdownOnce.Do(s.hub.shutdown)
+}
+
+// secure adds the security headers every response carries. A handler may
+// replace one (w.Header().Set) before writing.
+func (s *Server) secure(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", contentSecurityPolicy)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// contentSecurityPolicy allows only the server's own scripts, styles and
+// sockets: no inline script or style, no framing, no plugins.
+const contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; " +
+	"img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+// AllowedOrigin reports whether a browser page at origin may use the socket
+// and the API: the request's own host, or one of Config.AllowOrigins. A
+// request without Origin (not from a browser) is allowed.
+func (s *Server) AllowedOrigin(r *http.Request) bool {
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return true
+	}
+	if s.origins["*"] {
+		return true
+	}
+	n, err := normaliseOrigin(origin)
+	if err != nil {
+		return false
+	}
+	if s.origins[n] {
+		return true
+	}
+	u, _ := url.Parse(n)
+	return strings.EqualFold(u.Host, r.Host)
+}
+
+// normaliseOrigin returns scheme://host[:port] in lower case.
+func normaliseOrigin(o string) (string, error) {
+	u, err := url.Parse(strings.TrimSpace(o))
+	if err != nil {
+		return "", err
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "", errors.New("want scheme://host[:port]")
+	}
+	if u.Path != "" && u.Path != "/" || u.RawQuery != "" || u.User != nil {
+		return "", errors.New("want scheme://host[:port] without path")
+	}
+	return strings.ToLower(u.Scheme + "://" + u.Host), nil
+}
+
+// clientIP is the address a request comes from, without the port.
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}

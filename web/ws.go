@@ -1,0 +1,283 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gorilla/websocket"
+)
+
+// Socket constants that are not visitor limits.
+const (
+	// closeGrace is how long the writer waits for the client's reply to a
+	// close frame before it drops the connection.
+	closeGrace = time.Second
+	// maxTurnsRemembered bounds the per-socket map from message ids to turn
+	// ids used by feedback: a conversation rarely has a hundred turns.
+	maxTurnsRemembered = 256
+	// maxMessageID bounds a client message id: it is echoed back and logged.
+	maxMessageID = 64
+	// socketBufferSize is the upgrader's read and write buffer: an answer
+	// of a few KiB fits in one or two writes.
+	socketBufferSize = 4096
+)
+
+// Close reasons sent to clients.
+const closeGoingAway = "Le serveur redémarre : reconnexion dans un instant."
+
+var upgrader = websocket.Upgrader{
+	ReadBufferSize:  socketBufferSize,
+	WriteBufferSize: socketBufferSize,
+	// The origin is checked by handleWS before the upgrade.
+	CheckOrigin: func(*http.Request) bool { return true },
+}
+
+// connSeq numbers sockets for the log.
+var connSeq atomic.Uint64
+
+// conn is one visitor's socket: a reader (the handler's goroutine) and a
+// writer goroutine; only the writer writes.
+type conn struct {
+	s      *Server
+	ws     *websocket.Conn
+	ip     string
+	id     uint64
+	send   chan []byte
+	quit   chan struct{} // closed to stop the writer
+	away   chan struct{} // closed to send close 1001
+	done   chan struct{} // closed when the writer has returned
+	stopMu sync.Once
+	awayMu sync.Once
+	bucket bucket
+	turns  map[string]string // client message id -> turn id
+	order  []string          // client message ids, oldest first
+}
+
+// handleWS upgrades to a WebSocket and runs the conversation.
+func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
+	if !s.AllowedOrigin(r) {
+		s.log.Warn("socket refused", "reason", "origin", "origin", r.Header.Get("Origin"))
+		http.Error(w, "Origine non autorisée.", http.StatusForbidden)
+		return
+	}
+	ip := clientIP(r)
+	if code := s.hub.reserve(ip); code != 0 {
+		s.log.Warn("socket refused", "reason", "capacity", "status", code)
+		w.Header().Set("Retry-After", "5")
+		http.Error(w, "Trop de connexions : réessayez dans un instant.", code)
+		return
+	}
+	ws, err := upgrader.Upgrade(w, r, nil)
+	if err != nil {
+		s.hub.release(ip) // the upgrader has answered the client
+		return
+	}
+	c := &conn{
+		s:      s,
+		ws:     ws,
+		ip:     ip,
+		id:     connSeq.Add(1),
+		send:   make(chan []byte, s.limits.SendBuffer),
+		quit:   make(chan struct{}),
+		away:   make(chan struct{}),
+		done:   make(chan struct{}),
+		bucket: newBucket(s.limits.RatePerSecond, s.limits.RateBurst),
+		turns:  map[string]string{},
+	}
+	if !s.hub.register(c) {
+		ws.WriteControl(websocket.CloseMessage,
+			websocket.FormatCloseMessage(websocket.CloseGoingAway, closeGoingAway),
+			time.Now().Add(s.limits.WriteWait))
+		ws.Close()
+		s.hub.release(ip)
+		return
+	}
+	defer s.hub.unregister(c)
+	go c.writeLoop()
+	c.queue(helloMsg{Type: "hello", Greeting: s.engine.Greeting(), Suggestions: s.engine.Starters()})
+	c.readLoop()
+	c.stop()
+	<-c.done
+}
+
+// stop makes the writer close the socket.
+func (c *conn) stop() { c.stopMu.Do(func() { close(c.quit) }) }
+
+// goAway makes the writer send close 1001 and close the socket.
+func (c *conn) goAway() { c.awayMu.Do(func() { close(c.away) }) }
+
+// queue hands a message to the writer; a client too slow to drain its
+// queue is dropped, never waited on.
+func (c *conn) queue(v any) {
+	data, err := json.Marshal(v)
+	if err != nil {
+		c.s.log.Error("encode message", "conn", c.id, "err", err)
+		return
+	}
+	select {
+	case c.send <- data:
+	default:
+		c.s.log.Warn("slow client dropped", "conn", c.id)
+		c.stop()
+	}
+}
+
+// writeLoop is the only goroutine writing to the socket.
+func (c *conn) writeLoop() {
+	l := c.s.limits
+	ticker := time.NewTicker(pingPeriod(l.PongWait))
+	defer func() {
+		ticker.Stop()
+		c.ws.Close()
+		close(c.done)
+	}()
+	for {
+		select {
+		case msg := <-c.send:
+			c.ws.SetWriteDeadline(time.Now().Add(l.WriteWait))
+			if err := c.ws.WriteMessage(websocket.TextMessage, msg); err != nil {
+				return
+			}
+		case <-ticker.C:
+			c.ws.SetWriteDeadline(time.Now().Add(l.WriteWait))
+			if err := c.ws.WriteMessage(websocket.PingMessage, nil); err != nil {
+				return
+			}
+		case <-c.away:
+			c.ws.SetWriteDeadline(time.Now().Add(l.WriteWait))
+			msg := websocket.FormatCloseMessage(websocket.CloseGoingAway, closeGoingAway)
+			if err := c.ws.WriteMessage(websocket.CloseMessage, msg); err != nil {
+				return
+			}
+			// Wait for the client's close reply (the reader then stops us).
+			t := time.NewTimer(closeGrace)
+			defer t.Stop()
+			select {
+			case <-c.quit:
+			case <-t.C:
+			}
+			return
+		case <-c.quit:
+			return
+		}
+	}
+}
+
+// readLoop reads and answers messages until the socket fails or closes.
+func (c *conn) readLoop() {
+	l := c.s.limits
+	c.ws.SetReadLimit(l.ReadLimit)
+	c.ws.SetReadDeadline(time.Now().Add(l.PongWait))
+	c.ws.SetPongHandler(func(string) error {
+		return c.ws.SetReadDeadline(time.Now().Add(l.PongWait))
+	})
+	for {
+		typ, data, err := c.ws.ReadMessage()
+		if err != nil {
+			if errors.Is(err, websocket.ErrReadLimit) {
+				c.s.log.Warn("socket closed", "conn", c.id, "reason", "frame too large")
+			} else if websocket.IsUnexpectedCloseError(err, websocket.CloseGoingAway, websocket.CloseNormalClosure, websocket.CloseNoStatusReceived) {
+				c.s.log.Debug("socket closed", "conn", c.id, "err", err)
+			}
+			return
+		}
+		c.ws.SetReadDeadline(time.Now().Add(l.PongWait))
+		c.handle(typ, data)
+	}
+}
+
+// handle answers one client message.
+func (c *conn) handle(typ int, data []byte) {
+	if !c.bucket.allow(time.Now()) {
+		c.queue(errorMsg(peekID(data), errRateLimited))
+		return
+	}
+	if typ != websocket.TextMessage {
+		c.queue(errorMsg("", errBinary))
+		return
+	}
+	if !utf8.Valid(data) {
+		c.queue(errorMsg("", errInvalidText))
+		return
+	}
+	var m clientMsg
+	if err := json.Unmarshal(data, &m); err != nil {
+		c.queue(errorMsg("", errBadJSON))
+		return
+	}
+	if len(m.ID) > maxMessageID {
+		c.queue(errorMsg("", errBadID))
+		return
+	}
+	switch m.Type {
+	case "ask":
+		c.ask(m)
+	case "feedback":
+		c.feedback(m)
+	default:
+		c.queue(errorMsg(m.ID, errUnknownType))
+	}
+}
+
+// ask answers a question and records the turn.
+func (c *conn) ask(m clientMsg) {
+	rec, a, err := c.s.answer(m.Text, m.Context, "ws")
+	if err != nil {
+		c.queue(errorMsg(m.ID, err))
+		return
+	}
+	c.queue(answerMsg{Type: "answer", ID: m.ID, Turn: rec.ID, Answer: a})
+	c.remember(m.ID, rec.ID)
+	c.s.logTurn(rec, c.id)
+}
+
+// remember maps a client message id to its turn, for feedback.
+func (c *conn) remember(msgID, turnID string) {
+	if msgID == "" {
+		return
+	}
+	if _, ok := c.turns[msgID]; !ok {
+		c.order = append(c.order, msgID)
+	}
+	c.turns[msgID] = turnID
+	if len(c.order) > maxTurnsRemembered {
+		delete(c.turns, c.order[0])
+		c.order = c.order[1:]
+	}
+}
+
+// feedback passes a visitor's rating of an answer to OnFeedback.
+func (c *conn) feedback(m clientMsg) {
+	if m.Value != "up" && m.Value != "down" {
+		c.queue(errorMsg(m.ID, errBadFeedback))
+		return
+	}
+	turn := c.turns[m.ID]
+	if turn == "" && validTurnID(m.Turn) {
+		turn = m.Turn // an answer from before a reconnection
+	}
+	if turn == "" {
+		c.queue(errorMsg(m.ID, errUnknownID))
+		return
+	}
+	c.s.log.Info("feedback", "conn", c.id, "turn", turn, "value", m.Value)
+	if c.s.onFeed != nil {
+		c.s.onFeed(turn, m.Value)
+	}
+}
+
+// peekID returns the id of a message, when it can be read.
+func peekID(data []byte) string {
+	var m struct {
+		ID string `json:"id"`
+	}
+	if !utf8.Valid(data) || json.Unmarshal(data, &m) != nil || len(m.ID) > maxMessageID {
+		return ""
+	}
+	return m.ID
+}
