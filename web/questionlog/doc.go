@@ -1,0 +1,19 @@
+// Package questionlog keeps the log of visitors' questions in SQLite and
+// answers the support staff's views of it.
+//
+// Every turn a visitor takes (the question, the kind of answer, its
+// confidence, the passage cited, the latency and any thumbs up or down) is
+// written through one writer goroutine fed by a buffered channel: Record never
+// waits for the disk, so a slow or failing disk never slows or breaks an
+// answer. A full queue counts a drop; a failed write is counted and logged;
+// both show in Health. A turn is acknowledged once its transaction commits
+// (WAL mode, synchronous FULL): Flush waits for that, and nothing acknowledged
+// is lost on restart. No IP address or other identifier of the visitor is
+// stored, and rows older than the retention are purged at start and then
+// periodically.
+//
+// The staff views group questions worded alike (same content words after
+// French analysis: case, accents, punctuation, stop words and inflections do
+// not matter): the questions left unanswered, the answers disliked and the most
+// asked questions, each also as CSV.
+package questionlog

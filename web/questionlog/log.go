@@ -1,0 +1,267 @@
+package questionlog
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+const (
+	// queueSize is how many turns wait for the writer: a minute of a busy
+	// site (a turn a second for dozens of visitors) rides out a disk stall.
+	queueSize = 4096
+	// maxBatch is the most operations written in one transaction: one fsync
+	// for many turns when they come fast, a short transaction all the same.
+	maxBatch = 256
+	// purgeEvery is how often rows past the retention are deleted; retention
+	// is counted in days, so hourly is precise enough.
+	purgeEvery = time.Hour
+	// reopenEvery is how often a database that could not be opened (missing
+	// or read-only directory) is tried again, so that fixing the disk fixes
+	// the log without a restart.
+	reopenEvery = 30 * time.Second
+	// errorLogEvery limits the log lines about failed writes: one line then
+	// a summary at most this often, not one per turn.
+	errorLogEvery = time.Minute
+	// feedbackMemory is how many recent turns can still take a thumbs up or
+	// down: the key is kept in memory only, never stored.
+	feedbackMemory = 10000
+	// maxQuestionRunes bounds a stored question (the chat refuses longer).
+	maxQuestionRunes = 2000
+	// DefaultDays is the retention when Options.Days is 0.
+	DefaultDays = 30
+)
+
+// Turn is one visitor turn as logged.
+type Turn struct {
+	// ID is the row id (set when read back).
+	ID int64 `json:"id"`
+	// Time is when the question was asked (now when zero).
+	Time time.Time `json:"time"`
+	// Question is the visitor's text.
+	Question string `json:"question"`
+	// Kind is answer, no_answer or smalltalk.
+	Kind string `json:"kind"`
+	// Confidence is the answer's confidence, 0..1.
+	Confidence float64 `json:"confidence"`
+	// Passage is the id of the first citation ("" when none).
+	Passage string `json:"passage"`
+	// Latency is the time taken to answer.
+	Latency time.Duration `json:"latency_ns"`
+	// Feedback is "", "up" or "down".
+	Feedback string `json:"feedback"`
+	// Key lets Feedback find this turn later: any value unique among recent
+	// turns, chosen by the caller. It is kept in memory only, never stored.
+	Key string `json:"-"`
+}
+
+// Options configure a Log.
+type Options struct {
+	// Days is the retention: older turns are purged (DefaultDays when 0).
+	Days int
+	// Logger receives failures (slog.Default when nil).
+	Logger *slog.Logger
+	// Now is the clock (time.Now when nil); tests set it.
+	Now func() time.Time
+}
+
+// Health is the state of the log, for /healthz.
+type Health struct {
+	// OK is false while the database cannot be written.
+	OK bool `json:"ok"`
+	// Written counts the operations committed since start.
+	Written int64 `json:"written"`
+	// Queued is how many wait for the writer.
+	Queued int `json:"queued"`
+	// Dropped counts turns not logged because the queue was full.
+	Dropped int64 `json:"dropped"`
+	// Failed counts operations whose write failed.
+	Failed int64 `json:"failed"`
+	// Error is the last failure, "" when the last write succeeded.
+	Error string `json:"error,omitempty"`
+}
+
+// ErrUnavailable is returned by the views while the database is not open.
+var ErrUnavailable = errors.New("question log unavailable")
+
+// op is one piece of work for the writer: a turn, a feedback, or a flush
+// barrier.
+type op struct {
+	turn     *Turn
+	key      string // feedback: the turn's key
+	feedback string // feedback: up or down
+	flushed  chan struct{}
+}
+
+// Log records turns through one writer goroutine and answers the views.
+type Log struct {
+	path string
+	days int
+	now  func() time.Time
+	log  *slog.Logger
+
+	mu     sync.RWMutex // guards closed against Record racing Close
+	closed bool
+	queue  chan op
+	done   chan struct{}
+
+	db   atomic.Pointer[sql.DB] // nil while the database cannot be opened
+	keys keyCache               // grouping keys of the wordings seen
+
+	written, dropped, failed atomic.Int64
+	errMu                    sync.Mutex
+	lastErr                  string
+}
+
+// Open starts a log written to the SQLite file at path. It never fails: when
+// the file cannot be opened (missing or read-only directory, full disk), the
+// log counts its failed writes, reports them in Health and the log, and tries
+// again every little while; the chat answers all the same.
+func Open(path string, o Options) *Log {
+	l := &Log{
+		path:  path,
+		days:  o.Days,
+		now:   o.Now,
+		log:   o.Logger,
+		queue: make(chan op, queueSize),
+		done:  make(chan struct{}),
+	}
+	if l.days <= 0 {
+		l.days = DefaultDays
+	}
+	if l.now == nil {
+		l.now = time.Now
+	}
+	if l.log == nil {
+		l.log = slog.Default()
+	}
+	w := &writer{Log: l, keys: map[string]int64{}}
+	w.open()
+	go w.run()
+	return l
+}
+
+// Path is the database file.
+func (l *Log) Path() string { return l.path }
+
+// Days is the retention in days.
+func (l *Log) Days() int { return l.days }
+
+// Record queues a turn for writing and returns at once. It reports false when
+// the turn was dropped: the queue is full (the disk is too slow) or the log is
+// closed.
+func (l *Log) Record(t Turn) bool {
+	if t.Time.IsZero() {
+		t.Time = l.now()
+	}
+	if r := []rune(t.Question); len(r) > maxQuestionRunes {
+		t.Question = string(r[:maxQuestionRunes])
+	}
+	return l.enqueue(op{turn: &t})
+}
+
+// Feedback queues a visitor's "up" or "down" on the turn recorded with key.
+// Other values, and keys of turns long gone, are ignored.
+func (l *Log) Feedback(key, value string) bool {
+	if key == "" || (value != "up" && value != "down") {
+		return false
+	}
+	return l.enqueue(op{key: key, feedback: value})
+}
+
+func (l *Log) enqueue(o op) bool {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	if l.closed {
+		l.dropped.Add(1)
+		return false
+	}
+	select {
+	case l.queue <- o:
+		return true
+	default:
+		l.dropped.Add(1)
+		return false
+	}
+}
+
+// Flush waits until everything queued before it has been written (or has
+// failed), or ctx ends. Staff views and tests use it; the answer path never
+// does.
+func (l *Log) Flush(ctx context.Context) error {
+	ch := make(chan struct{})
+	l.mu.RLock()
+	if l.closed {
+		l.mu.RUnlock()
+		return errors.New("question log closed")
+	}
+	select {
+	case l.queue <- op{flushed: ch}:
+	case <-ctx.Done():
+		l.mu.RUnlock()
+		return ctx.Err()
+	}
+	l.mu.RUnlock()
+	select {
+	case <-ch:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Close writes what is queued and closes the database.
+func (l *Log) Close() error {
+	l.mu.Lock()
+	if !l.closed {
+		l.closed = true
+		close(l.queue)
+	}
+	l.mu.Unlock()
+	<-l.done
+	if db := l.db.Swap(nil); db != nil {
+		return db.Close()
+	}
+	return nil
+}
+
+// Health reports the writer's counters and last error.
+func (l *Log) Health() Health {
+	l.errMu.Lock()
+	e := l.lastErr
+	l.errMu.Unlock()
+	return Health{
+		OK:      e == "" && l.db.Load() != nil,
+		Written: l.written.Load(),
+		Queued:  len(l.queue),
+		Dropped: l.dropped.Load(),
+		Failed:  l.failed.Load(),
+		Error:   e,
+	}
+}
+
+// reader returns the database for the views.
+func (l *Log) reader() (*sql.DB, error) {
+	db := l.db.Load()
+	if db == nil {
+		return nil, ErrUnavailable
+	}
+	return db, nil
+}
+
+// OpenReadOnly opens an existing log for its views only, as the command line
+// does while a server may be writing it. Record and Feedback drop.
+func OpenReadOnly(ctx context.Context, path string) (*Log, error) {
+	db, err := openReadOnlyDB(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	l := &Log{path: path, days: DefaultDays, now: time.Now, log: slog.Default(), closed: true, done: make(chan struct{})}
+	close(l.done)
+	l.db.Store(db)
+	return l, nil
+}

@@ -1,0 +1,120 @@
+package questionlog
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/url"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the pure Go "sqlite" driver
+)
+
+const (
+	// busyTimeout is how long a statement waits for another process's lock
+	// (the command line reading the log while the server writes) before it
+	// fails: far longer than any of our transactions holds one.
+	busyTimeout = 5 * time.Second
+	// maxReaders caps the connections the staff views use at once; WAL lets
+	// them read while the writer writes.
+	maxReaders = 4
+	// schemaVersion is stored in PRAGMA user_version.
+	schemaVersion = 1
+)
+
+const schema = `
+CREATE TABLE IF NOT EXISTS turns (
+	id         INTEGER PRIMARY KEY,
+	at         INTEGER NOT NULL,            -- Unix time in milliseconds, UTC
+	question   TEXT    NOT NULL,
+	kind       TEXT    NOT NULL,            -- answer, no_answer, smalltalk
+	confidence REAL    NOT NULL,
+	passage    TEXT    NOT NULL DEFAULT '', -- id of the first citation
+	latency_us INTEGER NOT NULL,
+	feedback   TEXT    NOT NULL DEFAULT ''  -- '', up, down
+);
+CREATE INDEX IF NOT EXISTS turns_at ON turns(at);
+`
+
+// dsn names the database file for the sqlite driver, with the pragmas every
+// connection needs.
+func dsn(path string, readOnly bool) string {
+	q := url.Values{}
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeout.Milliseconds()))
+	if readOnly {
+		q.Set("mode", "ro")
+	} else {
+		q.Add("_pragma", "journal_mode(WAL)")
+		// FULL: a committed turn survives a power cut, not only a crash.
+		q.Add("_pragma", "synchronous(FULL)")
+		q.Set("_txlock", "immediate")
+	}
+	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
+}
+
+// openDB opens the database at path for writing and creates its table.
+func openDB(ctx context.Context, path string) (*sql.DB, error) {
+	db, err := sql.Open("sqlite", dsn(path, false))
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	db.SetMaxOpenConns(maxReaders + 1)
+	if _, err := db.ExecContext(ctx, schema); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	if _, err := db.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", schemaVersion)); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	return db, nil
+}
+
+// openReadOnlyDB opens an existing database at path for the views only.
+func openReadOnlyDB(ctx context.Context, path string) (*sql.DB, error) {
+	db, err := sql.Open("sqlite", dsn(path, true))
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	db.SetMaxOpenConns(maxReaders)
+	var n int
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM turns`).Scan(&n); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	return db, nil
+}
+
+// millis is the stored form of a time.
+func millis(t time.Time) int64 { return t.UnixMilli() }
+
+// fromMillis reads a stored time back, in UTC.
+func fromMillis(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
+
+// insertTurn writes one turn in tx and returns its row id.
+func insertTurn(ctx context.Context, tx *sql.Tx, t Turn) (int64, error) {
+	res, err := tx.ExecContext(ctx,
+		`INSERT INTO turns (at, question, kind, confidence, passage, latency_us, feedback) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		millis(t.Time), t.Question, t.Kind, t.Confidence, t.Passage, t.Latency.Microseconds(), t.Feedback)
+	if err != nil {
+		return 0, fmt.Errorf("insert turn: %w", err)
+	}
+	return res.LastInsertId()
+}
+
+// setFeedback records a visitor's thumbs up or down on row id.
+func setFeedback(ctx context.Context, tx *sql.Tx, id int64, value string) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE turns SET feedback = ? WHERE id = ?`, value, id); err != nil {
+		return fmt.Errorf("feedback on turn %d: %w", id, err)
+	}
+	return nil
+}
+
+// purge deletes the turns older than before and reports how many went.
+func purge(ctx context.Context, db *sql.DB, before time.Time) (int64, error) {
+	res, err := db.ExecContext(ctx, `DELETE FROM turns WHERE at < ?`, millis(before))
+	if err != nil {
+		return 0, fmt.Errorf("purge turns before %s: %w", before.Format(time.RFC3339), err)
+	}
+	return res.RowsAffected()
+}

@@ -1,0 +1,207 @@
+package questionlog
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"time"
+)
+
+// maxWordings is how many distinct wordings a group lists: enough to see how
+// visitors phrase it, short enough to read.
+const maxWordings = 5
+
+// Group is a set of questions worded alike.
+type Group struct {
+	// Key is what the questions share (see GroupKey).
+	Key string `json:"key"`
+	// Question is the most frequent wording (the latest on a tie).
+	Question string `json:"question"`
+	// Count is how many times it was asked.
+	Count int `json:"count"`
+	// NoAnswer, Up and Down count the no_answer turns and the thumbs.
+	NoAnswer int `json:"no_answer"`
+	Up       int `json:"up"`
+	Down     int `json:"down"`
+	// Last is when it was last asked.
+	Last time.Time `json:"last"`
+	// Wordings are the distinct wordings, most frequent first (at most
+	// maxWordings).
+	Wordings []Wording `json:"wordings"`
+	// Passage is the passage cited most often ("" when none).
+	Passage string `json:"passage"`
+	// Nearest are the passages closest to the question, filled by the caller
+	// (the log does not know the corpus): what the corpus could answer with.
+	Nearest []Near `json:"nearest,omitempty"`
+}
+
+// Wording is one way a question was written, and how often.
+type Wording struct {
+	Text  string `json:"text"`
+	Count int    `json:"count"`
+}
+
+// Near is a passage close to a group's question.
+type Near struct {
+	ID        string  `json:"id"`
+	Title     string  `json:"title"`
+	Section   string  `json:"section"`
+	Paragraph int     `json:"paragraph"`
+	Score     float64 `json:"score"`
+}
+
+// Unanswered groups the questions answered no_answer since the given time,
+// most asked first.
+func (l *Log) Unanswered(ctx context.Context, since time.Time, limit int) ([]Group, error) {
+	db, err := l.reader()
+	if err != nil {
+		return nil, err
+	}
+	return groups(ctx, db, &l.keys, `kind = 'no_answer'`, since, limit)
+}
+
+// Top groups every question but small talk since the given time, most asked
+// first.
+func (l *Log) Top(ctx context.Context, since time.Time, limit int) ([]Group, error) {
+	db, err := l.reader()
+	if err != nil {
+		return nil, err
+	}
+	return groups(ctx, db, &l.keys, `kind <> 'smalltalk'`, since, limit)
+}
+
+// Disliked lists the turns given a thumbs down since the given time, newest
+// first.
+func (l *Log) Disliked(ctx context.Context, since time.Time, limit int) ([]Turn, error) {
+	db, err := l.reader()
+	if err != nil {
+		return nil, err
+	}
+	return turns(ctx, db, `feedback = 'down'`, since, limit)
+}
+
+// Recent lists the latest turns since the given time, newest first.
+func (l *Log) Recent(ctx context.Context, since time.Time, limit int) ([]Turn, error) {
+	db, err := l.reader()
+	if err != nil {
+		return nil, err
+	}
+	return turns(ctx, db, `1`, since, limit)
+}
+
+// turns reads the turns matching where (a constant SQL condition).
+func turns(ctx context.Context, db *sql.DB, where string, since time.Time, limit int) ([]Turn, error) {
+	rows, err := db.QueryContext(ctx, `SELECT id, at, question, kind, confidence, passage, latency_us, feedback
+		FROM turns WHERE at >= ? AND `+where+` ORDER BY at DESC, id DESC LIMIT ?`, millis(since), sqlLimit(limit))
+	if err != nil {
+		return nil, fmt.Errorf("read turns: %w", err)
+	}
+	defer rows.Close()
+	var out []Turn
+	for rows.Next() {
+		var t Turn
+		var at, us int64
+		if err := rows.Scan(&t.ID, &at, &t.Question, &t.Kind, &t.Confidence, &t.Passage, &us, &t.Feedback); err != nil {
+			return nil, fmt.Errorf("read turns: %w", err)
+		}
+		t.Time, t.Latency = fromMillis(at), time.Duration(us)*time.Microsecond
+		out = append(out, t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read turns: %w", err)
+	}
+	return out, nil
+}
+
+// groups reads the turns matching where, one row per distinct wording and
+// passage, and gathers them by GroupKey.
+func groups(ctx context.Context, db *sql.DB, keys *keyCache, where string, since time.Time, limit int) ([]Group, error) {
+	rows, err := db.QueryContext(ctx, `SELECT question, passage, count(*), max(at),
+			sum(kind = 'no_answer'), sum(feedback = 'up'), sum(feedback = 'down')
+		FROM turns WHERE at >= ? AND `+where+` GROUP BY question, passage`, millis(since))
+	if err != nil {
+		return nil, fmt.Errorf("read questions: %w", err)
+	}
+	defer rows.Close()
+	type acc struct {
+		g        *Group
+		wordings map[string]*Wording
+		lastOf   map[string]int64
+		passages map[string]int
+	}
+	byKey := map[string]*acc{}
+	var order []*acc
+	for rows.Next() {
+		var q, passage string
+		var n, at int64
+		var none, up, down int
+		if err := rows.Scan(&q, &passage, &n, &at, &none, &up, &down); err != nil {
+			return nil, fmt.Errorf("read questions: %w", err)
+		}
+		k := keys.key(q)
+		a := byKey[k]
+		if a == nil {
+			a = &acc{g: &Group{Key: k}, wordings: map[string]*Wording{}, lastOf: map[string]int64{}, passages: map[string]int{}}
+			byKey[k] = a
+			order = append(order, a)
+		}
+		g := a.g
+		g.Count += int(n)
+		g.NoAnswer += none
+		g.Up += up
+		g.Down += down
+		if t := fromMillis(at); t.After(g.Last) {
+			g.Last = t
+		}
+		w := a.wordings[q]
+		if w == nil {
+			w = &Wording{Text: q}
+			a.wordings[q] = w
+		}
+		w.Count += int(n)
+		a.lastOf[q] = max(a.lastOf[q], at)
+		if passage != "" {
+			a.passages[passage] += int(n)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read questions: %w", err)
+	}
+	out := make([]Group, 0, len(order))
+	for _, a := range order {
+		g := a.g
+		ws := make([]Wording, 0, len(a.wordings))
+		for _, w := range a.wordings {
+			ws = append(ws, *w)
+		}
+		slices.SortFunc(ws, func(x, y Wording) int {
+			return cmp.Or(cmp.Compare(y.Count, x.Count), cmp.Compare(a.lastOf[y.Text], a.lastOf[x.Text]), cmp.Compare(x.Text, y.Text))
+		})
+		g.Question = ws[0].Text
+		g.Wordings = ws[:min(len(ws), maxWordings)]
+		best := 0
+		for p, n := range a.passages {
+			if n > best || (n == best && p < g.Passage) {
+				g.Passage, best = p, n
+			}
+		}
+		out = append(out, *g)
+	}
+	slices.SortFunc(out, func(x, y Group) int {
+		return cmp.Or(cmp.Compare(y.Count, x.Count), y.Last.Compare(x.Last), cmp.Compare(x.Question, y.Question))
+	})
+	if limit > 0 && len(out) > limit {
+		out = out[:limit]
+	}
+	return out, nil
+}
+
+// sqlLimit turns "no limit" (0 or less) into SQLite's.
+func sqlLimit(limit int) int {
+	if limit <= 0 {
+		return -1
+	}
+	return limit
+}

@@ -1,0 +1,199 @@
+package questionlog
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// writer is the one goroutine that writes the database.
+type writer struct {
+	*Log
+	keys     map[string]int64 // turn key -> row id, for feedback
+	keyOrder []string         // keys oldest first, to forget the oldest
+	lastOpen time.Time        // last attempt to open the database
+	lastLog  time.Time        // last log line about a failure
+	unlogged int64            // failures since that line
+}
+
+func (w *writer) run() {
+	defer close(w.done)
+	tick := time.NewTicker(purgeEvery)
+	defer tick.Stop()
+	batch := make([]op, 0, maxBatch)
+	for {
+		select {
+		case o, ok := <-w.queue:
+			if !ok {
+				return
+			}
+			batch = append(batch[:0], o)
+			// Take what else is waiting, up to a barrier: one transaction.
+		collect:
+			for len(batch) < maxBatch && batch[len(batch)-1].flushed == nil {
+				select {
+				case o, ok := <-w.queue:
+					if !ok {
+						w.write(batch)
+						return
+					}
+					batch = append(batch, o)
+				default:
+					break collect
+				}
+			}
+			w.write(batch)
+		case <-tick.C:
+			w.purge()
+		}
+	}
+}
+
+// open opens the database when it is not open, at most every reopenEvery,
+// and purges it on success.
+func (w *writer) open() bool {
+	if w.db.Load() != nil {
+		return true
+	}
+	now := w.now()
+	if !w.lastOpen.IsZero() && now.Sub(w.lastOpen) < reopenEvery {
+		return false
+	}
+	w.lastOpen = now
+	db, err := openDB(context.Background(), w.path)
+	if err != nil {
+		w.fail(err, 0)
+		return false
+	}
+	w.db.Store(db)
+	w.clearError()
+	w.log.Info("question log open", "db", w.path, "days", w.days)
+	w.purge()
+	return true
+}
+
+// write commits a batch in one transaction and releases its barriers.
+func (w *writer) write(batch []op) {
+	n := 0
+	for _, o := range batch {
+		if o.flushed == nil {
+			n++
+		}
+	}
+	defer func() {
+		for _, o := range batch {
+			if o.flushed != nil {
+				close(o.flushed)
+			}
+		}
+	}()
+	if n == 0 {
+		return
+	}
+	if !w.open() {
+		w.fail(fmt.Errorf("%s: %w", w.path, ErrUnavailable), int64(n))
+		return
+	}
+	added, err := w.commit(batch)
+	if err != nil {
+		w.fail(err, int64(n))
+		return
+	}
+	for k, id := range added {
+		w.remember(k, id)
+	}
+	w.written.Add(int64(n))
+	w.clearError()
+}
+
+// commit writes the batch; it returns the keys of the inserted turns.
+func (w *writer) commit(batch []op) (map[string]int64, error) {
+	ctx := context.Background()
+	tx, err := w.db.Load().BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("begin: %w", err)
+	}
+	defer tx.Rollback()
+	added := map[string]int64{}
+	for _, o := range batch {
+		switch {
+		case o.turn != nil:
+			id, err := insertTurn(ctx, tx, *o.turn)
+			if err != nil {
+				return nil, err
+			}
+			if o.turn.Key != "" {
+				added[o.turn.Key] = id
+			}
+		case o.feedback != "":
+			id, ok := added[o.key]
+			if !ok {
+				id, ok = w.keys[o.key]
+			}
+			if !ok {
+				continue // a turn long forgotten, or never logged
+			}
+			if err := setFeedback(ctx, tx, id, o.feedback); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("commit: %w", err)
+	}
+	return added, nil
+}
+
+// remember keeps a turn's key for feedback, forgetting the oldest.
+func (w *writer) remember(key string, id int64) {
+	if _, ok := w.keys[key]; !ok {
+		w.keyOrder = append(w.keyOrder, key)
+	}
+	w.keys[key] = id
+	if len(w.keyOrder) > feedbackMemory {
+		old := w.keyOrder[0]
+		w.keyOrder = w.keyOrder[1:]
+		delete(w.keys, old)
+	}
+}
+
+// purge deletes the turns past the retention.
+func (w *writer) purge() {
+	db := w.db.Load()
+	if db == nil {
+		w.open()
+		return
+	}
+	now := w.now()
+	n, err := purge(context.Background(), db, now.AddDate(0, 0, -w.days))
+	if err != nil {
+		w.fail(err, 0)
+		return
+	}
+	if n > 0 {
+		w.log.Info("question log purged", "rows", n, "days", w.days)
+	}
+}
+
+// fail counts n failed operations and logs the error, at most once every
+// errorLogEvery.
+func (w *writer) fail(err error, n int64) {
+	w.failed.Add(n)
+	w.errMu.Lock()
+	w.lastErr = err.Error()
+	w.errMu.Unlock()
+	w.unlogged += n
+	now := w.now()
+	if !w.lastLog.IsZero() && now.Sub(w.lastLog) < errorLogEvery {
+		return
+	}
+	w.log.Error("question log write failed", "db", w.path, "err", err, "failed", w.unlogged, "failed_total", w.failed.Load())
+	w.lastLog = now
+	w.unlogged = 0
+}
+
+func (w *writer) clearError() {
+	w.errMu.Lock()
+	w.lastErr = ""
+	w.errMu.Unlock()
+}
