@@ -140,6 +140,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /api/search", s.handleAPISearch)
 	s.mux.HandleFunc("OPTIONS /api/", s.handleAPIPreflight)
 	s.mux.HandleFunc("GET /healthz", s.handleHealth)
+	s.widgetRoutes() // widget.go: /widget.js, /embed, /demo
 }
 
 // Handle adds a route to the server; call it before serving.

@@ -1,0 +1,111 @@
+package web
+
+import (
+	"fmt"
+	"html/template"
+	"net/http"
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+// /embed is the chat in the widget's panel. The widget names the host page's
+// origin in ?origin=; when --allow-origin (or the server's own host) admits
+// it, the page is served with those sites as its frame-ancestors, so a page
+// that lies about its origin cannot frame it. Otherwise a refusal page, in
+// French, is served instead: framing it is harmless, it opens no socket.
+
+// maxTitleRunes bounds the panel title a site sets: a header line.
+const maxTitleRunes = 80
+
+// embedPage is the chat page of the panel, parsed once.
+var embedPage = template.Must(template.ParseFS(staticFS, "embed.html"))
+
+// Refusal shown when the host site is not allowed. French whatever the
+// widget's language: visitors of a French FAQ read it, and so does the owner.
+const (
+	deniedText = "Ce site n'est pas autorisé à afficher Causette."
+	deniedHelp = "Responsable du site : ajoutez %s à l'option --allow-origin de « causette serve »."
+)
+
+// embedData fills embed.html.
+type embedData struct {
+	Lang, Title, Origin    string
+	Denied                 bool
+	DeniedText, DeniedHelp string
+}
+
+// handleEmbed serves the panel's chat page, or the refusal page.
+func (s *Server) handleEmbed(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	d := embedData{Lang: "fr", Title: "Causette"}
+	if q.Get("lang") == "en" {
+		d.Lang = "en"
+	}
+	if t := strings.TrimSpace(q.Get("title")); t != "" && utf8.ValidString(t) {
+		d.Title = truncate(t, maxTitleRunes)
+	}
+	origin, err := normaliseOrigin(q.Get("origin"))
+	h := w.Header()
+	h.Del("X-Frame-Options") // frame-ancestors says who may frame it
+	if err == nil && s.embedAllowed(origin, r) {
+		d.Origin = origin
+		h.Set("Content-Security-Policy", withDirective(contentSecurityPolicy, "frame-ancestors "+s.frameAncestors()))
+	} else {
+		s.log.Info("embed refused", "origin", q.Get("origin"))
+		d.Denied = true
+		d.DeniedText = deniedText
+		d.DeniedHelp = fmt.Sprintf(deniedHelp, q.Get("origin"))
+		h.Set("Content-Security-Policy", withDirective(contentSecurityPolicy, "frame-ancestors *"))
+	}
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	if err := embedPage.Execute(w, d); err != nil {
+		s.log.Warn("embed page", "err", err)
+	}
+}
+
+// embedAllowed reports whether a page at origin (normalised) may embed the
+// chat: the same rule as AllowedOrigin for the socket.
+func (s *Server) embedAllowed(origin string, r *http.Request) bool {
+	if s.origins["*"] || s.origins[origin] {
+		return true
+	}
+	_, host, _ := strings.Cut(origin, "://")
+	return strings.EqualFold(host, r.Host)
+}
+
+// frameAncestors is the CSP source list of the sites that may frame /embed.
+func (s *Server) frameAncestors() string {
+	if s.origins["*"] {
+		return "*"
+	}
+	list := []string{"'self'"}
+	for o := range s.origins {
+		list = append(list, o)
+	}
+	slices.Sort(list[1:])
+	return strings.Join(list, " ")
+}
+
+// withDirective returns policy with directive replacing the directive of the
+// same name, or added.
+func withDirective(policy, directive string) string {
+	name, _, _ := strings.Cut(directive, " ")
+	var out []string
+	for _, d := range strings.Split(policy, ";") {
+		d = strings.TrimSpace(d)
+		if d != "" && !strings.HasPrefix(d, name+" ") {
+			out = append(out, d)
+		}
+	}
+	return strings.Join(append(out, directive), "; ")
+}
+
+// truncate cuts s to at most n runes.
+func truncate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n-1]) + "…"
+}

@@ -1,0 +1,56 @@
+package web
+
+import (
+	"html/template"
+	"net/http"
+	"strconv"
+	"time"
+)
+
+// Routes of the site widget: the script sites embed, the chat page it frames
+// (embed.go) and a demo host page.
+
+// widgetMaxAge is how long browsers may keep widget.js without asking again:
+// its URL carries no version, so a new release reaches every site within
+// these few minutes.
+const widgetMaxAge = 5 * time.Minute
+
+// widgetJS is the script sites embed with one tag, read once.
+var widgetJS = mustRead(staticFS, "widget.js")
+
+// demoPage is the sample host page, parsed once.
+var demoPage = template.Must(template.ParseFS(staticFS, "demo.html"))
+
+// widgetRoutes adds the widget's routes; Server.routes calls it.
+func (s *Server) widgetRoutes() {
+	s.mux.HandleFunc("GET /widget.js", s.handleWidgetJS)
+	s.mux.HandleFunc("GET /embed", s.handleEmbed)
+	s.mux.HandleFunc("GET /demo", s.handleDemo)
+}
+
+// handleWidgetJS serves widget.js to any site: a script tag needs no CORS,
+// and Cross-Origin-Resource-Policy lets sites that set COEP load it too.
+func (s *Server) handleWidgetJS(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("Content-Type", "text/javascript; charset=utf-8")
+	h.Set("Cache-Control", "public, max-age="+strconv.Itoa(int(widgetMaxAge.Seconds())))
+	h.Set("Cross-Origin-Resource-Policy", "cross-origin")
+	w.Write(widgetJS)
+}
+
+// handleDemo serves a host page that shows the snippet and the widget at
+// work. Its policy is the server's own plus frame-src 'self' for the panel.
+func (s *Server) handleDemo(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("Content-Security-Policy", withDirective(contentSecurityPolicy, "frame-src 'self'"))
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-cache")
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	err := demoPage.Execute(w, struct{ Origin string }{scheme + "://" + r.Host})
+	if err != nil {
+		s.log.Warn("demo page", "err", err)
+	}
+}

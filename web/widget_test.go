@@ -1,0 +1,190 @@
+package web
+
+import (
+	"io"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/causette/causette/chat"
+	"github.com/causette/causette/index"
+	"github.com/causette/causette/seeds"
+	"github.com/gorilla/websocket"
+)
+
+var (
+	widgetOnce   sync.Once
+	widgetIndex  *index.Index
+	widgetEngine *chat.Engine
+	widgetErr    error
+)
+
+// widgetServer starts a Causette server over the seed corpus that lets the
+// given origins embed the widget.
+func widgetServer(tb testing.TB, allow ...string) *httptest.Server {
+	tb.Helper()
+	widgetOnce.Do(func() {
+		c, err := index.Load(seeds.FS, ".")
+		if err != nil {
+			widgetErr = err
+			return
+		}
+		data, err := fs.ReadFile(seeds.FS, "synonymes.tsv")
+		if err != nil {
+			widgetErr = err
+			return
+		}
+		syn, err := index.ParseSynonyms("synonymes.tsv", data)
+		if err != nil {
+			widgetErr = err
+			return
+		}
+		widgetIndex, widgetErr = index.Build(c, syn)
+		if widgetErr == nil {
+			widgetEngine = chat.New(widgetIndex, chat.Options{})
+		}
+	})
+	if widgetErr != nil {
+		tb.Fatalf("seed index: %v", widgetErr)
+	}
+	srv, err := NewServer(Config{Engine: widgetEngine, Index: widgetIndex, AllowOrigins: allow,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		tb.Fatalf("NewServer: %v", err)
+	}
+	ts := httptest.NewServer(srv.Handler())
+	tb.Cleanup(ts.Close)
+	return ts
+}
+
+func widgetGet(tb testing.TB, url string) (*http.Response, string) {
+	tb.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		tb.Fatalf("GET %s: %v", url, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		tb.Fatalf("GET %s: %v", url, err)
+	}
+	return resp, string(body)
+}
+
+func TestEmbedFrameAncestors(t *testing.T) {
+	const site = "https://www.exemple.fr"
+	ts := widgetServer(t, site, "https://autre.exemple.org")
+	tests := []struct {
+		origin     string
+		denied     bool
+		ancestors  string
+		wantInPage string
+	}{
+		{site, false, "frame-ancestors 'self' https://autre.exemple.org https://www.exemple.fr", `data-origin="https://www.exemple.fr"`},
+		{"HTTPS://WWW.EXEMPLE.FR/", false, "frame-ancestors 'self' https://autre.exemple.org https://www.exemple.fr", `data-origin="https://www.exemple.fr"`},
+		{ts.URL, false, "frame-ancestors 'self' ", `id="log"`},
+		{"https://pirate.example", true, "frame-ancestors *", "Ce site n&#39;est pas autorisé à afficher Causette."},
+		{"", true, "frame-ancestors *", "--allow-origin"},
+		{"javascript:alert(1)", true, "frame-ancestors *", `data-denied="true"`},
+	}
+	for _, tt := range tests {
+		resp, body := widgetGet(t, ts.URL+"/embed?origin="+strings.ReplaceAll(tt.origin, ":", "%3A"))
+		csp := resp.Header.Get("Content-Security-Policy")
+		if !strings.Contains(csp, tt.ancestors) {
+			t.Errorf("/embed?origin=%q: CSP %q; want %q", tt.origin, csp, tt.ancestors)
+		}
+		if strings.Count(csp, "frame-ancestors") != 1 {
+			t.Errorf("/embed?origin=%q: CSP %q has not one frame-ancestors", tt.origin, csp)
+		}
+		if xfo := resp.Header.Get("X-Frame-Options"); xfo != "" {
+			t.Errorf("/embed?origin=%q: X-Frame-Options %q; want none (frame-ancestors decides)", tt.origin, xfo)
+		}
+		if got := strings.Contains(body, `data-denied="true"`); got != tt.denied {
+			t.Errorf("/embed?origin=%q: denied %v; want %v", tt.origin, got, tt.denied)
+		}
+		if !strings.Contains(body, tt.wantInPage) {
+			t.Errorf("/embed?origin=%q: page lacks %q", tt.origin, tt.wantInPage)
+		}
+		if tt.denied && strings.Contains(body, `id="q"`) {
+			t.Errorf("/embed?origin=%q: refusal page has a question box", tt.origin)
+		}
+	}
+}
+
+func TestEmbedEscapesSiteText(t *testing.T) {
+	ts := widgetServer(t)
+	_, body := widgetGet(t, ts.URL+"/embed?origin="+ts.URL+"&title=%3Cimg+src%3Dx+onerror%3Dalert(1)%3E")
+	if strings.Contains(body, "<img") {
+		t.Errorf("/embed title inserted as HTML: %s", body)
+	}
+}
+
+func TestWidgetRoutes(t *testing.T) {
+	ts := widgetServer(t)
+	tests := []struct {
+		path, header, want string
+	}{
+		{"/widget.js", "Content-Type", "text/javascript"},
+		{"/widget.js", "Cross-Origin-Resource-Policy", "cross-origin"},
+		{"/widget.js", "Cache-Control", "max-age=300"},
+		{"/demo", "Content-Security-Policy", "frame-src 'self'"},
+		{"/demo", "Content-Security-Policy", "frame-ancestors 'none'"},
+		{"/static/embed.js", "Content-Type", "javascript"},
+	}
+	for _, tt := range tests {
+		resp, _ := widgetGet(t, ts.URL+tt.path)
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("GET %s: status %d; want 200", tt.path, resp.StatusCode)
+		}
+		if got := resp.Header.Get(tt.header); !strings.Contains(got, tt.want) {
+			t.Errorf("GET %s: %s %q; want it to hold %q", tt.path, tt.header, got, tt.want)
+		}
+	}
+	_, demo := widgetGet(t, ts.URL+"/demo")
+	if !strings.Contains(demo, `&lt;script src="`+ts.URL+`/widget.js"`) {
+		t.Errorf("/demo does not show the snippet with this server's origin")
+	}
+}
+
+func TestWidgetSocketOrigin(t *testing.T) {
+	const site = "http://site-autorise.example"
+	ts := widgetServer(t, site)
+	sock := "ws" + strings.TrimPrefix(ts.URL, "http") + "/ws"
+	tests := []struct {
+		origin string
+		want   int
+	}{
+		{site, http.StatusSwitchingProtocols},
+		{ts.URL, http.StatusSwitchingProtocols},
+		{"http://site-inconnu.example", http.StatusForbidden},
+	}
+	for _, tt := range tests {
+		c, resp, err := websocket.DefaultDialer.Dial(sock, http.Header{"Origin": {tt.origin}})
+		if c != nil {
+			c.Close()
+		}
+		if resp == nil {
+			t.Fatalf("dial with Origin %s: %v", tt.origin, err)
+		}
+		if resp.StatusCode != tt.want {
+			t.Errorf("dial with Origin %s: status %d; want %d", tt.origin, resp.StatusCode, tt.want)
+		}
+	}
+}
+
+func TestWithDirective(t *testing.T) {
+	tests := []struct{ policy, directive, want string }{
+		{"default-src 'none'; frame-ancestors 'none'", "frame-ancestors *", "default-src 'none'; frame-ancestors *"},
+		{"default-src 'none'", "frame-src 'self'", "default-src 'none'; frame-src 'self'"},
+		{"frame-src-elem x; frame-src y;", "frame-src 'self'", "frame-src-elem x; frame-src 'self'"},
+	}
+	for _, tt := range tests {
+		if got := withDirective(tt.policy, tt.directive); got != tt.want {
+			t.Errorf("withDirective(%q, %q) = %q; want %q", tt.policy, tt.directive, got, tt.want)
+		}
+	}
+}
