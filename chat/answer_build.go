@@ -19,7 +19,9 @@ import (
 const (
 	cueBoost        = 0.15
 	prevBoost       = 0.25
-	coverageFloor   = 0.5
+	proximityBoost  = 2.0
+	proximityWindow = 3
+	coverageFloor   = 0.1
 	gapShare        = 0.2
 	unknownIDFScale = 1.0
 	// maxAnswerRunes keeps an answer short: a sentence or two, never a wall.
@@ -30,7 +32,7 @@ const noAnswerText = "Je n'ai pas trouvé la réponse dans les documents. Reform
 
 var (
 	yearRe   = regexp.MustCompile(`\b(1[0-9]{3}|20[0-9]{2})\b`)
-	numberRe = regexp.MustCompile(`[0-9]`)
+	numberRe = regexp.MustCompile(`[0-9]|\b(?i:un|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|douze|quinze|vingt|trente|quarante|cinquante|soixante|cent|cents|mille|million|millions|milliard|milliards|dizaine|dizaines|centaine|centaines)\b`)
 	nameRe   = regexp.MustCompile(`[^.!?]\s+\p{Lu}\p{Ll}+`)
 	// sentenceEnd splits after . ! ? … when a capital, digit or quote follows.
 	sentenceEnd = regexp.MustCompile(`([.!?…])\s+([\p{Lu}0-9«"“])`)
@@ -53,15 +55,17 @@ func (e *Engine) answer(t *turn) Answer {
 	}
 	want := e.expand(t.stems)
 	weights := e.wordWeights(t)
+	pairs := e.pairs(t)
 	ranked := make([]scored, len(hits))
 	for i, h := range hits {
 		s := scored{hit: h, score: h.Score}
 		s.coverage = e.coverage(t, h.Passage, weights)
-		s.score *= coverageFloor + s.coverage
+		s.score *= coverageFloor + s.coverage*s.coverage
 		if t.cue != cueNone && holdsCue(h.Passage.Text, t.cue) {
 			s.score *= 1 + cueBoost
 		}
-		if t.prevPassage != "" && h.Passage.ID == t.prevPassage {
+		s.score *= 1 + proximityBoost*e.proximity(pairs, h.Passage)
+		if t.prevPassage != "" && h.Passage.ID == t.prevPassage && e.holdsOwnWord(t, h.Passage) {
 			s.score *= 1 + prevBoost
 		}
 		ranked[i] = s
@@ -142,6 +146,79 @@ func (e *Engine) coverage(t *turn, p *index.Passage, weights map[int]float64) fl
 		sum += g
 	}
 	return sum / total
+}
+
+// pair is two words next to each other in the question.
+type pair struct {
+	a, b   []string // each word's stand-in stems
+	weight float64
+}
+
+// pairs lists the question's neighbouring words, weighted by the rarer one's
+// rarity: "démarche environnementale" matters more as a phrase than apart.
+func (e *Engine) pairs(t *turn) []pair {
+	var order []int
+	alts := map[int][]string{}
+	for _, s := range t.stems {
+		if _, ok := alts[s.Of]; !ok {
+			order = append(order, s.Of)
+		}
+		alts[s.Of] = append(alts[s.Of], s.Stem)
+	}
+	var out []pair
+	for i := 1; i < len(order); i++ {
+		a, b := alts[order[i-1]], alts[order[i]]
+		w := math.Min(e.ix.IDF(a[0]), e.ix.IDF(b[0]))
+		out = append(out, pair{a: a, b: b, weight: w})
+	}
+	return out
+}
+
+// proximity is the weighted share of the question's word pairs that stand
+// within proximityWindow words of each other in the passage.
+func (e *Engine) proximity(pairs []pair, p *index.Passage) float64 {
+	if len(pairs) == 0 {
+		return 0
+	}
+	pos := e.positions[p.ID]
+	var got, total float64
+	for _, pr := range pairs {
+		total += pr.weight
+		if near(pos, pr.a, pr.b) {
+			got += pr.weight
+		}
+	}
+	if total == 0 {
+		return 0
+	}
+	return got / total
+}
+
+func near(pos map[string][]int, a, b []string) bool {
+	for _, x := range a {
+		for _, y := range b {
+			for _, i := range pos[x] {
+				for _, j := range pos[y] {
+					if d := i - j; d != 0 && d <= proximityWindow && d >= -proximityWindow {
+						return true
+					}
+				}
+			}
+		}
+	}
+	return false
+}
+
+// holdsOwnWord reports whether the passage holds a word of the question
+// itself, not only words inherited from the previous turn.
+func (e *Engine) holdsOwnWord(t *turn, p *index.Passage) bool {
+	have := e.stemsOf(p)
+	for _, s := range t.stems {
+		if s.Of < len(t.terms) && have[s.Stem] {
+			return true
+		}
+	}
+	return false
 }
 
 func holdsCue(text string, c cue) bool {

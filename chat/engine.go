@@ -55,6 +55,8 @@ type Engine struct {
 	faq      []index.Passage
 	// stems holds each passage's stems (all fields), by passage id.
 	stems map[string]map[string]bool
+	// positions holds where each stem of a passage's text stands, by id.
+	positions map[string]map[string][]int
 }
 
 // New returns an engine over ix.
@@ -68,8 +70,13 @@ func New(ix Searcher, opts Options) *Engine {
 	if opts.Threshold <= 0 {
 		opts.Threshold = DefaultThreshold
 	}
-	e := &Engine{ix: ix, opts: opts, stems: map[string]map[string]bool{}}
+	e := &Engine{ix: ix, opts: opts, stems: map[string]map[string]bool{}, positions: map[string]map[string][]int{}}
 	for _, p := range ix.Passages() {
+		pos := map[string][]int{}
+		for _, tok := range index.Analyze(p.Question + " \n\n\n " + p.Text) {
+			pos[string(tok.Term)] = append(pos[string(tok.Term)], tok.Position)
+		}
+		e.positions[p.ID] = pos
 		set := map[string]bool{}
 		for _, text := range []string{p.Text, p.Question, p.Section, p.Title} {
 			for _, tok := range index.Analyze(text) {

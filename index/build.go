@@ -20,7 +20,6 @@ const (
 	fieldLabel    = "label"
 )
 
-
 // Index is a searchable corpus: the passages and their Bleve index.
 type Index struct {
 	bleve    bleve.Index

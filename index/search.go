@@ -30,6 +30,7 @@ const (
 	correctedWeight    = 0.8
 	synonymWeight      = 0.9
 	knownSynonymWeight = 0.4
+	derivedWeight = 0.15
 )
 
 // maxQueryTerms bounds the work one question can cause.
@@ -48,6 +49,9 @@ type Term struct {
 	Corrections []string `json:"corrections,omitempty"`
 	// Synonyms are the corpus stems declared synonyms of Stem.
 	Synonyms []string `json:"synonyms,omitempty"`
+	// Derived are longer corpus stems that start with Stem: the stemmer
+	// leaves "europ" and "europeen" apart.
+	Derived []string `json:"derived,omitempty"`
 }
 
 // WeightedStem is a stem to search for, with its weight in the query.
@@ -80,6 +84,7 @@ func (ix *Index) Terms(q string) []Term {
 				term.Synonyms = append(term.Synonyms, syn)
 			}
 		}
+		term.Derived = ix.vocab.derived(term.Stem)
 		if !term.Known && len(term.Synonyms) == 0 {
 			term.Corrections = ix.vocab.correct(term.Surface, term.Stem)
 		}
@@ -97,6 +102,9 @@ func Weighted(terms []Term) []WeightedStem {
 			out = append(out, WeightedStem{t.Stem, 1, i})
 			for _, s := range t.Synonyms {
 				out = append(out, WeightedStem{s, knownSynonymWeight, i})
+			}
+			for _, s := range t.Derived {
+				out = append(out, WeightedStem{s, derivedWeight, i})
 			}
 			continue
 		}

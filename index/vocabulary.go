@@ -2,6 +2,8 @@ package index
 
 import (
 	"math"
+	"sort"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -15,6 +17,10 @@ const (
 	minStemPrefixRunes  = 5
 	maxStemSuffixRunes  = 5
 	maxCorrectionsATerm = 3
+	// A derived stem adds a suffix of at most this many letters; a word
+	// has at most maxDerived of them searched.
+	maxDerivedSuffixRunes = 4
+	maxDerived            = 3
 )
 
 // vocabulary knows the corpus's words: how many passages hold each stem, and
@@ -54,7 +60,28 @@ func newVocabulary(ps []Passage) *vocabulary {
 	for s := range v.df {
 		v.stems = append(v.stems, s)
 	}
+	sort.Strings(v.stems)
 	return v
+}
+
+// derived lists the corpus stems that extend stem by a derivational ending
+// ("europ" -> "europeen"), at most maxDerived of them.
+func (v *vocabulary) derived(stem string) []string {
+	if utf8.RuneCountInString(stem) < minStemPrefixRunes || !isWordy(stem) {
+		return nil
+	}
+	var out []string
+	i := sort.SearchStrings(v.stems, stem)
+	for ; i < len(v.stems) && strings.HasPrefix(v.stems[i], stem); i++ {
+		s := v.stems[i]
+		if s != stem && utf8.RuneCountInString(s)-utf8.RuneCountInString(stem) <= maxDerivedSuffixRunes {
+			out = append(out, s)
+			if len(out) == maxDerived {
+				break
+			}
+		}
+	}
+	return out
 }
 
 // idf is the BM25 inverse document frequency of a stem.

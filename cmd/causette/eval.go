@@ -76,15 +76,22 @@ func runEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	return nil
 }
 
+// boolFlags are the flags that take no value.
+var boolFlags = map[string]bool{"json": true, "v": true, "stats": true, "csv": true}
+
 // reorder puts flags before positional arguments so that
 // "eval FILE --corpus DIR" works as well as "eval --corpus DIR FILE".
 func reorder(args []string) []string {
 	var flags, pos []string
 	for i := 0; i < len(args); i++ {
 		a := args[i]
-		if strings.HasPrefix(a, "-") {
+		if a == "--" {
+			pos = append(pos, args[i+1:]...)
+			break
+		}
+		if strings.HasPrefix(a, "-") && len(a) > 1 {
 			flags = append(flags, a)
-			if !strings.Contains(a, "=") && a != "-v" && a != "--v" && i+1 < len(args) {
+			if !strings.Contains(a, "=") && !boolFlags[strings.TrimLeft(a, "-")] && i+1 < len(args) {
 				flags = append(flags, args[i+1])
 				i++
 			}
