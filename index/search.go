@@ -30,7 +30,7 @@ const (
 	correctedWeight    = 0.8
 	synonymWeight      = 0.9
 	knownSynonymWeight = 0.4
-	derivedWeight = 0.15
+	derivedWeight      = 0.15
 )
 
 // maxQueryTerms bounds the work one question can cause.
