@@ -27,6 +27,12 @@ var (
 // given origins embed the widget.
 func widgetServer(tb testing.TB, allow ...string) *httptest.Server {
 	tb.Helper()
+	return widgetServerWith(tb, nil, allow...)
+}
+
+// widgetServerWith is widgetServer with its handler wrapped by wrap.
+func widgetServerWith(tb testing.TB, wrap func(http.Handler) http.Handler, allow ...string) *httptest.Server {
+	tb.Helper()
 	widgetOnce.Do(func() {
 		c, err := index.Load(seeds.FS, ".")
 		if err != nil {
@@ -56,7 +62,11 @@ func widgetServer(tb testing.TB, allow ...string) *httptest.Server {
 	if err != nil {
 		tb.Fatalf("NewServer: %v", err)
 	}
-	ts := httptest.NewServer(srv.Handler())
+	h := srv.Handler()
+	if wrap != nil {
+		h = wrap(h)
+	}
+	ts := httptest.NewServer(h)
 	tb.Cleanup(ts.Close)
 	return ts
 }

@@ -42,6 +42,7 @@
   var seq = 0;
   var ready = false;
   var isOpen = false;
+  var refusal = null;   // the panel's message when this site is not allowed
   var host, root, sheet, launcher, panel, frame;
 
   function L() { return LABELS[opts.lang] || LABELS.fr; }
@@ -264,11 +265,12 @@
         if (a) { delete asks[m.id]; a.reject(new Error(m.message)); }
         break;
       case 'denied':
+        refusal = String(m.message);
         Object.keys(asks).forEach(function (id) {
-          asks[id].reject(new Error(m.message));
+          asks[id].reject(new Error(refusal));
           delete asks[id];
         });
-        if (window.console) console.warn('Causette: ' + m.message);
+        if (window.console) console.warn('Causette: ' + refusal);
         break;
       case 'close':
         close();
@@ -285,8 +287,9 @@
     ask: function (text) {
       return new Promise(function (resolve, reject) {
         var id = 'w' + (++seq);
-        asks[id] = { resolve: resolve, reject: reject };
         open(false);
+        if (refusal) return reject(new Error(refusal));
+        asks[id] = { resolve: resolve, reject: reject };
         send({ type: 'ask', id: id, text: String(text) });
       });
     },

@@ -1,0 +1,384 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os/exec"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+)
+
+// Browser test timing. Chromium starts in a second or two; an answer over
+// loopback takes milliseconds, so these bound hangs, not speed.
+const (
+	// browserTimeout bounds one browser test, start to end.
+	browserTimeout = 90 * time.Second
+	// pollTimeout bounds the wait for one expected state of a page.
+	pollTimeout = 15 * time.Second
+	// pollEvery is how often a page state is checked while waiting.
+	pollEvery = 50 * time.Millisecond
+)
+
+// A question the seed corpus answers with a citation.
+const widgetQuestion = "Quel est le montant du contrat avec la SNCF ?"
+
+// widgetBrowser starts a headless Chromium with a fresh profile, or skips
+// the test when none is installed.
+func widgetBrowser(tb testing.TB) context.Context {
+	tb.Helper()
+	path := ""
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			path = p
+			break
+		}
+	}
+	if path == "" {
+		tb.Skip("no Chromium found (apt-get install chromium): the widget's browser tests need one")
+	}
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+		chromedp.ExecPath(path),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(tb.TempDir()),
+		chromedp.WindowSize(1280, 800),
+	)
+	ctx, cancelTab := chromedp.NewContext(actx)
+	tb.Cleanup(func() { cancelTab(); cancelAlloc() })
+	// The first run starts the browser: no timeout on it (see chromedp.Run).
+	if err := chromedp.Do(ctx); err != nil {
+		tb.Fatalf("start Chromium: %v", err)
+	}
+	tctx, cancel := context.WithTimeout(ctx, browserTimeout)
+	tb.Cleanup(cancel)
+	return tctx
+}
+
+// widgetSites is a Causette server and the sites that embed it, each on its
+// own 127.0.0.1 port, so each is its own origin.
+type widgetSites struct {
+	causette *httptest.Server
+	allowed  *httptest.Server // in --allow-origin
+	other    *httptest.Server // not in it
+	sockets  atomic.Int64     // WebSocket requests Causette received
+}
+
+// hostile is host CSS that restyles every div, button and iframe, and the
+// host's top-level elements, as careless or hostile sites do.
+const hostile = `<style>
+div, button, iframe { all: unset !important; display: block !important; position: static !important;
+  width: 13px !important; height: 13px !important; margin: 40px !important; padding: 9px !important;
+  background: lime !important; color: red !important; border: 5px dotted red !important;
+  font: 30px cursive !important; transform: rotate(10deg) !important; z-index: -1 !important;
+  opacity: .5 !important; border-radius: 0 !important; box-shadow: none !important; }
+* { font-family: cursive !important; letter-spacing: 4px !important; line-height: 3 !important;
+  box-sizing: content-box !important; visibility: visible !important; }
+body > * { transform: scale(.5) !important; filter: blur(2px) !important; position: relative !important; }
+</style>`
+
+func newWidgetSites(tb testing.TB) *widgetSites {
+	tb.Helper()
+	ws := &widgetSites{}
+	var causetteURL string
+	host := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		tag := func(attrs string) string {
+			return fmt.Sprintf(`<script src="%s/widget.js"%s data-title="Questions sur Mistral AI"`+
+				` data-color="#ff7000" data-position="right"></script>`, causetteURL, attrs)
+		}
+		head, body := tag(" defer"), ""
+		switch r.URL.Path {
+		case "/page1", "/page2", "/plain":
+		case "/hostile":
+			head += hostile
+		case "/strict":
+			w.Header().Set("Content-Security-Policy", "default-src 'none'; script-src "+causetteURL+"; frame-src "+causetteURL)
+		case "/head-sync":
+			head = tag("")
+		case "/head-async":
+			head = tag(" async")
+		case "/body-end":
+			head, body = "", tag("")
+		case "/body-async":
+			head, body = "", tag(" async")
+		default:
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprintf(w, `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Site hôte %s</title>%s</head>`+
+			`<body><div class="site"><h1>Site hôte %s</h1><p>Un site qui accueille le widget.</p>`+
+			`<p><a id="to1" href="/page1">Page 1</a> <a id="to2" href="/page2">Page 2</a></p>`+
+			`<button type="button">Un bouton du site</button></div>%s</body></html>`, r.URL.Path, head, r.URL.Path, body)
+	})
+	ws.allowed = httptest.NewServer(host)
+	tb.Cleanup(ws.allowed.Close)
+	ws.other = httptest.NewServer(host)
+	tb.Cleanup(ws.other.Close)
+	ws.causette = widgetServerWith(tb, func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/ws" {
+				ws.sockets.Add(1)
+			}
+			h.ServeHTTP(w, r)
+		})
+	}, ws.allowed.URL)
+	causetteURL = ws.causette.URL
+	return ws
+}
+
+// launcher is the host-side expression of the widget's launcher button.
+const launcher = `document.querySelector('causette-widget').shadowRoot.querySelector('.launcher')`
+
+// inPanel evaluates expr in the widget's panel, the /embed iframe, in an
+// isolated world (it shares the DOM, not the page's globals).
+func inPanel[T any](expr string) chromedp.Action[T] {
+	return func(ctx context.Context, t *chromedp.Target) (T, error) {
+		var zero T
+		tree, err := cdp.Call(ctx, t, page.GetFrameTree, cdp.Empty{})
+		if err != nil {
+			return zero, err
+		}
+		id := embedFrame(tree.FrameTree)
+		if id == "" {
+			return zero, errNoPanel
+		}
+		world, err := cdp.Call(ctx, t, page.CreateIsolatedWorld, page.CreateIsolatedWorldParams{FrameID: id, WorldName: "test"})
+		if err != nil {
+			return zero, err
+		}
+		return chromedp.Evaluate[T](expr, func(p *runtime.EvaluateParams) {
+			p.ContextID = world.ExecutionContextID
+		})(ctx, t)
+	}
+}
+
+var errNoPanel = errors.New("no /embed frame in the page")
+
+func embedFrame(ft *page.FrameTree) cdp.FrameID {
+	if ft == nil {
+		return ""
+	}
+	if strings.Contains(ft.Frame.URL, "/embed?") {
+		return ft.Frame.ID
+	}
+	for _, c := range ft.ChildFrames {
+		if id := embedFrame(c); id != "" {
+			return id
+		}
+	}
+	return ""
+}
+
+// waitTrue runs check until it reports true, or fails the test after
+// pollTimeout with the last error.
+func waitTrue(tb testing.TB, ctx context.Context, what string, check chromedp.Action[bool]) {
+	tb.Helper()
+	deadline := time.NewTimer(pollTimeout)
+	defer deadline.Stop()
+	tick := time.NewTicker(pollEvery)
+	defer tick.Stop()
+	var last error
+	for {
+		ok, err := chromedp.Run(ctx, check)
+		if err == nil && ok {
+			return
+		}
+		last = err
+		select {
+		case <-deadline.C:
+			tb.Fatalf("waiting for %s: timed out after %v (last error: %v)", what, pollTimeout, last)
+		case <-ctx.Done():
+			tb.Fatalf("waiting for %s: %v", what, ctx.Err())
+		case <-tick.C:
+		}
+	}
+}
+
+func run[T any](tb testing.TB, ctx context.Context, what string, a chromedp.Action[T]) T {
+	tb.Helper()
+	v, err := chromedp.Run(ctx, a)
+	if err != nil {
+		tb.Fatalf("%s: %v", what, err)
+	}
+	return v
+}
+
+// clickLauncher clicks the launcher with the mouse, as a visitor does.
+func clickLauncher(tb testing.TB, ctx context.Context) {
+	tb.Helper()
+	xy := run(tb, ctx, "launcher position", chromedp.Evaluate[[]float64](
+		`(r => [r.x + r.width / 2, r.y + r.height / 2])(`+launcher+`.getBoundingClientRect())`))
+	run(tb, ctx, "click the launcher", chromedp.MouseClickXY(xy[0], xy[1]))
+}
+
+func TestWidgetConversationSurvivesNavigation(t *testing.T) {
+	ctx := widgetBrowser(t)
+	sites := newWidgetSites(t)
+	run(t, ctx, "open page 1", chromedp.Navigate(sites.allowed.URL+"/page1"))
+	waitTrue(t, ctx, "the launcher", chromedp.Evaluate[bool](`!!document.querySelector('causette-widget')`))
+
+	name := run(t, ctx, "launcher name", chromedp.Evaluate[string](launcher+`.getAttribute('aria-label')`))
+	if !strings.Contains(name, "Questions sur Mistral AI") || !strings.Contains(name, "ouvrir le chat") {
+		t.Errorf("launcher accessible name %q; want the title and « ouvrir le chat »", name)
+	}
+	if frames := run(t, ctx, "frames", chromedp.Evaluate[int](`document.querySelector('causette-widget').shadowRoot.querySelectorAll('iframe').length`)); frames != 0 {
+		t.Errorf("closed widget has %d iframes; want none before the first open", frames)
+	}
+	if n := sites.sockets.Load(); n != 0 {
+		t.Errorf("closed widget opened %d sockets; want none before the first open", n)
+	}
+
+	clickLauncher(t, ctx)
+	waitTrue(t, ctx, "focus in the panel's question box", inPanel[bool](`document.activeElement && document.activeElement.id === 'q' && document.hasFocus()`))
+	if got := run(t, ctx, "aria-expanded", chromedp.Evaluate[string](launcher+`.getAttribute('aria-expanded')`)); got != "true" {
+		t.Errorf("open launcher aria-expanded = %q; want true", got)
+	}
+	run(t, ctx, "type a question", chromedp.KeyEvent(widgetQuestion+"\r"))
+	waitTrue(t, ctx, "an answer with a citation", inPanel[bool](`!!document.querySelector('.msg.bot:not(.none) .cite')`))
+	answer := run(t, ctx, "answer text", inPanel[string](`document.querySelector('.msg.bot:not(.none) .text').textContent`))
+	if !strings.Contains(answer, "SNCF") {
+		t.Errorf("answer to %q is %q; want it to mention SNCF", widgetQuestion, answer)
+	}
+
+	// Escape closes the panel and gives focus back to the launcher.
+	run(t, ctx, "press Escape", chromedp.KeyEvent(kb.Escape))
+	waitTrue(t, ctx, "panel closed, focus on the launcher", chromedp.Evaluate[bool](
+		`document.querySelector('causette-widget').shadowRoot.querySelector('.panel').hidden && `+
+			`document.querySelector('causette-widget').shadowRoot.activeElement === `+launcher))
+
+	// Open again, then leave for another page of the site.
+	clickLauncher(t, ctx)
+	run(t, ctx, "go to page 2", chromedp.Navigate(sites.allowed.URL+"/page2"))
+	waitTrue(t, ctx, "the conversation on page 2", inPanel[bool](
+		`[...document.querySelectorAll('.msg.me')].some(e => e.textContent.includes(`+jsString(widgetQuestion)+`)) && `+
+			`!!document.querySelector('.msg.bot:not(.none) .cite')`))
+	if got := run(t, ctx, "reopened state", chromedp.Evaluate[string](launcher+`.getAttribute('aria-expanded')`)); got != "true" {
+		t.Errorf("panel after navigation: aria-expanded = %q; want true (it was open)", got)
+	}
+
+	// A follow-up uses the context kept across the navigation.
+	a := run(t, ctx, "Causette.ask", chromedp.Evaluate[map[string]any](`Causette.ask("Et sa durée ?")`, chromedp.EvalAwaitPromise))
+	if a["kind"] == nil || a["context"] == nil {
+		t.Errorf("Causette.ask answer %v; want the shared shape (kind, context...)", a)
+	}
+}
+
+func TestWidgetRefusedOnSiteNotAllowed(t *testing.T) {
+	ctx := widgetBrowser(t)
+	sites := newWidgetSites(t)
+	run(t, ctx, "open the other site", chromedp.Navigate(sites.other.URL+"/page1"))
+	waitTrue(t, ctx, "the launcher", chromedp.Evaluate[bool](`!!document.querySelector('causette-widget')`))
+	clickLauncher(t, ctx)
+	waitTrue(t, ctx, "the refusal", inPanel[bool](`!!document.querySelector('.denied-main')`))
+	text := run(t, ctx, "refusal text", inPanel[string](`document.querySelector('.denied').textContent`))
+	if !strings.Contains(text, "n'est pas autorisé à afficher Causette") || !strings.Contains(text, sites.other.URL) {
+		t.Errorf("refusal reads %q; want it to say, in French, that %s is not allowed", text, sites.other.URL)
+	}
+	msg, err := chromedp.Run(ctx, chromedp.Evaluate[string](`Causette.ask(`+jsString(widgetQuestion)+`).then(() => "answered", e => "refused: " + e.message)`, chromedp.EvalAwaitPromise))
+	if err != nil || !strings.Contains(msg, "pas autorisé") {
+		t.Errorf("Causette.ask on a site not allowed: %q, %v; want a refusal", msg, err)
+	}
+	if n := run(t, ctx, "answers", inPanel[int](`document.querySelectorAll('.msg.bot').length`)); n != 0 {
+		t.Errorf("site not allowed got %d answers; want none", n)
+	}
+	if n := sites.sockets.Load(); n != 0 {
+		t.Errorf("site not allowed opened %d sockets; want none", n)
+	}
+}
+
+func TestWidgetUnderStrictCSP(t *testing.T) {
+	ctx := widgetBrowser(t)
+	sites := newWidgetSites(t)
+	run(t, ctx, "record CSP violations", chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{
+			Source: `window.__violations = []; document.addEventListener('securitypolicyviolation',
+				e => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));`,
+		})
+		return err
+	}))
+	run(t, ctx, "open the strict page", chromedp.Navigate(sites.allowed.URL+"/strict"))
+	waitTrue(t, ctx, "the launcher", chromedp.Evaluate[bool](`!!document.querySelector('causette-widget')`))
+	if w := run(t, ctx, "launcher width", chromedp.Evaluate[string](`getComputedStyle(`+launcher+`).width`)); w != "56px" {
+		t.Errorf("launcher width under a strict CSP is %s; want 56px (its style sheet applied)", w)
+	}
+	a := run(t, ctx, "Causette.ask", chromedp.Evaluate[map[string]any](`Causette.ask(`+jsString(widgetQuestion)+`)`, chromedp.EvalAwaitPromise))
+	cites, _ := a["citations"].([]any)
+	if a["kind"] != "answer" || len(cites) == 0 {
+		t.Errorf("Causette.ask(%q) under a strict CSP = kind %v, %d citations; want an answer with a citation", widgetQuestion, a["kind"], len(cites))
+	}
+	waitTrue(t, ctx, "the answer in the panel", inPanel[bool](`!!document.querySelector('.msg.bot .cite')`))
+	if v := run(t, ctx, "violations", chromedp.Evaluate[[]string](`window.__violations`)); len(v) != 0 {
+		t.Errorf("strict CSP violations: %q; want none", v)
+	}
+}
+
+// widgetLayout describes the launcher and, once open, the panel: what the
+// host's CSS must not change.
+const widgetLayout = `(() => {
+  const root = document.querySelector('causette-widget').shadowRoot;
+  const box = e => { const r = e.getBoundingClientRect(); return [r.x, r.y, r.width, r.height].map(Math.round).join(','); };
+  const css = (e, props) => props.map(p => p + '=' + getComputedStyle(e).getPropertyValue(p)).join(';');
+  const l = root.querySelector('.launcher'), p = root.querySelector('.panel'), f = root.querySelector('iframe');
+  return {
+    launcher: box(l) + ' ' + css(l, ['background-color', 'border-radius', 'border-top-width', 'opacity', 'transform', 'filter', 'z-index', 'visibility', 'color']),
+    panel: box(p) + ' ' + css(p, ['border-radius', 'opacity', 'transform', 'z-index']),
+    frame: box(f) + ' ' + css(f, ['border-top-width', 'opacity', 'display']),
+    host: css(document.querySelector('causette-widget'), ['transform', 'filter', 'position']),
+  };
+})()`
+
+func TestWidgetIgnoresHostCSS(t *testing.T) {
+	ctx := widgetBrowser(t)
+	sites := newWidgetSites(t)
+	layout := map[string]map[string]string{}
+	for _, path := range []string{"/plain", "/hostile"} {
+		run(t, ctx, "open "+path, chromedp.Navigate(sites.allowed.URL+path))
+		waitTrue(t, ctx, "the launcher on "+path, chromedp.Evaluate[bool](`!!document.querySelector('causette-widget')`))
+		run(t, ctx, "open the panel", chromedp.Evaluate[chromedp.Void](`Causette.open()`))
+		waitTrue(t, ctx, "the panel on "+path, inPanel[bool](`!!document.getElementById('q')`))
+		layout[path] = run(t, ctx, "layout on "+path, chromedp.Evaluate[map[string]string](widgetLayout))
+		run(t, ctx, "close the panel", chromedp.Evaluate[chromedp.Void](`Causette.close()`))
+	}
+	for _, part := range []string{"launcher", "panel", "frame", "host"} {
+		if plain, bad := layout["/plain"][part], layout["/hostile"][part]; plain != bad {
+			t.Errorf("%s with hostile host CSS: %s\nwithout: %s", part, bad, plain)
+		}
+	}
+	if got := run(t, ctx, "hostile page still hostile", chromedp.Evaluate[string](`getComputedStyle(document.querySelector('button')).backgroundColor`)); got != "rgb(0, 255, 0)" {
+		t.Errorf("the hostile CSS did not apply to the host's own button (%s): the test proves nothing", got)
+	}
+}
+
+func TestWidgetScriptPlacement(t *testing.T) {
+	ctx := widgetBrowser(t)
+	sites := newWidgetSites(t)
+	for _, path := range []string{"/head-sync", "/head-async", "/body-end", "/body-async", "/page1"} {
+		run(t, ctx, "open "+path, chromedp.Navigate(sites.allowed.URL+path))
+		waitTrue(t, ctx, "the launcher with the script at "+path, chromedp.Evaluate[bool](
+			`!!document.querySelector('causette-widget') && !!window.Causette && Causette.version === 1`))
+		run(t, ctx, "open the panel", chromedp.Evaluate[chromedp.Void](`Causette.open()`))
+		waitTrue(t, ctx, "the panel with the script at "+path, inPanel[bool](`!!document.getElementById('q')`))
+		run(t, ctx, "close the panel", chromedp.Evaluate[chromedp.Void](`Causette.close()`))
+	}
+}
+
+// jsString quotes s as a JavaScript string literal.
+func jsString(s string) string {
+	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`).Replace(s) + `"`
+}
