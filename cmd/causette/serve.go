@@ -52,6 +52,7 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	fs.Var(&origins, "allow-origin", "origine autorisée en plus de l'hôte lui-même, par exemple https://exemple.fr (répétable)")
 	debug := fs.Bool("debug", false, "journal détaillé (avec le texte des questions)")
 	limits := limitFlags(fs)
+	staff := staffFlags(fs) // log.go: --db, --log-days, --staff-token
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -67,13 +68,19 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if err != nil {
 		return err
 	}
-	srv, err := web.NewServer(web.Config{
+	cfg := web.Config{
 		Engine:       eng,
 		Index:        ix,
 		AllowOrigins: origins,
 		Limits:       *limits,
 		Logger:       logger,
-	})
+	}
+	closeStaff, err := staff.attach(&cfg, *addr) // log.go: question log and staff console
+	if err != nil {
+		return err
+	}
+	defer closeStaff()
+	srv, err := web.NewServer(cfg)
 	if err != nil {
 		return err
 	}

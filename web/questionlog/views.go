@@ -6,6 +6,8 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -204,4 +206,22 @@ func sqlLimit(limit int) int {
 		return -1
 	}
 	return limit
+}
+
+// ParseSince reads a look-back period: "7d" (days), or a Go duration such as
+// "12h" or "90m".
+func ParseSince(s string) (time.Duration, error) {
+	s = strings.TrimSpace(s)
+	if n, ok := strings.CutSuffix(s, "d"); ok {
+		days, err := strconv.Atoi(n)
+		if err != nil || days < 0 {
+			return 0, fmt.Errorf("period %q: want days such as 7d, or a duration such as 12h", s)
+		}
+		return time.Duration(days) * 24 * time.Hour, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d < 0 {
+		return 0, fmt.Errorf("period %q: want days such as 7d, or a duration such as 12h", s)
+	}
+	return d, nil
 }

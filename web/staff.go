@@ -1,0 +1,159 @@
+package web
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/causette/causette/chat"
+	"github.com/causette/causette/index"
+	"github.com/causette/causette/web/questionlog"
+)
+
+// Staff console limits.
+const (
+	// staffSessionTTL is how long a sign-in lasts: a working day.
+	staffSessionTTL = 12 * time.Hour
+	// staffMaxSessions bounds the sessions kept in memory; past it the
+	// oldest go (a team signs in a few times a day, not thousands).
+	staffMaxSessions = 1000
+	// staffTokenBytes is the randomness of a generated token and of a session
+	// id: 256 bits, beyond guessing.
+	staffTokenBytes = 32
+	// staffSignInAttempts wrong tokens per staffSignInWindow are allowed from
+	// one address; then sign-in is refused until the window passes. Staff
+	// mistype a token once or twice, not dozens of times.
+	staffSignInAttempts = 5
+	staffSignInWindow   = time.Minute
+	// staffCookie names the session cookie.
+	staffCookie = "causette_staff"
+)
+
+// StaffConfig is what the staff console needs. Token, Log, Engine and Index
+// are required.
+type StaffConfig struct {
+	// Token is the secret staff sign in with.
+	Token string
+	// Log is the question log the console shows.
+	Log *questionlog.Log
+	// Engine and Index answer and search for the lookup.
+	Engine *chat.Engine
+	Index  *index.Index
+	// Logger receives sign-ins and failures (slog.Default when nil).
+	Logger *slog.Logger
+	// Now is the clock (time.Now when nil); tests set it.
+	Now func() time.Time
+}
+
+// Staff is the support staff console: the lookup at /staff, the permalinks
+// /p/{id} and the question log's views, all behind a sign-in. Plug it into a
+// Server with Attach.
+type Staff struct {
+	tokenSum [sha256.Size]byte // the token's hash: compared in constant time
+	log      *questionlog.Log
+	engine   *chat.Engine
+	index    *index.Index
+	logger   *slog.Logger
+	now      func() time.Time
+	words    *vocabulary
+
+	mu       sync.Mutex
+	sessions map[string]time.Time // session id -> expiry
+	failures map[string][]time.Time
+}
+
+// NewStaff checks cfg and returns the console.
+func NewStaff(cfg StaffConfig) (*Staff, error) {
+	if cfg.Token == "" || cfg.Log == nil || cfg.Engine == nil || cfg.Index == nil {
+		return nil, errors.New("web: staff config needs a token, a question log, an engine and an index")
+	}
+	st := &Staff{
+		tokenSum: sha256.Sum256([]byte(cfg.Token)),
+		log:      cfg.Log,
+		engine:   cfg.Engine,
+		index:    cfg.Index,
+		logger:   cfg.Logger,
+		now:      cfg.Now,
+		words:    newVocabulary(cfg.Index),
+		sessions: map[string]time.Time{},
+		failures: map[string][]time.Time{},
+	}
+	if st.logger == nil {
+		st.logger = slog.Default()
+	}
+	if st.now == nil {
+		st.now = time.Now
+	}
+	return st, nil
+}
+
+// Attach adds the console's routes to cfg and has it log every visitor turn
+// and feedback.
+func (st *Staff) Attach(cfg *Config) {
+	cfg.Routes = append(cfg.Routes, st.routes)
+	onTurn, onFeedback := cfg.OnTurn, cfg.OnFeedback
+	cfg.OnTurn = func(rec TurnRecord) {
+		st.record(rec)
+		if onTurn != nil {
+			onTurn(rec)
+		}
+	}
+	cfg.OnFeedback = func(id, value string) {
+		st.log.Feedback(id, value)
+		if onFeedback != nil {
+			onFeedback(id, value)
+		}
+	}
+}
+
+// record hands a visitor turn to the question log; it never waits.
+func (st *Staff) record(rec TurnRecord) {
+	st.log.Record(questionlog.Turn{
+		Key:        rec.ID,
+		Time:       rec.Time,
+		Question:   rec.Question,
+		Kind:       rec.Kind,
+		Confidence: rec.Confidence,
+		Passage:    rec.Cited,
+		Latency:    rec.Latency,
+	})
+}
+
+// routes sets every route of the console. Pages redirect to the sign-in
+// page without a session; APIs answer 401.
+func (st *Staff) routes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /staff/signin", st.handleSignInPage)
+	mux.HandleFunc("POST /staff/signin", st.handleSignIn)
+	mux.HandleFunc("POST /staff/signout", st.handleSignOut)
+	mux.HandleFunc("GET /staff/{$}", st.page(st.handleConsole))
+	mux.HandleFunc("GET /staff", st.page(st.handleConsole))
+	mux.HandleFunc("GET /p/{id}", st.page(st.handlePassage))
+	mux.HandleFunc("GET /staff/api/search", st.api(st.handleSearch))
+	mux.HandleFunc("GET /staff/api/log/{view}", st.api(st.handleLogView))
+	mux.HandleFunc("GET /healthz/log", st.handleHealth)
+}
+
+// handleHealth reports the question log's health: 503 while it cannot write.
+// It holds counters and the last error, no visitor data.
+func (st *Staff) handleHealth(w http.ResponseWriter, r *http.Request) {
+	h := st.log.Health()
+	status := http.StatusOK
+	if !h.OK {
+		status = http.StatusServiceUnavailable
+	}
+	writeJSON(w, status, map[string]any{"question_log": h})
+}
+
+// NewStaffToken returns a random token, for when none is configured.
+func NewStaffToken() string { return randomHex(staffTokenBytes) }
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}

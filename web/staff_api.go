@@ -1,0 +1,178 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/causette/causette/chat"
+	"github.com/causette/causette/index"
+	"github.com/causette/causette/web/questionlog"
+)
+
+// Staff API bounds.
+const (
+	// staffSearchTop is how many passages the lookup lists: a screenful or
+	// two, ranked; further down is noise.
+	staffSearchTop = 20
+	// staffNearest is how many passages an unanswered question suggests.
+	staffNearest = 3
+	// staffDefaultSince is the log views' default period: a week of questions.
+	staffDefaultSince = "7d"
+	// staffViewLimit bounds a log view's rows on screen (CSV has them all).
+	staffViewLimit = 200
+	// staffFlushWait is how long a log view waits for queued turns to be
+	// written, so that a question asked a moment ago shows.
+	staffFlushWait = 500 * time.Millisecond
+)
+
+// staffPassage is one passage of the lookup.
+type staffPassage struct {
+	index.Passage
+	Highlights [][2]int `json:"highlights"`
+	Score      float64  `json:"score"`
+}
+
+// staffSearch is the lookup's answer to a query.
+type staffSearch struct {
+	Query string `json:"query"`
+	// Searched is the query with its last word completed, as searched.
+	Searched string         `json:"searched"`
+	Answer   *chat.Answer   `json:"answer,omitempty"`
+	Passages []staffPassage `json:"passages"`
+	TookMS   float64        `json:"took_ms"`
+}
+
+// handleSearch answers GET /staff/api/search?q=...: the answer Causette would
+// give, then the ranked passages with their highlights.
+func (st *Staff) handleSearch(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	q := r.URL.Query().Get("q")
+	if len([]rune(q)) > chat.MaxQuestionRunes {
+		writeJSON(w, http.StatusBadRequest, apiError{Code: "too_long", Message: chat.ErrTooLong.Message})
+		return
+	}
+	res := staffSearch{Query: q, Searched: st.words.complete(q), Passages: []staffPassage{}}
+	if strings.TrimSpace(res.Searched) != "" {
+		if a, err := st.engine.Ask(res.Searched, ""); err == nil {
+			res.Answer = &a
+		}
+		hits, err := st.index.SearchText(res.Searched, staffSearchTop)
+		if err != nil {
+			st.logger.Error("staff search failed", "err", err)
+			writeJSON(w, http.StatusInternalServerError, apiError{Code: "internal", Message: "La recherche a échoué ; réessayez."})
+			return
+		}
+		stems := st.stems(res.Searched)
+		for _, h := range hits {
+			res.Passages = append(res.Passages, staffPassage{Passage: *h.Passage,
+				Highlights: index.Highlights(h.Passage.Text, stems), Score: h.Score})
+		}
+	}
+	res.TookMS = float64(time.Since(start).Microseconds()) / 1000
+	writeJSON(w, http.StatusOK, res)
+}
+
+// stems are the query's stems and their synonyms, to highlight.
+func (st *Staff) stems(q string) map[string]bool {
+	want := map[string]bool{}
+	for _, s := range index.Weighted(st.index.Terms(q)) {
+		want[s.Stem] = true
+		for _, o := range st.index.Synonyms(s.Stem) {
+			want[o] = true
+		}
+	}
+	return want
+}
+
+// handleLogView answers GET /staff/api/log/{view}[.csv]?since=7d: view is
+// unanswered, disliked, top or recent; with .csv, the whole view as CSV.
+func (st *Staff) handleLogView(w http.ResponseWriter, r *http.Request) {
+	view, asCSV := strings.CutSuffix(r.PathValue("view"), ".csv")
+	sinceText := r.URL.Query().Get("since")
+	if sinceText == "" {
+		sinceText = staffDefaultSince
+	}
+	since, err := questionlog.ParseSince(sinceText)
+	if err != nil {
+		writeJSON(w, http.StatusBadRequest, apiError{Code: "bad_since", Message: "Période illisible : écrivez par exemple 7d ou 12h."})
+		return
+	}
+	limit := staffViewLimit
+	if asCSV {
+		limit = 0
+	}
+	ctx := r.Context()
+	fctx, cancel := context.WithTimeout(ctx, staffFlushWait)
+	st.log.Flush(fctx) // best effort: show what was asked a moment ago
+	cancel()
+	from := st.now().Add(-since)
+	var groups []questionlog.Group
+	var turns []questionlog.Turn
+	switch view {
+	case "unanswered":
+		groups, err = st.log.Unanswered(ctx, from, limit)
+		if err == nil {
+			st.addNearest(groups)
+		}
+	case "top":
+		groups, err = st.log.Top(ctx, from, limit)
+	case "disliked":
+		turns, err = st.log.Disliked(ctx, from, limit)
+	case "recent":
+		turns, err = st.log.Recent(ctx, from, limit)
+	default:
+		writeJSON(w, http.StatusNotFound, apiError{Code: "not_found", Message: "Cette vue n'existe pas."})
+		return
+	}
+	if err != nil {
+		st.logger.Error("staff log view failed", "view", view, "err", err)
+		msg := "Le journal des questions n'a pas pu être lu ; réessayez."
+		if errors.Is(err, questionlog.ErrUnavailable) {
+			msg = "Le journal des questions est indisponible : voyez /healthz/log et le journal du serveur."
+		}
+		writeJSON(w, http.StatusServiceUnavailable, apiError{Code: "log_unavailable", Message: msg})
+		return
+	}
+	if asCSV {
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		w.Header().Set("Content-Disposition", `attachment; filename="causette-`+view+`.csv"`)
+		if view == "unanswered" || view == "top" {
+			questionlog.WriteGroupsCSV(w, groups)
+		} else {
+			questionlog.WriteTurnsCSV(w, turns)
+		}
+		return
+	}
+	body := map[string]any{"view": view, "since": sinceText, "days": st.log.Days()}
+	if view == "unanswered" || view == "top" {
+		body["groups"] = nonNil(groups)
+	} else {
+		body["turns"] = nonNil(turns)
+	}
+	writeJSON(w, http.StatusOK, body)
+}
+
+// addNearest adds to each group the passages closest to its question.
+func (st *Staff) addNearest(groups []questionlog.Group) {
+	for i := range groups {
+		hits, err := st.index.SearchText(groups[i].Question, staffNearest)
+		if err != nil {
+			continue
+		}
+		for _, h := range hits {
+			p := h.Passage
+			groups[i].Nearest = append(groups[i].Nearest, questionlog.Near{ID: p.ID, Title: p.Title,
+				Section: p.Section, Paragraph: p.Paragraph, Score: h.Score})
+		}
+	}
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}

@@ -1,0 +1,75 @@
+package web
+
+import (
+	"html/template"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/causette/causette/index"
+)
+
+// staffContext is how many paragraphs a permalink shows on each side of its
+// passage: enough to read it in its document, short enough to stay on it.
+const staffContext = 3
+
+// passagePage shows a passage in its document's context, parsed once.
+var passagePage = template.Must(template.New("passage.html").
+	Funcs(template.FuncMap{"pathEscape": url.PathEscape}).
+	Parse(string(mustRead(staticFS, "passage.html"))))
+
+// consolePage is the lookup and the log views; its script does the rest.
+var consolePage = mustRead(staticFS, "staff.html")
+
+// passageData fills passagePage.
+type passageData struct {
+	Passage index.Passage
+	Items   []passageItem // the passage and its neighbours, in order
+	Cite    string        // the passage with its citation, for the copy button
+}
+
+// passageItem is one paragraph of a permalink page.
+type passageItem struct {
+	P       index.Passage
+	Current bool
+	// Heading is the section, shown where it changes.
+	Heading string
+}
+
+func (st *Staff) handleConsole(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Write(consolePage)
+}
+
+// handlePassage serves /p/{id}: the passage among its neighbours.
+func (st *Staff) handlePassage(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	p, ok := st.index.Passage(id)
+	if !ok {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.WriteHeader(http.StatusNotFound)
+		passagePage.Execute(w, passageData{})
+		return
+	}
+	d := passageData{Passage: p, Cite: citeText(p.Text, p)}
+	section := "\x00"
+	for _, n := range st.index.Neighbours(id, staffContext) {
+		it := passageItem{P: n, Current: n.ID == p.ID}
+		if n.Section != section {
+			it.Heading, section = n.Section, n.Section
+		}
+		d.Items = append(d.Items, it)
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	passagePage.Execute(w, d)
+}
+
+// citeText is text followed by its source, ready to paste in an email:
+// "… (source : Mistral AI, un acteur…, section Les ambitions, §20)".
+func citeText(text string, p index.Passage) string {
+	src := p.Title
+	if p.Section != "" {
+		src += ", section " + p.Section
+	}
+	return text + " (source : " + src + ", §" + strconv.Itoa(p.Paragraph) + ")"
+}

@@ -1,0 +1,349 @@
+// Staff console of Causette: search as you type over the corpus, with the
+// answer Causette would give on top, and the question log's views. Corpus
+// and visitor text are always inserted as text (textContent), never as HTML.
+"use strict";
+(function () {
+  const DEBOUNCE_MS = 80; // one keystroke's pause: fast typists are not searched letter by letter
+  const KINDS = { paragraph: "paragraphe", table_row: "ligne de tableau", faq: "FAQ" };
+  const VIEWS = {
+    search: { hash: "#recherche" },
+    unanswered: {
+      hash: "#sans-reponse", title: "Sans réponse",
+      intro: "Les questions auxquelles Causette n’a pas su répondre, regroupées quand elles se ressemblent, avec les passages les plus proches : ce qui manque au corpus.",
+    },
+    disliked: {
+      hash: "#pouces-baisses", title: "Pouces baissés",
+      intro: "Les réponses qu’un visiteur a jugées mauvaises, les plus récentes d’abord.",
+    },
+    top: {
+      hash: "#plus-posees", title: "Les plus posées",
+      intro: "Les questions les plus fréquentes (hors politesses), regroupées quand elles se ressemblent.",
+    },
+  };
+
+  const $ = (id) => document.getElementById(id);
+  const q = $("q"), statusEl = $("status"), answerEl = $("answer"), results = $("results");
+  const copied = $("copied");
+  const dateFmt = new Intl.DateTimeFormat("fr-FR", { dateStyle: "short", timeStyle: "short" });
+  const pct = (x) => Math.round(x * 100) + " %";
+
+  // el builds an element with text content and attributes.
+  function el(tag, attrs, ...children) {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (v === undefined || v === null || v === false) continue;
+      if (k === "class") e.className = v;
+      else if (k === "text") e.textContent = v;
+      else e.setAttribute(k, v === true ? "" : v);
+    }
+    for (const c of children) if (c !== null && c !== undefined) e.append(c);
+    return e;
+  }
+
+  // highlighted renders text with its [start, end) spans (in code points) in <mark>.
+  function highlighted(text, spans) {
+    const cps = Array.from(text);
+    const frag = document.createDocumentFragment();
+    let next = 0;
+    for (const [s, e] of spans || []) {
+      if (s < next || e > cps.length || s >= e) continue;
+      if (s > next) frag.append(cps.slice(next, s).join(""));
+      frag.append(el("mark", { text: cps.slice(s, e).join("") }));
+      next = e;
+    }
+    if (next < cps.length) frag.append(cps.slice(next).join(""));
+    return frag;
+  }
+
+  // source is the citation Causette appends when copying.
+  function source(p) {
+    let s = p.title;
+    if (p.section) s += ", section " + p.section;
+    return "(source : " + s + ", §" + p.paragraph + ")";
+  }
+  function where(p) {
+    return (p.section ? p.section + " · " : "") + "§" + p.paragraph;
+  }
+
+  // ---- copying ----
+  async function copyText(text) {
+    let ok = false;
+    try {
+      await navigator.clipboard.writeText(text);
+      ok = true;
+    } catch (e) {
+      const area = el("textarea", { readonly: true, class: "offscreen" });
+      area.value = text;
+      document.body.append(area);
+      area.select();
+      try { ok = document.execCommand("copy"); } catch (e2) { ok = false; }
+      area.remove();
+    }
+    toast(ok ? "Copié avec la source." : "La copie a échoué : sélectionnez le texte à la main.");
+  }
+  let toastTimer = 0;
+  function toast(msg) {
+    copied.textContent = msg;
+    copied.classList.add("shown");
+    clearTimeout(toastTimer);
+    toastTimer = setTimeout(() => copied.classList.remove("shown"), 2500);
+  }
+
+  // ---- search ----
+  let seq = 0, timer = 0, ctrl = null;
+  q.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(search, DEBOUNCE_MS);
+  });
+
+  async function search() {
+    const text = q.value;
+    const mine = ++seq;
+    if (ctrl) ctrl.abort();
+    if (!text.trim()) {
+      answerEl.replaceChildren();
+      results.replaceChildren();
+      statusEl.textContent = "";
+      return;
+    }
+    ctrl = new AbortController();
+    let res;
+    try {
+      const r = await fetch("/staff/api/search?q=" + encodeURIComponent(text), { signal: ctrl.signal, credentials: "same-origin" });
+      if (r.status === 401) { location.assign("/staff/signin?next=/staff"); return; }
+      res = await r.json();
+      if (!r.ok) throw new Error(res.message || "La recherche a échoué.");
+    } catch (e) {
+      if (e.name === "AbortError") return;
+      if (mine === seq) statusEl.textContent = e.message || "La recherche a échoué.";
+      return;
+    }
+    if (mine !== seq) return;
+    render(res);
+  }
+
+  function render(res) {
+    answerEl.replaceChildren();
+    results.replaceChildren();
+    const a = res.answer;
+    if (a && a.kind === "answer" && a.citations && a.citations.length) {
+      const c = a.citations[0];
+      answerEl.append(el("article", {
+        class: "item answer", tabindex: "-1", "data-href": "/p/" + encodeURIComponent(c.id),
+        "data-copy": a.answer + " " + source(c), "aria-labelledby": "answer-label",
+      },
+        el("p", { class: "label", id: "answer-label" }, "Réponse de Causette ",
+          el("span", { class: "confidence", text: "confiance " + pct(a.confidence) })),
+        el("p", { class: "answer-text", text: a.answer }),
+        el("p", { class: "meta" }, "Source : ",
+          el("a", { href: "/p/" + encodeURIComponent(c.id), text: c.title + ", " + where(c) })),
+        copyButton("Copier la réponse")));
+    } else if (a && a.kind === "no_answer") {
+      answerEl.append(el("p", { class: "no-answer", text: "Causette n’aurait pas de réponse sûre à cette question (confiance " + pct(a.confidence) + ") : voyez les passages ci-dessous." }));
+    }
+    res.passages.forEach((p, i) => {
+      const id = "r" + i;
+      results.append(el("li", {},
+        el("article", { class: "item", tabindex: "-1", "data-href": "/p/" + encodeURIComponent(p.id), "data-copy": p.text + " " + source(p), "aria-labelledby": id },
+          el("h3", { class: "title", id: id },
+            el("a", { href: "/p/" + encodeURIComponent(p.id), text: p.title })),
+          el("p", { class: "meta" },
+            el("span", { text: where(p) }), " · ",
+            el("span", { class: "kind", text: KINDS[p.kind] || p.kind }), " · ",
+            el("span", { class: "score", text: "score " + p.score.toFixed(2) })),
+          p.question ? el("p", { class: "faq-q", text: p.question }) : null,
+          el("p", { class: "text" }, highlighted(p.text, p.highlights)),
+          copyButton("Copier"))));
+    });
+    const n = res.passages.length;
+    let s = n === 0 ? "Aucun passage trouvé." : n + (n > 1 ? " passages" : " passage") + " en " + Math.max(1, Math.round(res.took_ms)) + " ms.";
+    if (res.searched && res.searched !== res.query) s += " Cherché : « " + res.searched + " ».";
+    statusEl.textContent = s;
+  }
+
+  function copyButton(label) {
+    const b = el("button", { type: "button", class: "copy" }, label + " ", el("kbd", { text: "c" }));
+    b.addEventListener("click", (e) => {
+      const item = e.currentTarget.closest(".item");
+      if (item) copyText(item.dataset.copy);
+    });
+    return b;
+  }
+
+  // ---- keyboard ----
+  function items() { return Array.from(document.querySelectorAll("#view-search .item")); }
+  function currentItem() { return document.activeElement && document.activeElement.closest && document.activeElement.closest(".item"); }
+  function select(item) {
+    if (!item) return;
+    item.focus();
+    item.scrollIntoView({ block: "nearest" });
+  }
+  function typing(t) {
+    return t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT" || t.isContentEditable);
+  }
+
+  document.addEventListener("keydown", (e) => {
+    const inSearch = view === "search";
+    if ((e.key === "k" || e.key === "K") && (e.ctrlKey || e.metaKey)) {
+      e.preventDefault();
+      go("search");
+      q.focus();
+      q.select();
+      return;
+    }
+    if (e.key === "/" && !typing(e.target)) {
+      e.preventDefault();
+      go("search");
+      q.focus();
+      q.select();
+      return;
+    }
+    if (!inSearch) return;
+    const list = items();
+    const cur = currentItem();
+    if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+      if (e.target !== q && !cur) return;
+      e.preventDefault();
+      const i = cur ? list.indexOf(cur) : -1;
+      if (e.key === "ArrowDown") select(list[Math.min(i + 1, list.length - 1)]);
+      else if (i <= 0) q.focus();
+      else select(list[i - 1]);
+      return;
+    }
+    if (e.key === "Enter") {
+      if (e.target === q) {
+        e.preventDefault();
+        clearTimeout(timer);
+        const first = list[0];
+        if (first) location.assign(first.dataset.href);
+        return;
+      }
+      if (cur && e.target === cur) {
+        e.preventDefault();
+        location.assign(cur.dataset.href);
+      }
+      return;
+    }
+    if (e.key === "c" && !e.ctrlKey && !e.metaKey && !e.altKey && !typing(e.target)) {
+      const item = cur || list[0];
+      if (item) {
+        e.preventDefault();
+        copyText(item.dataset.copy);
+      }
+    }
+    if (e.key === "Escape" && e.target === q) {
+      q.value = "";
+      search();
+    }
+  });
+
+  // ---- views ----
+  let view = "search";
+  const since = $("since"), csv = $("csv"), logBody = $("log-body"), logStatus = $("log-status");
+
+  function go(name) {
+    if (view === name) return;
+    location.hash = VIEWS[name].hash;
+  }
+
+  function route() {
+    const name = Object.keys(VIEWS).find((k) => VIEWS[k].hash === location.hash) || "search";
+    view = name;
+    for (const a of document.querySelectorAll(".tabs a")) {
+      if (a.dataset.view === name) a.setAttribute("aria-current", "page");
+      else a.removeAttribute("aria-current");
+    }
+    $("view-search").hidden = name !== "search";
+    $("view-log").hidden = name === "search";
+    if (name === "search") {
+      document.title = "Console de l’équipe — Causette";
+      return;
+    }
+    document.title = VIEWS[name].title + " — console de Causette";
+    $("log-title").textContent = VIEWS[name].title;
+    $("log-intro").textContent = VIEWS[name].intro;
+    loadLog();
+  }
+  window.addEventListener("hashchange", route);
+  since.addEventListener("change", loadLog);
+
+  async function loadLog() {
+    const name = view;
+    const base = "/staff/api/log/" + name;
+    const qs = "?since=" + encodeURIComponent(since.value);
+    csv.href = base + ".csv" + qs;
+    logStatus.textContent = "Chargement…";
+    let res;
+    try {
+      const r = await fetch(base + qs, { credentials: "same-origin" });
+      if (r.status === 401) { location.assign("/staff/signin?next=/staff"); return; }
+      res = await r.json();
+      if (!r.ok) throw new Error(res.message || "Le journal n’a pas pu être lu.");
+    } catch (e) {
+      if (name === view) {
+        logStatus.textContent = e.message;
+        logBody.replaceChildren();
+      }
+      return;
+    }
+    if (name !== view) return;
+    if (res.groups) renderGroups(name, res.groups);
+    else renderTurns(res.turns);
+  }
+
+  function passageLink(id, label) {
+    if (!id) return "—";
+    return el("a", { href: "/p/" + encodeURIComponent(id), text: label || id });
+  }
+  function table(caption, headers, rows) {
+    return el("table", {},
+      el("caption", { class: "visually-hidden", text: caption }),
+      el("thead", {}, el("tr", {}, ...headers.map((h) => el("th", { scope: "col", class: h[1] || null, text: h[0] })))),
+      el("tbody", {}, ...rows));
+  }
+
+  function renderGroups(name, groups) {
+    const n = groups.reduce((s, g) => s + g.count, 0);
+    logStatus.textContent = groups.length === 0
+      ? "Aucune question sur la période."
+      : groups.length + (groups.length > 1 ? " groupes, " : " groupe, ") + n + (n > 1 ? " questions." : " question.");
+    if (groups.length === 0) { logBody.replaceChildren(); return; }
+    const rows = groups.map((g) => {
+      const others = g.wordings.filter((w) => w.text !== g.question);
+      const q = el("td", {}, el("span", { class: "question", text: g.question }),
+        others.length ? el("ul", { class: "wordings", "aria-label": "Autres formulations" },
+          ...others.map((w) => el("li", { text: w.text + (w.count > 1 ? " (" + w.count + ")" : "") }))) : null);
+      const last = el("td", {}, el("time", { datetime: g.last, text: dateFmt.format(new Date(g.last)) }));
+      if (name === "unanswered") {
+        const near = el("td", {}, (g.nearest || []).length
+          ? el("ul", { class: "near" }, ...g.nearest.map((p) => el("li", {}, passageLink(p.id, p.title.slice(0, 40) + (p.title.length > 40 ? "…" : "") + ", §" + p.paragraph))))
+          : "—");
+        return el("tr", {}, q, el("td", { class: "num", text: String(g.count) }), last, near);
+      }
+      return el("tr", {}, q, el("td", { class: "num", text: String(g.count) }),
+        el("td", { class: "num", text: String(g.no_answer) }),
+        el("td", { class: "num", text: g.up + " / " + g.down }),
+        el("td", {}, passageLink(g.passage)), last);
+    });
+    const headers = name === "unanswered"
+      ? [["Question"], ["Fois", "num"], ["Dernière fois"], ["Passages les plus proches"]]
+      : [["Question"], ["Fois", "num"], ["Sans réponse", "num"], ["Pouces ↑ / ↓", "num"], ["Passage cité"], ["Dernière fois"]];
+    logBody.replaceChildren(table(VIEWS[name].title, headers, rows));
+  }
+
+  function renderTurns(turns) {
+    logStatus.textContent = turns.length === 0 ? "Aucune réponse jugée mauvaise sur la période." : turns.length + (turns.length > 1 ? " réponses." : " réponse.");
+    if (turns.length === 0) { logBody.replaceChildren(); return; }
+    const kinds = { answer: "réponse", no_answer: "sans réponse", smalltalk: "politesse" };
+    const rows = turns.map((t) => el("tr", {},
+      el("td", {}, el("time", { datetime: t.time, text: dateFmt.format(new Date(t.time)) })),
+      el("td", { class: "question", text: t.question }),
+      el("td", { text: kinds[t.kind] || t.kind }),
+      el("td", { class: "num", text: pct(t.confidence) }),
+      el("td", {}, passageLink(t.passage))));
+    logBody.replaceChildren(table("Pouces baissés", [["Date"], ["Question"], ["Type"], ["Confiance", "num"], ["Passage cité"]], rows));
+  }
+
+  route();
+  if (view === "search") q.focus();
+})();
