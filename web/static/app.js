@@ -215,9 +215,11 @@
       });
     });
     bar.appendChild(copy);
-    var up = button('action thumb', '👍');
+    var up = button('action thumb', '');
+    up.appendChild(icon(THUMB, false));
     up.setAttribute('aria-label', 'Réponse utile');
-    var down = button('action thumb', '👎');
+    var down = button('action thumb', '');
+    down.appendChild(icon(THUMB, true));
     down.setAttribute('aria-label', 'Réponse pas utile');
     [up, down].forEach(function (b) {
       b.setAttribute('aria-pressed', 'false');
@@ -380,6 +382,11 @@
     }
   });
 
+  // Some input methods send the Enter character apart from its keydown.
+  input.addEventListener('keypress', function (e) {
+    if (e.key === 'Enter' && !e.shiftKey) e.preventDefault();
+  });
+
   function grow() {
     input.style.height = 'auto';
     input.style.height = Math.min(input.scrollHeight, 200) + 'px';
@@ -416,6 +423,25 @@
     s.className = cls;
     if (text) s.textContent = text;
     return s;
+  }
+
+  // THUMB is a thumbs-up icon (24×24); turned over it is a thumbs-down.
+  var THUMB = 'M2 21h4V9H2v12zm20-11c0-1.1-.9-2-2-2h-6.3l.95-4.57.03-.32c0-.41-.17-.79-.44-1.06L13.17 2 6.59 8.59C6.22 8.95 6 9.45 6 10v9c0 1.1.9 2 2 2h9c.83 0 1.54-.5 1.84-1.22l3.02-7.05c.09-.23.14-.47.14-.73v-2z';
+
+  function icon(path, flip) {
+    var ns = 'http://www.w3.org/2000/svg';
+    var svg = document.createElementNS(ns, 'svg');
+    svg.setAttribute('viewBox', '0 0 24 24');
+    svg.setAttribute('width', '18');
+    svg.setAttribute('height', '18');
+    svg.setAttribute('aria-hidden', 'true');
+    svg.setAttribute('focusable', 'false');
+    var p = document.createElementNS(ns, 'path');
+    p.setAttribute('d', path);
+    p.setAttribute('fill', 'currentColor');
+    if (flip) p.setAttribute('transform', 'rotate(180 12 12)');
+    svg.appendChild(p);
+    return svg;
   }
 
   function button(cls, text) {

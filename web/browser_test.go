@@ -1,0 +1,324 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+)
+
+// Browser test settings.
+const (
+	// chromiumPath is Debian's Chromium, which .ci/run installs.
+	chromiumPath = "/usr/bin/chromium"
+	// browserStepTimeout bounds one step of the browser test; reconnection
+	// backoff is at most 10 s.
+	browserStepTimeout = 20 * time.Second
+	// screenshotsEnv, set to 1, makes TestBrowser save docs/screenshot*.png.
+	screenshotsEnv = "CAUSETTE_SCREENSHOTS"
+	// axeEnv names axe.min.js (axe-core) for the accessibility check; by
+	// default the test looks in axeDefault.
+	axeEnv     = "CAUSETTE_AXE"
+	axeDefault = "/tmp/axe/node_modules/axe-core/axe.min.js"
+	// pollInterval is how often the page is polled for a condition.
+	pollInterval = 20 * time.Millisecond
+)
+
+// newBrowser starts a headless Chromium, or skips the test without one.
+func newBrowser(t *testing.T) context.Context {
+	t.Helper()
+	path := chromiumPath
+	if _, err := os.Stat(path); err != nil {
+		p, err := exec.LookPath("chromium")
+		if err != nil {
+			t.Skipf("no Chromium at %s nor on PATH: install Debian's chromium to run the browser test", chromiumPath)
+		}
+		path = p
+	}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(path),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("lang", "fr-FR"),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 860),
+	}
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(actx)
+	t.Cleanup(func() { cancel(); cancelAlloc() })
+	if err := chromedp.Do(ctx); err != nil { // starts the browser
+		t.Fatalf("starting Chromium: %v", err)
+	}
+	return ctx
+}
+
+// step runs actions with a timeout, failing the test with what.
+func step(t *testing.T, ctx context.Context, what string, actions ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	sctx, cancel := context.WithTimeout(ctx, browserStepTimeout)
+	defer cancel()
+	if err := chromedp.Do(sctx, actions...); err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+}
+
+// eval evaluates a JavaScript expression in the page.
+func eval[T any](t *testing.T, ctx context.Context, expr string) T {
+	t.Helper()
+	sctx, cancel := context.WithTimeout(ctx, browserStepTimeout)
+	defer cancel()
+	v, err := chromedp.Run(sctx, chromedp.Evaluate[T](expr))
+	if err != nil {
+		t.Fatalf("evaluate %s: %v", expr, err)
+	}
+	return v
+}
+
+// askInPage types a question, sends it with Enter and waits for the
+// answer to finish typing itself in.
+func askInPage(t *testing.T, ctx context.Context, q string) {
+	t.Helper()
+	before := eval[int](t, ctx, `document.querySelectorAll('#log article.msg.bot').length`)
+	step(t, ctx, "ask "+q,
+		chromedp.WaitEnabled(chromedp.CSS("#question")),
+		chromedp.SendKeys(chromedp.CSS("#question"), q+"\r"),
+		chromedp.Poll[chromedp.Void](fmt.Sprintf(
+			`document.querySelectorAll('#log article.msg.bot').length > %d && !document.querySelector('.typing')`, before),
+			chromedp.WithPollingInterval(pollInterval), chromedp.WithPollingTimeout(browserStepTimeout)),
+	)
+}
+
+func TestBrowser(t *testing.T) {
+	ctx := newBrowser(t)
+	s := newTestServer(t, Config{Limits: generous})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	sv := startServeOn(t, s, ln)
+
+	step(t, ctx, "load the page",
+		chromedp.Navigate(sv.URL+"/"),
+		chromedp.WaitVisible(chromedp.CSS(`#status[data-state="online"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#starters .chip`)),
+	)
+	if n := eval[int](t, ctx, `document.querySelectorAll('#starters .chip').length`); n == 0 {
+		t.Errorf("welcome shows %d starter chips; want some", n)
+	}
+	if h := eval[string](t, ctx, `document.querySelector('h1').textContent`); h != "Causette" {
+		t.Errorf("header reads %q; want the bot's name", h)
+	}
+
+	// A question gets an answer with a citation chip.
+	askInPage(t, ctx, "Qui est le PDG de Mistral ?")
+	last := `document.querySelector('#log article.msg.bot:last-of-type')`
+	if got := eval[string](t, ctx, last+`.querySelector('.text').textContent`); !strings.Contains(got, "Arthur Mensch") {
+		t.Errorf("answer reads %q; want %q in it", got, "Arthur Mensch")
+	}
+	if got := eval[string](t, ctx, `document.querySelector('#announcer').textContent`); !strings.Contains(got, "Arthur Mensch") {
+		// The announcer is filled just after the answer.
+		step(t, ctx, "announce the answer", chromedp.Poll[chromedp.Void](
+			`document.querySelector('#announcer').textContent.includes('Arthur Mensch')`,
+			chromedp.WithPollingInterval(pollInterval), chromedp.WithPollingTimeout(browserStepTimeout)))
+	}
+
+	// The citation chip opens the passage with the matched words marked.
+	step(t, ctx, "open the source",
+		chromedp.Click(chromedp.CSS(`#log article.msg.bot:last-of-type .cite`)),
+		chromedp.WaitVisible(chromedp.CSS(`#panel`)),
+	)
+	if got := eval[string](t, ctx, `document.querySelector('#panel-text').textContent`); !strings.Contains(got, "Arthur Mensch") {
+		t.Errorf("source panel shows %q; want the cited passage", got)
+	}
+	if n := eval[int](t, ctx, `document.querySelectorAll('#panel-text mark').length`); n == 0 {
+		t.Errorf("source panel marks %d words; want the matched words highlighted", n)
+	}
+	if f := eval[string](t, ctx, `document.activeElement.id`); f != "panel" {
+		t.Errorf("focus after opening the source is on #%s; want the panel", f)
+	}
+	step(t, ctx, "close the source with Escape",
+		chromedp.KeyEvent("\u001b"),
+		chromedp.WaitNotVisible(chromedp.CSS(`#panel`)),
+	)
+
+	// A follow-up, and a question out of the corpus.
+	askInPage(t, ctx, "Quel est le modèle phare d'OpenAI ?")
+	askInPage(t, ctx, "Et celui de Google ?")
+	if got := eval[string](t, ctx, last+`.querySelector('.text').textContent`); !strings.Contains(got, "Bard") {
+		t.Errorf("follow-up answer reads %q; want %q (context passed back)", got, "Bard")
+	}
+	askInPage(t, ctx, "Quel temps fera-t-il demain à Lyon ?")
+	if kind := eval[string](t, ctx, last+`.dataset.kind`); kind != "no_answer" {
+		t.Errorf("out-of-scope question gave kind %q; want no_answer", kind)
+	} else if n := eval[int](t, ctx, last+`.querySelectorAll('.chip').length`); n == 0 {
+		t.Errorf("no_answer shows %d suggestion chips; want some", n)
+	}
+
+	// A suggestion chip asks its question.
+	step(t, ctx, "click a suggestion", chromedp.Click(chromedp.CSS(`#log article.msg.bot:last-of-type .chip`)))
+	step(t, ctx, "answer to the suggestion", chromedp.Poll[chromedp.Void](
+		`document.querySelectorAll('#log article.msg.bot').length === 5`, chromedp.WithPollingInterval(pollInterval), chromedp.WithPollingTimeout(browserStepTimeout)))
+
+	checkAccessibility(t, ctx, "light")
+	step(t, ctx, "dark mode", setColorScheme("dark"))
+	checkAccessibility(t, ctx, "dark")
+	step(t, ctx, "light mode", setColorScheme("light"))
+
+	if os.Getenv(screenshotsEnv) == "1" {
+		saveScreenshots(t, ctx, sv.URL)
+	}
+
+	// The server goes away: the page shows it is offline and disables the
+	// input; the server comes back: the page reconnects and goes on with the
+	// same conversation.
+	articles := eval[int](t, ctx, `document.querySelectorAll('#log article.msg.bot').length`)
+	sv.Stop(t)
+	step(t, ctx, "offline state", chromedp.WaitVisible(chromedp.CSS(`#status[data-state="offline"]`)))
+	if !eval[bool](t, ctx, `document.querySelector('#question').disabled`) {
+		t.Errorf("input is enabled while offline; want it disabled")
+	}
+	ln2, err := net.Listen("tcp", addr)
+	if err != nil {
+		t.Fatalf("listen again on %s: %v", addr, err)
+	}
+	startServeOn(t, newTestServer(t, Config{Limits: generous}), ln2)
+	step(t, ctx, "reconnect", chromedp.WaitVisible(chromedp.CSS(`#status[data-state="online"]`)))
+	askInPage(t, ctx, "Et celui de Mistral AI ?")
+	if n := eval[int](t, ctx, `document.querySelectorAll('#log article.msg.bot').length`); n != articles+1 {
+		t.Errorf("after reconnecting the conversation has %d answers; want %d (kept, plus one)", n, articles+1)
+	}
+}
+
+// setColorScheme emulates prefers-color-scheme.
+func setColorScheme(scheme string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+			Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}},
+		})
+		return err
+	})
+}
+
+// axeResult is what the page returns from axe.run.
+type axeResult struct {
+	Violations []struct {
+		ID     string `json:"id"`
+		Impact string `json:"impact"`
+		Help   string `json:"help"`
+		Nodes  []struct {
+			Target []any  `json:"target"`
+			HTML   string `json:"html"`
+		} `json:"nodes"`
+	} `json:"violations"`
+	Passes int `json:"passes"`
+}
+
+// checkAccessibility runs axe-core (WCAG 2.0-2.2 A and AA rules) on the page
+// as it is, or says why it cannot.
+func checkAccessibility(t *testing.T, ctx context.Context, mode string) {
+	t.Helper()
+	path := os.Getenv(axeEnv)
+	if path == "" {
+		path = axeDefault
+	}
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Logf("accessibility check skipped: no axe-core at %s (npm install axe-core, or set %s)", path, axeEnv)
+		return
+	}
+	sctx, cancel := context.WithTimeout(ctx, browserStepTimeout)
+	defer cancel()
+	// The page's CSP forbids eval; DevTools evaluation is not subject to it.
+	if _, err := chromedp.Run(sctx, chromedp.Evaluate[chromedp.Void](string(src))); err != nil {
+		t.Fatalf("loading axe-core: %v", err)
+	}
+	raw, err := chromedp.Run(sctx, chromedp.Evaluate[[]byte](`axe.run(document, {
+		runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']}
+	}).then(r => ({violations: r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+		nodes: v.nodes.map(n => ({target: n.target, html: n.html}))})), passes: r.passes.length}))`,
+		chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("running axe-core: %v", err)
+	}
+	var res axeResult
+	if err := json.Unmarshal(raw, &res); err != nil {
+		t.Fatalf("axe-core result %s: %v", raw, err)
+	}
+	t.Logf("axe-core (%s mode): %d rules passed, %d violated", mode, res.Passes, len(res.Violations))
+	for _, v := range res.Violations {
+		for _, n := range v.Nodes {
+			t.Errorf("axe-core (%s mode): %s (%s) %s at %v: %s", mode, v.ID, v.Impact, v.Help, n.Target, n.HTML)
+		}
+	}
+}
+
+// saveScreenshots saves a conversation on a desktop and a phone screen in
+// docs/.
+func saveScreenshots(t *testing.T, ctx context.Context, base string) {
+	t.Helper()
+	docs := filepath.Join("..", "docs")
+	if err := os.MkdirAll(docs, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	// Desktop: the conversation with a source open.
+	step(t, ctx, "open a source for the screenshot",
+		chromedp.Click(chromedp.CSS(`#log article.msg.bot:nth-of-type(2) .cite`)),
+		chromedp.WaitVisible(chromedp.CSS(`#panel`)),
+		chromedp.Evaluate[chromedp.Void](`document.activeElement.blur()`),
+	)
+	shoot(t, ctx, filepath.Join(docs, "screenshot.png"))
+	step(t, ctx, "close the source", chromedp.Click(chromedp.CSS(`#panel-close`)))
+
+	// Phone: a new conversation on a phone-sized screen, then back.
+	step(t, ctx, "phone page",
+		chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile),
+		chromedp.Navigate(base+"/"),
+		chromedp.WaitVisible(chromedp.CSS(`#status[data-state="online"]`)),
+	)
+	askInPage(t, ctx, "Quel est le modèle phare d'OpenAI ?")
+	askInPage(t, ctx, "Et celui de Google ?")
+	step(t, ctx, "blur", chromedp.Evaluate[chromedp.Void](`document.activeElement.blur()`))
+	shoot(t, ctx, filepath.Join(docs, "screenshot-phone.png"))
+	step(t, ctx, "open a source on the phone",
+		chromedp.Click(chromedp.CSS(`#log article.msg.bot:last-of-type .cite`)),
+		chromedp.WaitVisible(chromedp.CSS(`#panel`)),
+		chromedp.Evaluate[chromedp.Void](`document.activeElement.blur()`),
+	)
+	shoot(t, ctx, filepath.Join(docs, "screenshot-phone-source.png"))
+	step(t, ctx, "desktop again",
+		chromedp.EmulateReset(),
+		chromedp.Navigate(base+"/"),
+		chromedp.WaitVisible(chromedp.CSS(`#status[data-state="online"]`)),
+	)
+	askInPage(t, ctx, "Qui est le PDG de Mistral ?")
+}
+
+func shoot(t *testing.T, ctx context.Context, path string) {
+	t.Helper()
+	sctx, cancel := context.WithTimeout(ctx, browserStepTimeout)
+	defer cancel()
+	png, err := chromedp.Run(sctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Fatalf("screenshot %s: %v", path, err)
+	}
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("saved %s", path)
+}
