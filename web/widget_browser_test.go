@@ -121,7 +121,8 @@ func newWidgetSites(tb testing.TB) *widgetSites {
 			return
 		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		fmt.Fprintf(w, `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Site hôte %s</title>%s</head>`+
+		fmt.Fprintf(w, `<!doctype html><html lang="fr"><head><meta charset="utf-8">`+
+			`<meta name="viewport" content="width=device-width, initial-scale=1"><title>Site hôte %s</title>%s</head>`+
 			`<body><div class="site"><h1>Site hôte %s</h1><p>Un site qui accueille le widget.</p>`+
 			`<p><a id="to1" href="/page1">Page 1</a> <a id="to2" href="/page2">Page 2</a></p>`+
 			`<button type="button">Un bouton du site</button></div>%s</body></html>`, r.URL.Path, head, r.URL.Path, body)
@@ -167,6 +168,9 @@ func inPanel[T any](expr string) chromedp.Action[T] {
 		})(ctx, t)
 	}
 }
+
+// panelReady reports whether the panel's page is loaded, scripts and styles.
+var panelReady = inPanel[bool](`document.readyState === 'complete' && !!document.getElementById('q')`)
 
 var errNoPanel = errors.New("no /embed frame in the page")
 
@@ -351,7 +355,7 @@ func TestWidgetIgnoresHostCSS(t *testing.T) {
 		run(t, ctx, "open "+path, chromedp.Navigate(sites.allowed.URL+path))
 		waitTrue(t, ctx, "the launcher on "+path, chromedp.Evaluate[bool](`!!document.querySelector('causette-widget')`))
 		run(t, ctx, "open the panel", chromedp.Evaluate[chromedp.Void](`Causette.open()`))
-		waitTrue(t, ctx, "the panel on "+path, inPanel[bool](`!!document.getElementById('q')`))
+		waitTrue(t, ctx, "the panel on "+path, panelReady)
 		layout[path] = run(t, ctx, "layout on "+path, chromedp.Evaluate[map[string]string](widgetLayout))
 		run(t, ctx, "close the panel", chromedp.Evaluate[chromedp.Void](`Causette.close()`))
 	}
@@ -373,7 +377,7 @@ func TestWidgetScriptPlacement(t *testing.T) {
 		waitTrue(t, ctx, "the launcher with the script at "+path, chromedp.Evaluate[bool](
 			`!!document.querySelector('causette-widget') && !!window.Causette && Causette.version === 1`))
 		run(t, ctx, "open the panel", chromedp.Evaluate[chromedp.Void](`Causette.open()`))
-		waitTrue(t, ctx, "the panel with the script at "+path, inPanel[bool](`!!document.getElementById('q')`))
+		waitTrue(t, ctx, "the panel with the script at "+path, panelReady)
 		run(t, ctx, "close the panel", chromedp.Evaluate[chromedp.Void](`Causette.close()`))
 	}
 }

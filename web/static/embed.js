@@ -205,19 +205,41 @@
     scroll();
   }
 
+  var SVG = 'http://www.w3.org/2000/svg';
+  var ICONS = {
+    copy: ['M9 9h11v11H9z', 'M5 15H4V4h11v1'],
+    up: ['M7 10v11H3V10z', 'M7 10l4-8a3 3 0 0 1 3 3v4h5a2 2 0 0 1 2 2.3l-1.4 8A2 2 0 0 1 17.6 21H7']
+  };
+
+  // icon draws one of ICONS as an inline SVG (no font needed).
+  function icon(name, flip) {
+    var s = document.createElementNS(SVG, 'svg');
+    s.setAttribute('viewBox', '0 0 24 24');
+    s.setAttribute('aria-hidden', 'true');
+    s.setAttribute('focusable', 'false');
+    if (flip) s.setAttribute('transform', 'rotate(180)');
+    ICONS[name].forEach(function (d) {
+      var p = document.createElementNS(SVG, 'path');
+      p.setAttribute('d', d);
+      s.appendChild(p);
+    });
+    return s;
+  }
+
   function actions(a, turn) {
     var box = el('div', 'acts');
-    var copy = button('⧉', T.copy);
+    var copy = button(icon('copy'), T.copy);
     copy.addEventListener('click', function () {
       if (navigator.clipboard) {
         navigator.clipboard.writeText(a.answer).then(function () {
           copy.setAttribute('aria-label', T.copied);
+          copy.title = T.copied;
         }, function () {});
       }
     });
     box.appendChild(copy);
-    [['up', '👍', T.up], ['down', '👎', T.down]].forEach(function (f) {
-      var b = button(f[1], f[2]);
+    [['up', false, T.up], ['down', true, T.down]].forEach(function (f) {
+      var b = button(icon('up', f[1]), f[2]);
       b.setAttribute('aria-pressed', 'false');
       b.addEventListener('click', function () {
         box.querySelectorAll('[aria-pressed]').forEach(function (o) {
@@ -232,8 +254,9 @@
     return box;
   }
 
-  function button(text, label) {
-    var b = el('button', 'act', text);
+  function button(content, label) {
+    var b = el('button', 'act');
+    b.appendChild(content);
     b.type = 'button';
     b.setAttribute('aria-label', label);
     b.title = label;
@@ -282,7 +305,7 @@
           if (k !== 'type' && k !== 'id' && k !== 'turn') a[k] = m[k];
         });
         saved.context = a.context || '';
-        saved.items.push({ a: a });
+        saved.items.push({ a: a, turn: turn });
         save();
         showAnswer(a, turn);
         post({ type: 'answer', id: f.from, answer: a });
@@ -350,7 +373,7 @@
   if (greeting) showIntro(greeting, starters);
   saved.items.forEach(function (it) {
     if (it.q) showQuestion(it.q);
-    if (it.a) showAnswer(it.a, null);
+    if (it.a) showAnswer(it.a, it.turn);
   });
   connect();
   post({ type: 'ready' });

@@ -1,0 +1,177 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+)
+
+// Phone viewport of the tests: an iPhone 12 to 15 in CSS pixels.
+const (
+	phoneWidth  = 390
+	phoneHeight = 844
+	phoneScale  = 2
+)
+
+// phone emulates a phone: its viewport, touch and mobile layout.
+func phone() chromedp.Action[chromedp.Void] {
+	return chromedp.EmulateViewport(phoneWidth, phoneHeight,
+		chromedp.EmulateScale(phoneScale), chromedp.EmulateMobile, chromedp.EmulateTouch, chromedp.EmulatePortrait)
+}
+
+// askInPanel types a question in the open panel and waits for its answer.
+func askInPanel(tb testing.TB, ctx context.Context, q string) {
+	tb.Helper()
+	before := run(tb, ctx, "answers so far", inPanel[int](`document.querySelectorAll('.msg.bot:not(.intro .msg)').length`))
+	waitTrue(tb, ctx, "focus in the question box", inPanel[bool](`document.activeElement && document.activeElement.id === 'q'`))
+	run(tb, ctx, "type "+q, chromedp.KeyEvent(q+"\r"))
+	waitTrue(tb, ctx, "the answer to "+q, inPanel[bool](
+		`document.querySelectorAll('.msg.bot:not(.intro .msg)').length > `+jsNumber(before)))
+}
+
+func jsNumber(n int) string { b, _ := json.Marshal(n); return string(b) }
+
+func TestWidgetPhone(t *testing.T) {
+	ctx := widgetBrowser(t)
+	sites := newWidgetSites(t)
+	run(t, ctx, "phone viewport", phone())
+	run(t, ctx, "open page 1", chromedp.Navigate(sites.allowed.URL+"/page1"))
+	waitTrue(t, ctx, "the launcher", chromedp.Evaluate[bool](`!!document.querySelector('causette-widget')`))
+	clickLauncher(t, ctx)
+	waitTrue(t, ctx, "the panel", panelReady)
+	got := run(t, ctx, "panel box", chromedp.Evaluate[[]float64](`(r => [r.x, r.y, r.width, r.height])(`+
+		`document.querySelector('causette-widget').shadowRoot.querySelector('.panel').getBoundingClientRect())`))
+	if want := []float64{0, 0, phoneWidth, phoneHeight}; !equalFloats(got, want) {
+		t.Errorf("phone panel box %v; want the full screen %v", got, want)
+	}
+	if size := run(t, ctx, "input font size", inPanel[float64](`parseFloat(getComputedStyle(document.getElementById('q')).fontSize)`)); size < 16 {
+		t.Errorf("phone input font size %vpx; want at least 16px (iOS zooms under it)", size)
+	}
+	if d := run(t, ctx, "launcher display", chromedp.Evaluate[string](`getComputedStyle(`+launcher+`).display`)); d != "none" {
+		t.Errorf("phone launcher under the open panel: display %s; want none (the panel has its own close button)", d)
+	}
+	if v := run(t, ctx, "close button", inPanel[bool](`!document.getElementById('close').hidden`)); !v {
+		t.Errorf("phone panel has no visible close button")
+	}
+	run(t, ctx, "close with the panel's button", inPanel[chromedp.Void](`document.getElementById('close').click()`))
+	waitTrue(t, ctx, "closed panel, focus on the launcher", chromedp.Evaluate[bool](
+		`document.querySelector('causette-widget').shadowRoot.activeElement === `+launcher))
+}
+
+func equalFloats(a, b []float64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if d := a[i] - b[i]; d > 0.5 || d < -0.5 {
+			return false
+		}
+	}
+	return true
+}
+
+// TestWidgetScreenshots saves docs/widget-closed.png, docs/widget-open.png
+// and docs/widget-phone.png from the demo page. Run it with
+// CAUSETTE_SCREENSHOTS=1.
+func TestWidgetScreenshots(t *testing.T) {
+	if os.Getenv("CAUSETTE_SCREENSHOTS") == "" {
+		t.Skip("set CAUSETTE_SCREENSHOTS=1 to write the widget's screenshots under docs/")
+	}
+	ctx := widgetBrowser(t)
+	ts := widgetServer(t)
+	shot := func(name string) {
+		t.Helper()
+		png := run(t, ctx, "screenshot "+name, chromedp.CaptureScreenshot())
+		if err := os.WriteFile(filepath.Join("..", "docs", name), png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run(t, ctx, "desktop viewport", chromedp.EmulateViewport(1280, 800))
+	run(t, ctx, "open the demo", chromedp.Navigate(ts.URL+"/demo"))
+	waitTrue(t, ctx, "the launcher", chromedp.Evaluate[bool](`!!document.querySelector('causette-widget')`))
+	shot("widget-closed.png")
+
+	clickLauncher(t, ctx)
+	waitTrue(t, ctx, "the panel", panelReady)
+	askInPanel(t, ctx, widgetQuestion)
+	run(t, ctx, "show the first source", inPanel[chromedp.Void](`document.querySelector('.msg.bot .cite').click()`))
+	run(t, ctx, "move the mouse away", chromedp.MouseEvent("mouseMoved", 10, 10))
+	shot("widget-open.png")
+
+	run(t, ctx, "phone viewport", phone())
+	run(t, ctx, "reload on a phone", chromedp.Navigate(ts.URL+"/demo"))
+	waitTrue(t, ctx, "the conversation on the phone", inPanel[bool](`!!document.querySelector('.msg.bot .cite')`))
+	run(t, ctx, "scroll to the end", inPanel[chromedp.Void](`(l => l.scrollTop = l.scrollHeight)(document.getElementById('log'))`))
+	shot("widget-phone.png")
+}
+
+// TestWidgetAccessibility runs axe-core on the demo page and the panel's
+// pages (a conversation with a source open, in light and dark mode, and the
+// refusal). Run it with CAUSETTE_AXE=/path/to/axe.min.js.
+func TestWidgetAccessibility(t *testing.T) {
+	axePath := os.Getenv("CAUSETTE_AXE")
+	if axePath == "" {
+		t.Skip("set CAUSETTE_AXE to axe-core's axe.min.js (npm install axe-core) to check the widget's pages")
+	}
+	axe, err := os.ReadFile(axePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := widgetBrowser(t)
+	ts := widgetServer(t)
+	check := func(what string) {
+		t.Helper()
+		run(t, ctx, "inject axe", chromedp.Evaluate[chromedp.Void](string(axe)))
+		vs := run(t, ctx, "axe on "+what, chromedp.Evaluate[[]string](`axe.run(document, {runOnly: {type: 'tag',
+			values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}}).then(r =>
+			r.violations.map(v => v.id + ' (' + v.impact + '): ' + v.nodes.map(n => n.target.join(' ')).join(' | ')))`,
+			chromedp.EvalAwaitPromise))
+		if len(vs) != 0 {
+			t.Errorf("axe on %s: %d violations:\n%s", what, len(vs), strings.Join(vs, "\n"))
+		} else {
+			t.Logf("axe on %s: no WCAG 2.2 A/AA violation", what)
+		}
+	}
+	dark := func(on bool) chromedp.Action[chromedp.Void] {
+		v := "light"
+		if on {
+			v = "dark"
+		}
+		return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+			_, err := cdp.Call(ctx, t, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+				Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: v}},
+			})
+			return err
+		})
+	}
+
+	run(t, ctx, "open the demo", chromedp.Navigate(ts.URL+"/demo"))
+	waitTrue(t, ctx, "the launcher", chromedp.Evaluate[bool](`!!document.querySelector('causette-widget')`))
+	check("/demo, widget closed")
+	clickLauncher(t, ctx)
+	waitTrue(t, ctx, "the panel", panelReady)
+	check("/demo, widget open")
+
+	embed := ts.URL + "/embed?origin=" + ts.URL + "&title=Questions+sur+Mistral+AI&color=%23ff7000"
+	for _, isDark := range []bool{false, true} {
+		run(t, ctx, "colour scheme", dark(isDark))
+		run(t, ctx, "open /embed", chromedp.Navigate(embed))
+		waitTrue(t, ctx, "the welcome", chromedp.Evaluate[bool](`!!document.querySelector('.intro .chip')`))
+		run(t, ctx, "focus", chromedp.Evaluate[chromedp.Void](`document.getElementById('q').focus()`))
+		run(t, ctx, "ask", chromedp.KeyEvent(widgetQuestion+"\r"))
+		waitTrue(t, ctx, "the answer", chromedp.Evaluate[bool](`!!document.querySelector('.msg.bot .cite')`))
+		run(t, ctx, "open a source", chromedp.Evaluate[chromedp.Void](`document.querySelector('.msg.bot .cite').click()`))
+		check(map[bool]string{false: "/embed, light", true: "/embed, dark"}[isDark])
+		run(t, ctx, "forget the conversation", chromedp.Evaluate[chromedp.Void](`sessionStorage.clear()`))
+	}
+	run(t, ctx, "colour scheme", dark(false))
+	run(t, ctx, "open the refusal", chromedp.Navigate(ts.URL+"/embed?origin=https://pirate.example"))
+	check("/embed refusal")
+}
