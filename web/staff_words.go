@@ -15,18 +15,26 @@ const staffCompletionScan = 500
 // vocabulary holds the corpus's words, folded, so the lookup can complete the
 // word being typed: "mist" searches as "mistral" while staff type.
 type vocabulary struct {
-	words []string       // folded surface words, sorted
-	count map[string]int // occurrences of each
+	words   []string          // folded surface words, sorted
+	count   map[string]int    // occurrences of each
+	surface map[string]string // each as most often written ("Mistral", "décacorne")
 }
 
 func newVocabulary(ix *index.Index) *vocabulary {
-	v := &vocabulary{count: map[string]int{}}
+	v := &vocabulary{count: map[string]int{}, surface: map[string]string{}}
+	written := map[string]int{} // occurrences of each exact form
 	for _, p := range ix.Passages() {
 		for _, t := range index.Analyze(p.Text) {
 			if t.Start < 0 || t.End > len(p.Text) || t.Start >= t.End {
 				continue
 			}
-			v.count[index.Fold(p.Text[t.Start:t.End])]++
+			w := p.Text[t.Start:t.End]
+			f := index.Fold(w)
+			v.count[f]++
+			written[w]++
+			if s, ok := v.surface[f]; !ok || written[w] > written[s] {
+				v.surface[f] = w
+			}
 		}
 	}
 	for w := range v.count {
@@ -63,7 +71,7 @@ func (v *vocabulary) complete(q string) string {
 	if best == "" {
 		return q
 	}
-	return string(r[:start]) + best
+	return string(r[:start]) + v.surface[best]
 }
 
 func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
