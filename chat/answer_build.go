@@ -23,7 +23,7 @@ const (
 	proximityWindow = 3
 	coverageFloor   = 0.1
 	gapShare        = 0.2
-	unknownIDFScale = 1.0
+	unknownIDFScale = 1.5
 	// maxAnswerRunes keeps an answer short: a sentence or two, never a wall.
 	maxAnswerRunes = 420
 )

@@ -220,6 +220,7 @@ func (p *parser) markdownBlock(b block, blocks []block, bi *int) {
 				answer, line = joinMarkdown(blocks[*bi].lines), blocks[*bi].line
 			}
 			if answer != "" {
+				p.headed = true // a Markdown question heading stays in its section
 				p.faq(b.line, h, answer)
 				_ = line
 			}

@@ -1,0 +1,186 @@
+package chat
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/causette/causette/index"
+	"github.com/causette/causette/seeds"
+)
+
+func mustEngine(tb testing.TB) *Engine {
+	tb.Helper()
+	c, err := index.Load(seeds.FS, ".")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	data, err := seeds.FS.ReadFile("synonymes.tsv")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	syn, err := index.ParseSynonyms("synonymes.tsv", data)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ix, err := index.Build(c, syn)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	g, err := seeds.FS.ReadFile("anglais.tsv")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	glossary, err := ParseGlossary("anglais.tsv", g)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return New(ix, Options{Glossary: glossary})
+}
+
+func TestAskAnswers(t *testing.T) {
+	e := mustEngine(t)
+	tests := []struct {
+		q         string
+		cites     string // the first citation holds it
+		answerHas string // the answer text holds it
+	}{
+		{"Qui est le patron de Mistral AI ?", "Arthur Mensch", "Arthur Mensch"},
+		{"En quelle année OpenAI a-t-elle été créée ?", "2015", "2015"},
+		{"Quel est le montant estimé du contrat de la SNCF ?", "60 millions", "60 millions"},
+		{"Avec quelle entreprise Mistral développe-t-elle des drones ?", "Helsing", "Helsing"},
+		{"Who is the CEO of Mistral?", "Arthur Mensch", "Arthur Mensch"},
+		{"combien de puces nvidia en essonne", "18 000", "18 000"},
+	}
+	for _, tt := range tests {
+		a, err := e.Ask(tt.q, "")
+		if err != nil {
+			t.Errorf("Ask(%q): %v", tt.q, err)
+			continue
+		}
+		if a.Kind != KindAnswer || len(a.Citations) == 0 {
+			t.Errorf("Ask(%q) = %s with %d citations; want an answer with citations", tt.q, a.Kind, len(a.Citations))
+			continue
+		}
+		if !strings.Contains(a.Citations[0].Text, tt.cites) {
+			t.Errorf("Ask(%q) cites %.80q; want a passage holding %q", tt.q, a.Citations[0].Text, tt.cites)
+		}
+		if !strings.Contains(a.Answer, tt.answerHas) {
+			t.Errorf("Ask(%q) answers %.80q; want it to hold %q", tt.q, a.Answer, tt.answerHas)
+		}
+		if utf8.RuneCountInString(a.Answer) > maxAnswerRunes+2 {
+			t.Errorf("Ask(%q) answer has %d characters; want at most %d", tt.q, utf8.RuneCountInString(a.Answer), maxAnswerRunes)
+		}
+		for _, c := range a.Citations {
+			n := utf8.RuneCountInString(c.Text)
+			for _, h := range c.Highlights {
+				if h[0] < 0 || h[1] > n || h[0] >= h[1] {
+					t.Errorf("Ask(%q) citation %s highlight %v outside %d runes", tt.q, c.ID, h, n)
+				}
+			}
+		}
+		if a.Confidence < e.opts.Threshold || a.Confidence > 1 {
+			t.Errorf("Ask(%q) confidence %v; want in [threshold, 1]", tt.q, a.Confidence)
+		}
+	}
+}
+
+func TestAskFollowUps(t *testing.T) {
+	e := mustEngine(t)
+	tests := []struct {
+		first, then, want string
+	}{
+		{"En quelle année a été créée OpenAI ?", "Et Google AI ?", "2006"},
+		{"Qui est le PDG de Mistral ?", "Quelle offre a-t-il refusée ?", "Apple"},
+		{"Combien rapporte le contrat avec la SNCF ?", "Et celui avec TotalEnergies ?", "TotalEnergies"},
+	}
+	for _, tt := range tests {
+		a, err := e.Ask(tt.first, "")
+		if err != nil || a.Context == "" {
+			t.Fatalf("Ask(%q) = %+v, %v; want a context token", tt.first, a, err)
+		}
+		b, err := e.Ask(tt.then, a.Context)
+		if err != nil || b.Kind != KindAnswer {
+			t.Errorf("Ask(%q after %q) = %s, %v; want an answer", tt.then, tt.first, b.Kind, err)
+			continue
+		}
+		if !strings.Contains(b.Answer+" "+b.Citations[0].Text, tt.want) {
+			t.Errorf("Ask(%q after %q) = %.80q citing %.60q; want %q", tt.then, tt.first, b.Answer, b.Citations[0].Text, tt.want)
+		}
+	}
+	// A damaged token is no error: the turn is answered on its own.
+	if a, err := e.Ask("Quelle offre a-t-il refusée ?", "not-a-token!"); err != nil || a.Kind == "" {
+		t.Errorf("Ask with a broken token = %+v, %v; want an answer of some kind", a, err)
+	}
+}
+
+func TestAskSmalltalkAndRefusals(t *testing.T) {
+	e := mustEngine(t)
+	tests := []struct {
+		q, kind string
+	}{
+		{"Bonjour", KindSmalltalk},
+		{"merci beaucoup !", KindSmalltalk},
+		{"Qui êtes-vous ?", KindSmalltalk},
+		{"Bonjour, qui est le PDG de Mistral ?", KindAnswer},
+		{"Quelle est la recette de la tarte aux pommes ?", KindNoAnswer},
+		{"Quel temps fera-t-il demain à Lyon ?", KindNoAnswer},
+		{"How do I cook pasta?", KindNoAnswer},
+	}
+	for _, tt := range tests {
+		a, err := e.Ask(tt.q, "")
+		if err != nil || a.Kind != tt.kind {
+			t.Errorf("Ask(%q) = %s (%.2f), %v; want %s", tt.q, a.Kind, a.Confidence, err, tt.kind)
+			continue
+		}
+		if a.Kind != KindAnswer && len(a.Citations) != 0 {
+			t.Errorf("Ask(%q) is %s with %d citations; want none", tt.q, a.Kind, len(a.Citations))
+		}
+		if a.Kind != KindAnswer && len(a.Suggestions) == 0 {
+			t.Errorf("Ask(%q) is %s with no suggestion", tt.q, a.Kind)
+		}
+	}
+}
+
+func TestAskRejectsBadQuestions(t *testing.T) {
+	e := mustEngine(t)
+	tests := []struct {
+		name, q string
+		want    *Error
+	}{
+		{"empty", "   ", ErrEmpty},
+		{"punctuation", "?!?", ErrNoLetter},
+		{"too long", strings.Repeat("mot ", MaxQuestionRunes), ErrTooLong},
+		{"invalid UTF-8", "caf\xe9 ?", ErrNotText},
+		{"NUL", "qui\x00 ?", ErrNotText},
+	}
+	for _, tt := range tests {
+		_, err := e.Ask(tt.q, "")
+		if err != tt.want {
+			t.Errorf("Ask(%s) error = %v; want %v", tt.name, err, tt.want)
+		}
+	}
+}
+
+func ExampleEngine_Ask() {
+	e := mustEngine(&testing.B{})
+	a, _ := e.Ask("En quelle année OpenAI a-t-elle été créée ?", "")
+	fmt.Println(a.Kind, "—", a.Answer)
+	fmt.Println(a.Citations[0].ID)
+	// Output:
+	// answer — Année de création — OpenAI : 2015.
+	// mistral-ai#p7
+}
+
+func BenchmarkAsk(b *testing.B) {
+	e := mustEngine(b)
+	qs := []string{"Qui dirige Mistral AI ?", "Combien de temps dure le contrat avec la SNCF ?", "Quels sont les défis de Mistral ?", "Quel est le prix du pain ?"}
+	i := 0
+	for b.Loop() {
+		if _, err := e.Ask(qs[i%len(qs)], ""); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}

@@ -1,0 +1,143 @@
+package index
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/causette/causette/seeds"
+)
+
+func mustIndex(tb testing.TB) *Index {
+	tb.Helper()
+	c, err := Load(seeds.FS, ".")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	data, err := seeds.FS.ReadFile("synonymes.tsv")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	syn, err := ParseSynonyms("synonymes.tsv", data)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ix, err := Build(c, syn)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { ix.Close() })
+	return ix
+}
+
+func stems(s string) []string {
+	var out []string
+	for _, t := range Analyze(s) {
+		out = append(out, string(t.Term))
+	}
+	return out
+}
+
+func TestAnalyzerFrench(t *testing.T) {
+	tests := []struct{ a, b string }{
+		{"l’intelligence", "l'intelligence"},
+		{"lʼintelligence", "intelligence"},
+		{"jusqu'aux clients", "clients"},
+		{"les entreprises", "entreprise"},
+		{"Économie", "économie"},
+		{"créées", "créée"},
+	}
+	for _, tt := range tests {
+		if a, b := strings.Join(stems(tt.a), " "), strings.Join(stems(tt.b), " "); a != b || a == "" {
+			t.Errorf("Analyze(%q) = %q, Analyze(%q) = %q; want equal and not empty", tt.a, a, tt.b, b)
+		}
+	}
+	if got := stems("Quel est le prix de la"); len(got) != 1 {
+		t.Errorf("Analyze keeps stop words: %q", got)
+	}
+}
+
+func TestSearchFinds(t *testing.T) {
+	ix := mustIndex(t)
+	tests := []struct{ q, want string }{
+		{"Arthur Mensch", "Arthur Mensch"},
+		{"mistarl fondée", "2023"},                  // typo
+		{"Arthur Mench", "Arthur Mensch"},           // typo in a name
+		{"doctolibe", "Doctolib"},                   // typo
+		{"patron de Mistral", "PDG"},                // synonym
+		{"raisonement automatique", "Raisonnement"}, // typo
+		{"data center Essonne", "18 000 puces"},
+	}
+	for _, tt := range tests {
+		hits, err := ix.SearchText(tt.q, 3)
+		if err != nil || len(hits) == 0 {
+			t.Errorf("SearchText(%q) = %v, %v", tt.q, hits, err)
+			continue
+		}
+		if !strings.Contains(hits[0].Passage.Text, tt.want) {
+			t.Errorf("SearchText(%q) first = %s %.80q; want a passage holding %q", tt.q, hits[0].Passage.ID, hits[0].Passage.Text, tt.want)
+		}
+	}
+}
+
+func TestHighlightsCountCodePoints(t *testing.T) {
+	text := "À l’échelle européenne, l’équipe commerciale."
+	spans := Highlights(text, map[string]bool{stems("équipe")[0]: true, stems("européenne")[0]: true})
+	r := []rune(text)
+	var got []string
+	for _, s := range spans {
+		if s[0] < 0 || s[1] > len(r) || s[0] >= s[1] {
+			t.Fatalf("span %v out of %d runes", s, len(r))
+		}
+		got = append(got, string(r[s[0]:s[1]]))
+	}
+	if strings.Join(got, "|") != "européenne|l’équipe" && strings.Join(got, "|") != "européenne|équipe" {
+		t.Errorf("Highlights = %q; want européenne and équipe", got)
+	}
+	if utf8.RuneCountInString(text) == len(text) {
+		t.Fatal("test text must have multi-byte runes")
+	}
+}
+
+func TestCorrectOnlyUnknownWords(t *testing.T) {
+	ix := mustIndex(t)
+	for _, term := range ix.Terms("Mistral mistarl zzzzzzzzqx") {
+		switch term.Surface {
+		case "Mistral":
+			if !term.Known || len(term.Corrections) > 0 {
+				t.Errorf("Terms(Mistral) = %+v; want known, uncorrected", term)
+			}
+		case "mistarl":
+			if term.Known || len(term.Corrections) == 0 || term.Corrections[0] != "mistral" {
+				t.Errorf("Terms(mistarl) = %+v; want corrected to mistral", term)
+			}
+		case "zzzzzzzzqx":
+			if term.Known || len(term.Corrections) > 0 {
+				t.Errorf("Terms(zzzzzzzzqx) = %+v; want unknown, no correction", term)
+			}
+		}
+	}
+}
+
+func BenchmarkBuildSeed(b *testing.B) {
+	c, err := Load(seeds.FS, ".")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		ix, err := Build(c, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		ix.Close()
+	}
+}
+
+func BenchmarkSearchSeed(b *testing.B) {
+	ix := mustIndex(b)
+	for b.Loop() {
+		if _, err := ix.SearchText("Combien de temps dure le contrat avec la SNCF ?", 30); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
