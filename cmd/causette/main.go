@@ -34,6 +34,7 @@ var commands = map[string]func(ctx context.Context, args []string, stdin io.Read
 	"eval":   runEval,
 	"index":  runIndex,
 	"serve":  runServe,
+	"bench":  runBench,
 	"log":    runLog,
 }
 
