@@ -79,9 +79,9 @@ type widgetSites struct {
 	sockets  atomic.Int64     // WebSocket requests Causette received
 }
 
-// hostile is host CSS that restyles every div, button and iframe, and the
+// hostileCSS is host CSS that restyles every div, button and iframe, and the
 // host's top-level elements, as careless or hostile sites do.
-const hostile = `<style>
+const hostileCSS = `<style>
 div, button, iframe { all: unset !important; display: block !important; position: static !important;
   width: 13px !important; height: 13px !important; margin: 40px !important; padding: 9px !important;
   background: lime !important; color: red !important; border: 5px dotted red !important;
@@ -105,7 +105,7 @@ func newWidgetSites(tb testing.TB) *widgetSites {
 		switch r.URL.Path {
 		case "/page1", "/page2", "/plain":
 		case "/hostile":
-			head += hostile
+			head += hostileCSS
 		case "/strict":
 			w.Header().Set("Content-Security-Policy", "default-src 'none'; script-src "+causetteURL+"; frame-src "+causetteURL)
 		case "/head-sync":
@@ -116,6 +116,10 @@ func newWidgetSites(tb testing.TB) *widgetSites {
 			head, body = "", tag("")
 		case "/body-async":
 			head, body = "", tag(" async")
+		case "/options":
+			head = fmt.Sprintf(`<script src="%s/widget.js" defer data-lang="en" data-z-index="5" data-position="left"`+
+				` data-open data-greeting="Hello! Ask me about Mistral AI." data-color="#0b6e4f"`+
+				` data-starters="Qui dirige Mistral AI ?|Combien Mistral a-t-il levé ?"></script>`, causetteURL)
 		default:
 			http.NotFound(w, r)
 			return
@@ -143,8 +147,8 @@ func newWidgetSites(tb testing.TB) *widgetSites {
 	return ws
 }
 
-// launcher is the host-side expression of the widget's launcher button.
-const launcher = `document.querySelector('causette-widget').shadowRoot.querySelector('.launcher')`
+// launcherJS is the host-side expression of the widget's launcher button.
+const launcherJS = `document.querySelector('causette-widget').shadowRoot.querySelector('.launcher')`
 
 // inPanel evaluates expr in the widget's panel, the /embed iframe, in an
 // isolated world (it shares the DOM, not the page's globals).
@@ -189,9 +193,9 @@ func embedFrame(ft *page.FrameTree) cdp.FrameID {
 	return ""
 }
 
-// waitTrue runs check until it reports true, or fails the test after
+// widgetWait runs check until it reports true, or fails the test after
 // pollTimeout with the last error.
-func waitTrue(tb testing.TB, ctx context.Context, what string, check chromedp.Action[bool]) {
+func widgetWait(tb testing.TB, ctx context.Context, what string, check chromedp.Action[bool]) {
 	tb.Helper()
 	deadline := time.NewTimer(pollTimeout)
 	defer deadline.Stop()
@@ -214,7 +218,7 @@ func waitTrue(tb testing.TB, ctx context.Context, what string, check chromedp.Ac
 	}
 }
 
-func run[T any](tb testing.TB, ctx context.Context, what string, a chromedp.Action[T]) T {
+func widgetRun[T any](tb testing.TB, ctx context.Context, what string, a chromedp.Action[T]) T {
 	tb.Helper()
 	v, err := chromedp.Run(ctx, a)
 	if err != nil {
@@ -226,22 +230,22 @@ func run[T any](tb testing.TB, ctx context.Context, what string, a chromedp.Acti
 // clickLauncher clicks the launcher with the mouse, as a visitor does.
 func clickLauncher(tb testing.TB, ctx context.Context) {
 	tb.Helper()
-	xy := run(tb, ctx, "launcher position", chromedp.Evaluate[[]float64](
-		`(r => [r.x + r.width / 2, r.y + r.height / 2])(`+launcher+`.getBoundingClientRect())`))
-	run(tb, ctx, "click the launcher", chromedp.MouseClickXY(xy[0], xy[1]))
+	xy := widgetRun(tb, ctx, "launcher position", chromedp.Evaluate[[]float64](
+		`(r => [r.x + r.width / 2, r.y + r.height / 2])(`+launcherJS+`.getBoundingClientRect())`))
+	widgetRun(tb, ctx, "click the launcher", chromedp.MouseClickXY(xy[0], xy[1]))
 }
 
 func TestWidgetConversationSurvivesNavigation(t *testing.T) {
 	ctx := widgetBrowser(t)
 	sites := newWidgetSites(t)
-	run(t, ctx, "open page 1", chromedp.Navigate(sites.allowed.URL+"/page1"))
-	waitTrue(t, ctx, "the launcher", chromedp.Evaluate[bool](`!!document.querySelector('causette-widget')`))
+	widgetRun(t, ctx, "open page 1", chromedp.Navigate(sites.allowed.URL+"/page1"))
+	widgetWait(t, ctx, "the launcher", chromedp.Evaluate[bool](`!!document.querySelector('causette-widget')`))
 
-	name := run(t, ctx, "launcher name", chromedp.Evaluate[string](launcher+`.getAttribute('aria-label')`))
+	name := widgetRun(t, ctx, "launcher name", chromedp.Evaluate[string](launcherJS+`.getAttribute('aria-label')`))
 	if !strings.Contains(name, "Questions sur Mistral AI") || !strings.Contains(name, "ouvrir le chat") {
 		t.Errorf("launcher accessible name %q; want the title and « ouvrir le chat »", name)
 	}
-	if frames := run(t, ctx, "frames", chromedp.Evaluate[int](`document.querySelector('causette-widget').shadowRoot.querySelectorAll('iframe').length`)); frames != 0 {
+	if frames := widgetRun(t, ctx, "frames", chromedp.Evaluate[int](`document.querySelector('causette-widget').shadowRoot.querySelectorAll('iframe').length`)); frames != 0 {
 		t.Errorf("closed widget has %d iframes; want none before the first open", frames)
 	}
 	if n := sites.sockets.Load(); n != 0 {
@@ -249,35 +253,35 @@ func TestWidgetConversationSurvivesNavigation(t *testing.T) {
 	}
 
 	clickLauncher(t, ctx)
-	waitTrue(t, ctx, "focus in the panel's question box", inPanel[bool](`document.activeElement && document.activeElement.id === 'q' && document.hasFocus()`))
-	if got := run(t, ctx, "aria-expanded", chromedp.Evaluate[string](launcher+`.getAttribute('aria-expanded')`)); got != "true" {
+	widgetWait(t, ctx, "focus in the panel's question box", inPanel[bool](`document.activeElement && document.activeElement.id === 'q' && document.hasFocus()`))
+	if got := widgetRun(t, ctx, "aria-expanded", chromedp.Evaluate[string](launcherJS+`.getAttribute('aria-expanded')`)); got != "true" {
 		t.Errorf("open launcher aria-expanded = %q; want true", got)
 	}
-	run(t, ctx, "type a question", chromedp.KeyEvent(widgetQuestion+"\r"))
-	waitTrue(t, ctx, "an answer with a citation", inPanel[bool](`!!document.querySelector('.msg.bot:not(.none) .cite')`))
-	answer := run(t, ctx, "answer text", inPanel[string](`document.querySelector('.msg.bot:not(.none) .text').textContent`))
+	widgetRun(t, ctx, "type a question", chromedp.KeyEvent(widgetQuestion+"\r"))
+	widgetWait(t, ctx, "an answer with a citation", inPanel[bool](`!!document.querySelector('.msg.bot:not(.none) .cite')`))
+	answer := widgetRun(t, ctx, "answer text", inPanel[string](`document.querySelector('.msg.bot:not(.none) .text').textContent`))
 	if !strings.Contains(answer, "SNCF") {
 		t.Errorf("answer to %q is %q; want it to mention SNCF", widgetQuestion, answer)
 	}
 
 	// Escape closes the panel and gives focus back to the launcher.
-	run(t, ctx, "press Escape", chromedp.KeyEvent(kb.Escape))
-	waitTrue(t, ctx, "panel closed, focus on the launcher", chromedp.Evaluate[bool](
+	widgetRun(t, ctx, "press Escape", chromedp.KeyEvent(kb.Escape))
+	widgetWait(t, ctx, "panel closed, focus on the launcher", chromedp.Evaluate[bool](
 		`document.querySelector('causette-widget').shadowRoot.querySelector('.panel').hidden && `+
-			`document.querySelector('causette-widget').shadowRoot.activeElement === `+launcher))
+			`document.querySelector('causette-widget').shadowRoot.activeElement === `+launcherJS))
 
 	// Open again, then leave for another page of the site.
 	clickLauncher(t, ctx)
-	run(t, ctx, "go to page 2", chromedp.Navigate(sites.allowed.URL+"/page2"))
-	waitTrue(t, ctx, "the conversation on page 2", inPanel[bool](
+	widgetRun(t, ctx, "go to page 2", chromedp.Navigate(sites.allowed.URL+"/page2"))
+	widgetWait(t, ctx, "the conversation on page 2", inPanel[bool](
 		`[...document.querySelectorAll('.msg.me')].some(e => e.textContent.includes(`+jsString(widgetQuestion)+`)) && `+
 			`!!document.querySelector('.msg.bot:not(.none) .cite')`))
-	if got := run(t, ctx, "reopened state", chromedp.Evaluate[string](launcher+`.getAttribute('aria-expanded')`)); got != "true" {
+	if got := widgetRun(t, ctx, "reopened state", chromedp.Evaluate[string](launcherJS+`.getAttribute('aria-expanded')`)); got != "true" {
 		t.Errorf("panel after navigation: aria-expanded = %q; want true (it was open)", got)
 	}
 
 	// A follow-up uses the context kept across the navigation.
-	a := run(t, ctx, "Causette.ask", chromedp.Evaluate[map[string]any](`Causette.ask("Et sa durée ?")`, chromedp.EvalAwaitPromise))
+	a := widgetRun(t, ctx, "Causette.ask", chromedp.Evaluate[map[string]any](`Causette.ask("Et sa durée ?")`, chromedp.EvalAwaitPromise))
 	if a["kind"] == nil || a["context"] == nil {
 		t.Errorf("Causette.ask answer %v; want the shared shape (kind, context...)", a)
 	}
@@ -286,11 +290,11 @@ func TestWidgetConversationSurvivesNavigation(t *testing.T) {
 func TestWidgetRefusedOnSiteNotAllowed(t *testing.T) {
 	ctx := widgetBrowser(t)
 	sites := newWidgetSites(t)
-	run(t, ctx, "open the other site", chromedp.Navigate(sites.other.URL+"/page1"))
-	waitTrue(t, ctx, "the launcher", chromedp.Evaluate[bool](`!!document.querySelector('causette-widget')`))
+	widgetRun(t, ctx, "open the other site", chromedp.Navigate(sites.other.URL+"/page1"))
+	widgetWait(t, ctx, "the launcher", chromedp.Evaluate[bool](`!!document.querySelector('causette-widget')`))
 	clickLauncher(t, ctx)
-	waitTrue(t, ctx, "the refusal", inPanel[bool](`!!document.querySelector('.denied-main')`))
-	text := run(t, ctx, "refusal text", inPanel[string](`document.querySelector('.denied').textContent`))
+	widgetWait(t, ctx, "the refusal", inPanel[bool](`!!document.querySelector('.denied-main')`))
+	text := widgetRun(t, ctx, "refusal text", inPanel[string](`document.querySelector('.denied').textContent`))
 	if !strings.Contains(text, "n'est pas autorisé à afficher Causette") || !strings.Contains(text, sites.other.URL) {
 		t.Errorf("refusal reads %q; want it to say, in French, that %s is not allowed", text, sites.other.URL)
 	}
@@ -298,7 +302,7 @@ func TestWidgetRefusedOnSiteNotAllowed(t *testing.T) {
 	if err != nil || !strings.Contains(msg, "pas autorisé") {
 		t.Errorf("Causette.ask on a site not allowed: %q, %v; want a refusal", msg, err)
 	}
-	if n := run(t, ctx, "answers", inPanel[int](`document.querySelectorAll('.msg.bot').length`)); n != 0 {
+	if n := widgetRun(t, ctx, "answers", inPanel[int](`document.querySelectorAll('.msg.bot').length`)); n != 0 {
 		t.Errorf("site not allowed got %d answers; want none", n)
 	}
 	if n := sites.sockets.Load(); n != 0 {
@@ -309,25 +313,25 @@ func TestWidgetRefusedOnSiteNotAllowed(t *testing.T) {
 func TestWidgetUnderStrictCSP(t *testing.T) {
 	ctx := widgetBrowser(t)
 	sites := newWidgetSites(t)
-	run(t, ctx, "record CSP violations", chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+	widgetRun(t, ctx, "record CSP violations", chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
 		_, err := cdp.Call(ctx, t, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{
 			Source: `window.__violations = []; document.addEventListener('securitypolicyviolation',
 				e => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));`,
 		})
 		return err
 	}))
-	run(t, ctx, "open the strict page", chromedp.Navigate(sites.allowed.URL+"/strict"))
-	waitTrue(t, ctx, "the launcher", chromedp.Evaluate[bool](`!!document.querySelector('causette-widget')`))
-	if w := run(t, ctx, "launcher width", chromedp.Evaluate[string](`getComputedStyle(`+launcher+`).width`)); w != "56px" {
+	widgetRun(t, ctx, "open the strict page", chromedp.Navigate(sites.allowed.URL+"/strict"))
+	widgetWait(t, ctx, "the launcher", chromedp.Evaluate[bool](`!!document.querySelector('causette-widget')`))
+	if w := widgetRun(t, ctx, "launcher width", chromedp.Evaluate[string](`getComputedStyle(`+launcherJS+`).width`)); w != "56px" {
 		t.Errorf("launcher width under a strict CSP is %s; want 56px (its style sheet applied)", w)
 	}
-	a := run(t, ctx, "Causette.ask", chromedp.Evaluate[map[string]any](`Causette.ask(`+jsString(widgetQuestion)+`)`, chromedp.EvalAwaitPromise))
+	a := widgetRun(t, ctx, "Causette.ask", chromedp.Evaluate[map[string]any](`Causette.ask(`+jsString(widgetQuestion)+`)`, chromedp.EvalAwaitPromise))
 	cites, _ := a["citations"].([]any)
 	if a["kind"] != "answer" || len(cites) == 0 {
 		t.Errorf("Causette.ask(%q) under a strict CSP = kind %v, %d citations; want an answer with a citation", widgetQuestion, a["kind"], len(cites))
 	}
-	waitTrue(t, ctx, "the answer in the panel", inPanel[bool](`!!document.querySelector('.msg.bot .cite')`))
-	if v := run(t, ctx, "violations", chromedp.Evaluate[[]string](`window.__violations`)); len(v) != 0 {
+	widgetWait(t, ctx, "the answer in the panel", inPanel[bool](`!!document.querySelector('.msg.bot .cite')`))
+	if v := widgetRun(t, ctx, "violations", chromedp.Evaluate[[]string](`window.__violations`)); len(v) != 0 {
 		t.Errorf("strict CSP violations: %q; want none", v)
 	}
 }
@@ -352,19 +356,19 @@ func TestWidgetIgnoresHostCSS(t *testing.T) {
 	sites := newWidgetSites(t)
 	layout := map[string]map[string]string{}
 	for _, path := range []string{"/plain", "/hostile"} {
-		run(t, ctx, "open "+path, chromedp.Navigate(sites.allowed.URL+path))
-		waitTrue(t, ctx, "the launcher on "+path, chromedp.Evaluate[bool](`!!document.querySelector('causette-widget')`))
-		run(t, ctx, "open the panel", chromedp.Evaluate[chromedp.Void](`Causette.open()`))
-		waitTrue(t, ctx, "the panel on "+path, panelReady)
-		layout[path] = run(t, ctx, "layout on "+path, chromedp.Evaluate[map[string]string](widgetLayout))
-		run(t, ctx, "close the panel", chromedp.Evaluate[chromedp.Void](`Causette.close()`))
+		widgetRun(t, ctx, "open "+path, chromedp.Navigate(sites.allowed.URL+path))
+		widgetWait(t, ctx, "the launcher on "+path, chromedp.Evaluate[bool](`!!document.querySelector('causette-widget')`))
+		widgetRun(t, ctx, "open the panel", chromedp.Evaluate[chromedp.Void](`Causette.open()`))
+		widgetWait(t, ctx, "the panel on "+path, panelReady)
+		layout[path] = widgetRun(t, ctx, "layout on "+path, chromedp.Evaluate[map[string]string](widgetLayout))
+		widgetRun(t, ctx, "close the panel", chromedp.Evaluate[chromedp.Void](`Causette.close()`))
 	}
 	for _, part := range []string{"launcher", "panel", "frame", "host"} {
 		if plain, bad := layout["/plain"][part], layout["/hostile"][part]; plain != bad {
 			t.Errorf("%s with hostile host CSS: %s\nwithout: %s", part, bad, plain)
 		}
 	}
-	if got := run(t, ctx, "hostile page still hostile", chromedp.Evaluate[string](`getComputedStyle(document.querySelector('button')).backgroundColor`)); got != "rgb(0, 255, 0)" {
+	if got := widgetRun(t, ctx, "hostile page still hostile", chromedp.Evaluate[string](`getComputedStyle(document.querySelector('button')).backgroundColor`)); got != "rgb(0, 255, 0)" {
 		t.Errorf("the hostile CSS did not apply to the host's own button (%s): the test proves nothing", got)
 	}
 }
@@ -373,12 +377,53 @@ func TestWidgetScriptPlacement(t *testing.T) {
 	ctx := widgetBrowser(t)
 	sites := newWidgetSites(t)
 	for _, path := range []string{"/head-sync", "/head-async", "/body-end", "/body-async", "/page1"} {
-		run(t, ctx, "open "+path, chromedp.Navigate(sites.allowed.URL+path))
-		waitTrue(t, ctx, "the launcher with the script at "+path, chromedp.Evaluate[bool](
+		widgetRun(t, ctx, "open "+path, chromedp.Navigate(sites.allowed.URL+path))
+		widgetWait(t, ctx, "the launcher with the script at "+path, chromedp.Evaluate[bool](
 			`!!document.querySelector('causette-widget') && !!window.Causette && Causette.version === 1`))
-		run(t, ctx, "open the panel", chromedp.Evaluate[chromedp.Void](`Causette.open()`))
-		waitTrue(t, ctx, "the panel with the script at "+path, panelReady)
-		run(t, ctx, "close the panel", chromedp.Evaluate[chromedp.Void](`Causette.close()`))
+		widgetRun(t, ctx, "open the panel", chromedp.Evaluate[chromedp.Void](`Causette.open()`))
+		widgetWait(t, ctx, "the panel with the script at "+path, panelReady)
+		widgetRun(t, ctx, "close the panel", chromedp.Evaluate[chromedp.Void](`Causette.close()`))
+	}
+}
+
+func TestWidgetOptions(t *testing.T) {
+	ctx := widgetBrowser(t)
+	sites := newWidgetSites(t)
+	widgetRun(t, ctx, "open the page", chromedp.Navigate(sites.allowed.URL+"/options"))
+	widgetWait(t, ctx, "the panel open at load", panelReady)
+	got := widgetRun(t, ctx, "launcher", chromedp.Evaluate[map[string]string](`({
+		name: `+launcherJS+`.getAttribute('aria-label'),
+		expanded: `+launcherJS+`.getAttribute('aria-expanded'),
+		z: getComputedStyle(`+launcherJS+`).zIndex,
+		left: String(`+launcherJS+`.getBoundingClientRect().x < 100),
+		focus: document.activeElement.tagName,
+	})`))
+	want := map[string]string{"name": "Close the chat", "expanded": "true", "z": "5", "left": "true", "focus": "BODY"}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("data-* options: launcher %s = %q; want %q", k, got[k], v)
+		}
+	}
+	widgetWait(t, ctx, "the starters", inPanel[bool](`document.querySelectorAll('.intro .chip').length === 2`))
+	panel := widgetRun(t, ctx, "panel", inPanel[map[string]string](`({
+		lang: document.documentElement.lang,
+		greeting: document.querySelector('.intro .msg').textContent,
+		chips: [...document.querySelectorAll('.intro .chip')].map(c => c.textContent).join('|'),
+		send: document.getElementById('send').textContent,
+	})`))
+	wantPanel := map[string]string{"lang": "en", "greeting": "Hello! Ask me about Mistral AI.",
+		"chips": "Qui dirige Mistral AI ?|Combien Mistral a-t-il levé ?", "send": "Send"}
+	for k, v := range wantPanel {
+		if panel[k] != v {
+			t.Errorf("data-* options: panel %s = %q; want %q", k, panel[k], v)
+		}
+	}
+	// The visitor closed it: it stays closed on the next page, data-open or not.
+	widgetRun(t, ctx, "close", chromedp.Evaluate[chromedp.Void](`Causette.close()`))
+	widgetRun(t, ctx, "reload", chromedp.Navigate(sites.allowed.URL+"/options"))
+	widgetWait(t, ctx, "the launcher", chromedp.Evaluate[bool](`!!document.querySelector('causette-widget')`))
+	if got := widgetRun(t, ctx, "state", chromedp.Evaluate[string](launcherJS+`.getAttribute('aria-expanded')`)); got != "false" {
+		t.Errorf("after the visitor closed it, the panel reopened on the next page (aria-expanded %s)", got)
 	}
 }
 

@@ -20,8 +20,8 @@ const (
 	phoneScale  = 2
 )
 
-// phone emulates a phone: its viewport, touch and mobile layout.
-func phone() chromedp.Action[chromedp.Void] {
+// widgetPhone emulates a phone: its viewport, touch and mobile layout.
+func widgetPhone() chromedp.Action[chromedp.Void] {
 	return chromedp.EmulateViewport(phoneWidth, phoneHeight,
 		chromedp.EmulateScale(phoneScale), chromedp.EmulateMobile, chromedp.EmulateTouch, chromedp.EmulatePortrait)
 }
@@ -29,10 +29,10 @@ func phone() chromedp.Action[chromedp.Void] {
 // askInPanel types a question in the open panel and waits for its answer.
 func askInPanel(tb testing.TB, ctx context.Context, q string) {
 	tb.Helper()
-	before := run(tb, ctx, "answers so far", inPanel[int](`document.querySelectorAll('.msg.bot:not(.intro .msg)').length`))
-	waitTrue(tb, ctx, "focus in the question box", inPanel[bool](`document.activeElement && document.activeElement.id === 'q'`))
-	run(tb, ctx, "type "+q, chromedp.KeyEvent(q+"\r"))
-	waitTrue(tb, ctx, "the answer to "+q, inPanel[bool](
+	before := widgetRun(tb, ctx, "answers so far", inPanel[int](`document.querySelectorAll('.msg.bot:not(.intro .msg)').length`))
+	widgetWait(tb, ctx, "focus in the question box", inPanel[bool](`document.activeElement && document.activeElement.id === 'q'`))
+	widgetRun(tb, ctx, "type "+q, chromedp.KeyEvent(q+"\r"))
+	widgetWait(tb, ctx, "the answer to "+q, inPanel[bool](
 		`document.querySelectorAll('.msg.bot:not(.intro .msg)').length > `+jsNumber(before)))
 }
 
@@ -41,28 +41,28 @@ func jsNumber(n int) string { b, _ := json.Marshal(n); return string(b) }
 func TestWidgetPhone(t *testing.T) {
 	ctx := widgetBrowser(t)
 	sites := newWidgetSites(t)
-	run(t, ctx, "phone viewport", phone())
-	run(t, ctx, "open page 1", chromedp.Navigate(sites.allowed.URL+"/page1"))
-	waitTrue(t, ctx, "the launcher", chromedp.Evaluate[bool](`!!document.querySelector('causette-widget')`))
+	widgetRun(t, ctx, "phone viewport", widgetPhone())
+	widgetRun(t, ctx, "open page 1", chromedp.Navigate(sites.allowed.URL+"/page1"))
+	widgetWait(t, ctx, "the launcher", chromedp.Evaluate[bool](`!!document.querySelector('causette-widget')`))
 	clickLauncher(t, ctx)
-	waitTrue(t, ctx, "the panel", panelReady)
-	got := run(t, ctx, "panel box", chromedp.Evaluate[[]float64](`(r => [r.x, r.y, r.width, r.height])(`+
+	widgetWait(t, ctx, "the panel", panelReady)
+	got := widgetRun(t, ctx, "panel box", chromedp.Evaluate[[]float64](`(r => [r.x, r.y, r.width, r.height])(`+
 		`document.querySelector('causette-widget').shadowRoot.querySelector('.panel').getBoundingClientRect())`))
 	if want := []float64{0, 0, phoneWidth, phoneHeight}; !equalFloats(got, want) {
 		t.Errorf("phone panel box %v; want the full screen %v", got, want)
 	}
-	if size := run(t, ctx, "input font size", inPanel[float64](`parseFloat(getComputedStyle(document.getElementById('q')).fontSize)`)); size < 16 {
+	if size := widgetRun(t, ctx, "input font size", inPanel[float64](`parseFloat(getComputedStyle(document.getElementById('q')).fontSize)`)); size < 16 {
 		t.Errorf("phone input font size %vpx; want at least 16px (iOS zooms under it)", size)
 	}
-	if d := run(t, ctx, "launcher display", chromedp.Evaluate[string](`getComputedStyle(`+launcher+`).display`)); d != "none" {
+	if d := widgetRun(t, ctx, "launcher display", chromedp.Evaluate[string](`getComputedStyle(`+launcherJS+`).display`)); d != "none" {
 		t.Errorf("phone launcher under the open panel: display %s; want none (the panel has its own close button)", d)
 	}
-	if v := run(t, ctx, "close button", inPanel[bool](`!document.getElementById('close').hidden`)); !v {
+	if v := widgetRun(t, ctx, "close button", inPanel[bool](`!document.getElementById('close').hidden`)); !v {
 		t.Errorf("phone panel has no visible close button")
 	}
-	run(t, ctx, "close with the panel's button", inPanel[chromedp.Void](`document.getElementById('close').click()`))
-	waitTrue(t, ctx, "closed panel, focus on the launcher", chromedp.Evaluate[bool](
-		`document.querySelector('causette-widget').shadowRoot.activeElement === `+launcher))
+	widgetRun(t, ctx, "close with the panel's button", inPanel[chromedp.Void](`document.getElementById('close').click()`))
+	widgetWait(t, ctx, "closed panel, focus on the launcher", chromedp.Evaluate[bool](
+		`document.querySelector('causette-widget').shadowRoot.activeElement === `+launcherJS))
 }
 
 func equalFloats(a, b []float64) bool {
@@ -88,27 +88,27 @@ func TestWidgetScreenshots(t *testing.T) {
 	ts := widgetServer(t)
 	shot := func(name string) {
 		t.Helper()
-		png := run(t, ctx, "screenshot "+name, chromedp.CaptureScreenshot())
+		png := widgetRun(t, ctx, "screenshot "+name, chromedp.CaptureScreenshot())
 		if err := os.WriteFile(filepath.Join("..", "docs", name), png, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
-	run(t, ctx, "desktop viewport", chromedp.EmulateViewport(1280, 800))
-	run(t, ctx, "open the demo", chromedp.Navigate(ts.URL+"/demo"))
-	waitTrue(t, ctx, "the launcher", chromedp.Evaluate[bool](`!!document.querySelector('causette-widget')`))
+	widgetRun(t, ctx, "desktop viewport", chromedp.EmulateViewport(1280, 800))
+	widgetRun(t, ctx, "open the demo", chromedp.Navigate(ts.URL+"/demo"))
+	widgetWait(t, ctx, "the launcher", chromedp.Evaluate[bool](`!!document.querySelector('causette-widget')`))
 	shot("widget-closed.png")
 
 	clickLauncher(t, ctx)
-	waitTrue(t, ctx, "the panel", panelReady)
+	widgetWait(t, ctx, "the panel", panelReady)
 	askInPanel(t, ctx, widgetQuestion)
-	run(t, ctx, "show the first source", inPanel[chromedp.Void](`document.querySelector('.msg.bot .cite').click()`))
-	run(t, ctx, "move the mouse away", chromedp.MouseEvent("mouseMoved", 10, 10))
+	widgetRun(t, ctx, "show the first source", inPanel[chromedp.Void](`document.querySelector('.msg.bot .cite').click()`))
+	widgetRun(t, ctx, "move the mouse away", chromedp.MouseEvent("mouseMoved", 10, 10))
 	shot("widget-open.png")
 
-	run(t, ctx, "phone viewport", phone())
-	run(t, ctx, "reload on a phone", chromedp.Navigate(ts.URL+"/demo"))
-	waitTrue(t, ctx, "the conversation on the phone", inPanel[bool](`!!document.querySelector('.msg.bot .cite')`))
-	run(t, ctx, "scroll to the end", inPanel[chromedp.Void](`(l => l.scrollTop = l.scrollHeight)(document.getElementById('log'))`))
+	widgetRun(t, ctx, "phone viewport", widgetPhone())
+	widgetRun(t, ctx, "reload on a phone", chromedp.Navigate(ts.URL+"/demo"))
+	widgetWait(t, ctx, "the conversation on the phone", inPanel[bool](`!!document.querySelector('.msg.bot .cite')`))
+	widgetRun(t, ctx, "scroll to the end", inPanel[chromedp.Void](`(l => l.scrollTop = l.scrollHeight)(document.getElementById('log'))`))
 	shot("widget-phone.png")
 }
 
@@ -128,8 +128,8 @@ func TestWidgetAccessibility(t *testing.T) {
 	ts := widgetServer(t)
 	check := func(what string) {
 		t.Helper()
-		run(t, ctx, "inject axe", chromedp.Evaluate[chromedp.Void](string(axe)))
-		vs := run(t, ctx, "axe on "+what, chromedp.Evaluate[[]string](`axe.run(document, {runOnly: {type: 'tag',
+		widgetRun(t, ctx, "inject axe", chromedp.Evaluate[chromedp.Void](string(axe)))
+		vs := widgetRun(t, ctx, "axe on "+what, chromedp.Evaluate[[]string](`axe.run(document, {runOnly: {type: 'tag',
 			values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}}).then(r =>
 			r.violations.map(v => v.id + ' (' + v.impact + '): ' + v.nodes.map(n => n.target.join(' ')).join(' | ')))`,
 			chromedp.EvalAwaitPromise))
@@ -152,26 +152,26 @@ func TestWidgetAccessibility(t *testing.T) {
 		})
 	}
 
-	run(t, ctx, "open the demo", chromedp.Navigate(ts.URL+"/demo"))
-	waitTrue(t, ctx, "the launcher", chromedp.Evaluate[bool](`!!document.querySelector('causette-widget')`))
+	widgetRun(t, ctx, "open the demo", chromedp.Navigate(ts.URL+"/demo"))
+	widgetWait(t, ctx, "the launcher", chromedp.Evaluate[bool](`!!document.querySelector('causette-widget')`))
 	check("/demo, widget closed")
 	clickLauncher(t, ctx)
-	waitTrue(t, ctx, "the panel", panelReady)
+	widgetWait(t, ctx, "the panel", panelReady)
 	check("/demo, widget open")
 
 	embed := ts.URL + "/embed?origin=" + ts.URL + "&title=Questions+sur+Mistral+AI&color=%23ff7000"
 	for _, isDark := range []bool{false, true} {
-		run(t, ctx, "colour scheme", dark(isDark))
-		run(t, ctx, "open /embed", chromedp.Navigate(embed))
-		waitTrue(t, ctx, "the welcome", chromedp.Evaluate[bool](`!!document.querySelector('.intro .chip')`))
-		run(t, ctx, "focus", chromedp.Evaluate[chromedp.Void](`document.getElementById('q').focus()`))
-		run(t, ctx, "ask", chromedp.KeyEvent(widgetQuestion+"\r"))
-		waitTrue(t, ctx, "the answer", chromedp.Evaluate[bool](`!!document.querySelector('.msg.bot .cite')`))
-		run(t, ctx, "open a source", chromedp.Evaluate[chromedp.Void](`document.querySelector('.msg.bot .cite').click()`))
+		widgetRun(t, ctx, "colour scheme", dark(isDark))
+		widgetRun(t, ctx, "open /embed", chromedp.Navigate(embed))
+		widgetWait(t, ctx, "the welcome", chromedp.Evaluate[bool](`!!document.querySelector('.intro .chip')`))
+		widgetRun(t, ctx, "focus", chromedp.Evaluate[chromedp.Void](`document.getElementById('q').focus()`))
+		widgetRun(t, ctx, "ask", chromedp.KeyEvent(widgetQuestion+"\r"))
+		widgetWait(t, ctx, "the answer", chromedp.Evaluate[bool](`!!document.querySelector('.msg.bot .cite')`))
+		widgetRun(t, ctx, "open a source", chromedp.Evaluate[chromedp.Void](`document.querySelector('.msg.bot .cite').click()`))
 		check(map[bool]string{false: "/embed, light", true: "/embed, dark"}[isDark])
-		run(t, ctx, "forget the conversation", chromedp.Evaluate[chromedp.Void](`sessionStorage.clear()`))
+		widgetRun(t, ctx, "forget the conversation", chromedp.Evaluate[chromedp.Void](`sessionStorage.clear()`))
 	}
-	run(t, ctx, "colour scheme", dark(false))
-	run(t, ctx, "open the refusal", chromedp.Navigate(ts.URL+"/embed?origin=https://pirate.example"))
+	widgetRun(t, ctx, "colour scheme", dark(false))
+	widgetRun(t, ctx, "open the refusal", chromedp.Navigate(ts.URL+"/embed?origin=https://pirate.example"))
 	check("/embed refusal")
 }
