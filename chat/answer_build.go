@@ -61,7 +61,7 @@ func (e *Engine) answer(t *turn) Answer {
 		s := scored{hit: h, score: h.Score}
 		s.coverage = e.coverage(t, h.Passage, weights)
 		s.score *= coverageFloor + s.coverage*s.coverage
-		if t.cue != cueNone && holdsCue(h.Passage.Text, t.cue) {
+		if t.cue != cueNone && e.cues[h.Passage.ID][t.cue] {
 			s.score *= 1 + cueBoost
 		}
 		s.score *= 1 + proximityBoost*e.proximity(pairs, h.Passage)
@@ -88,7 +88,7 @@ func (e *Engine) answer(t *turn) Answer {
 		if len(a.Citations) == e.opts.Top || s.score < e.opts.CiteRatio*best.score {
 			break
 		}
-		a.Citations = append(a.Citations, cite(s, want))
+		a.Citations = append(a.Citations, e.cite(s, want))
 	}
 	a.Suggestions = e.suggest(t, ranked)
 	a.Context = t.nextContext(best.hit.Passage.ID)
@@ -233,11 +233,13 @@ func holdsCue(text string, c cue) bool {
 	return false
 }
 
-func cite(s scored, want map[string]bool) Citation {
+func (e *Engine) cite(s scored, want map[string]bool) Citation {
 	p := s.hit.Passage
-	h := index.Highlights(p.Text, want)
-	if h == nil {
-		h = [][2]int{}
+	h := [][2]int{}
+	for _, sp := range e.spans[p.ID] {
+		if want[sp.stem] {
+			h = append(h, [2]int{sp.start, sp.end})
+		}
 	}
 	return Citation{ID: p.ID, Doc: p.Doc, Title: p.Title, Section: p.Section, Paragraph: p.Paragraph,
 		Kind: string(p.Kind), Text: p.Text, Highlights: h, Score: math.Round(s.score*1000) / 1000}

@@ -3,6 +3,7 @@ package chat
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/causette/causette/index"
 )
@@ -57,6 +58,17 @@ type Engine struct {
 	stems map[string]map[string]bool
 	// positions holds where each stem of a passage's text stands, by id.
 	positions map[string]map[string][]int
+	// spans holds each passage text's tokens with their offsets in code
+	// points, for highlighting without analysing again.
+	spans map[string][]span
+	// cues records which cues each passage's text satisfies.
+	cues map[string][cuePlace + 1]bool
+}
+
+// span is a token of a passage's text: its stem and [start, end) in code points.
+type span struct {
+	stem       string
+	start, end int
 }
 
 // New returns an engine over ix.
@@ -70,8 +82,20 @@ func New(ix Searcher, opts Options) *Engine {
 	if opts.Threshold <= 0 {
 		opts.Threshold = DefaultThreshold
 	}
-	e := &Engine{ix: ix, opts: opts, stems: map[string]map[string]bool{}, positions: map[string]map[string][]int{}}
+	e := &Engine{ix: ix, opts: opts, stems: map[string]map[string]bool{}, positions: map[string]map[string][]int{},
+		spans: map[string][]span{}, cues: map[string][cuePlace + 1]bool{}}
 	for _, p := range ix.Passages() {
+		var cues [cuePlace + 1]bool
+		for c := cueNumber; c <= cuePlace; c++ {
+			cues[c] = holdsCue(p.Text, c)
+		}
+		e.cues[p.ID] = cues
+		var sp []span
+		for _, tok := range index.Analyze(p.Text) {
+			start := utf8.RuneCountInString(p.Text[:tok.Start])
+			sp = append(sp, span{string(tok.Term), start, start + utf8.RuneCountInString(p.Text[tok.Start:tok.End])})
+		}
+		e.spans[p.ID] = sp
 		pos := map[string][]int{}
 		for _, tok := range index.Analyze(p.Question + " \n\n\n " + p.Text) {
 			pos[string(tok.Term)] = append(pos[string(tok.Term)], tok.Position)

@@ -2,6 +2,8 @@ package chat
 
 import (
 	"fmt"
+	"slices"
+	"time"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -176,11 +178,17 @@ func ExampleEngine_Ask() {
 func BenchmarkAsk(b *testing.B) {
 	e := mustEngine(b)
 	qs := []string{"Qui dirige Mistral AI ?", "Combien de temps dure le contrat avec la SNCF ?", "Quels sont les défis de Mistral ?", "Quel est le prix du pain ?"}
+	var took []time.Duration
 	i := 0
 	for b.Loop() {
+		start := time.Now()
 		if _, err := e.Ask(qs[i%len(qs)], ""); err != nil {
 			b.Fatal(err)
 		}
+		took = append(took, time.Since(start))
 		i++
 	}
+	slices.Sort(took)
+	b.ReportMetric(float64(took[len(took)/2].Microseconds()), "p50-µs")
+	b.ReportMetric(float64(took[len(took)*99/100].Microseconds()), "p99-µs")
 }
