@@ -44,5 +44,5 @@
     return el && (el.tagName === "INPUT" || el.tagName === "TEXTAREA" || el.isContentEditable);
   }
   const current = document.getElementById("passage");
-  if (current) current.scrollIntoView({ block: "center" });
+  if (current) current.scrollIntoView({ block: "nearest" });
 })();
