@@ -276,13 +276,24 @@ func saveScreenshots(t *testing.T, ctx context.Context, base string) {
 	if err := os.MkdirAll(docs, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	// Desktop: the conversation with a source open.
+	// Desktop: a conversation with a source open.
+	step(t, ctx, "desktop page",
+		chromedp.EmulateViewport(1280, 800),
+		chromedp.Navigate(base+"/"),
+		chromedp.WaitVisible(chromedp.CSS(`#status[data-state="online"]`)),
+	)
+	askInPage(t, ctx, "Qui est le PDG de Mistral ?")
+	askInPage(t, ctx, "Quel est le modèle phare d'OpenAI ?")
+	askInPage(t, ctx, "Et celui de Google ?")
 	step(t, ctx, "open a source for the screenshot",
-		chromedp.Click(chromedp.CSS(`#log article.msg.bot:nth-of-type(2) .cite`)),
+		chromedp.Click(chromedp.CSS(`#log article.msg.bot:last-of-type .cite`)),
 		chromedp.WaitVisible(chromedp.CSS(`#panel`)),
 		chromedp.Evaluate[chromedp.Void](`document.activeElement.blur()`),
 	)
 	shoot(t, ctx, filepath.Join(docs, "screenshot.png"))
+	step(t, ctx, "dark mode", setColorScheme("dark"))
+	shoot(t, ctx, filepath.Join(docs, "screenshot-dark.png"))
+	step(t, ctx, "light mode", setColorScheme("light"))
 	step(t, ctx, "close the source", chromedp.Click(chromedp.CSS(`#panel-close`)))
 
 	// Phone: a new conversation on a phone-sized screen, then back.

@@ -139,6 +139,8 @@
     text = text.trim();
     if (!text) return;
     finishTyping();
+    // Only the latest answer keeps its suggestions.
+    Array.prototype.forEach.call(log.querySelectorAll('.suggest'), function (el) { el.hidden = true; });
     var id = 'c' + (++seq);
     var me = div('msg me');
     var h = document.createElement('h2');
@@ -175,7 +177,7 @@
     var cites = m.citations || [];
     if (cites.length && !noAnswer) {
       var row = div('cites');
-      row.appendChild(span('cites-label', 'Sources :'));
+      row.appendChild(span('cites-label', cites.length > 1 ? 'Sources :' : 'Source :'));
       cites.forEach(function (c, i) {
         var b = button('cite', '[' + (i + 1) + ']');
         b.setAttribute('aria-label', 'Source ' + (i + 1) + ' : ' + c.title + (c.section ? ', ' + c.section : ''));
@@ -189,15 +191,17 @@
 
     var sugg = m.suggestions || [];
     if (sugg.length) {
+      var box = div('suggest');
       var label = para('chips-label', noAnswer ? 'Essayez plutôt :' : 'Pour aller plus loin :');
       var labelId = 'sl' + (++seq);
       label.id = labelId;
-      el.appendChild(label);
+      box.appendChild(label);
       var ul = document.createElement('ul');
       ul.className = 'chips';
       ul.setAttribute('aria-labelledby', labelId);
       fillChips(ul, sugg);
-      el.appendChild(ul);
+      box.appendChild(ul);
+      el.appendChild(box);
     }
 
     if (m.kind !== 'smalltalk') el.appendChild(actions(m));
