@@ -375,6 +375,12 @@
     if (it.q) showQuestion(it.q);
     if (it.a) showAnswer(it.a, it.turn);
   });
+  // A question left unanswered by a navigation goes again.
+  var last = saved.items[saved.items.length - 1];
+  if (last && last.q) {
+    inflight['e' + (++seq)] = { text: last.q, from: null };
+    outbox.push('e' + seq);
+  }
   connect();
   post({ type: 'ready' });
 })();

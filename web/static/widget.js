@@ -43,7 +43,7 @@
   var ready = false;
   var isOpen = false;
   var refusal = null;   // the panel's message when this site is not allowed
-  var host, root, sheet, launcher, panel, frame;
+  var host, root, sheet, wrap, launcher, panel, frame;
 
   function L() { return LABELS[opts.lang] || LABELS.fr; }
 
@@ -150,7 +150,7 @@
       sheet = null;
       root.appendChild(document.createElement('style'));
     }
-    var wrap = document.createElement('div');
+    wrap = document.createElement('div');
     launcher = document.createElement('button');
     launcher.type = 'button';
     launcher.className = 'launcher';
@@ -223,7 +223,7 @@
     var was = isOpen;
     isOpen = true;
     panel.hidden = false;
-    root.firstChild.className = 'open';
+    wrap.className = 'open';
     label();
     fit();
     store('1');
@@ -239,7 +239,7 @@
     if (!isOpen) return;
     isOpen = false;
     panel.hidden = true;
-    root.firstChild.className = '';
+    wrap.className = '';
     label();
     fit();
     store('0');
