@@ -24,6 +24,9 @@ const (
 	coverageFloor   = 0.1
 	gapShare        = 0.2
 	unknownIDFScale = 1.5
+	// unknownEntityScale weighs a name or number the corpus never mentions
+	// ("Brésil", "2020"): the question is about something else.
+	unknownEntityScale = 3.0
 	// maxAnswerRunes keeps an answer short: a sentence or two, never a wall.
 	maxAnswerRunes = 420
 )
@@ -119,7 +122,11 @@ func (e *Engine) wordWeights(t *turn) map[int]float64 {
 	}
 	for i, term := range t.terms {
 		if !term.Known && len(term.Corrections) == 0 && len(term.Synonyms) == 0 {
-			w[i] = unknownIDFScale * e.ix.IDF(term.Stem)
+			scale := unknownIDFScale
+			if isEntity(term.Surface, term.Start == firstWordStart(t.text)) {
+				scale = unknownEntityScale
+			}
+			w[i] = scale * e.ix.IDF(term.Stem)
 		}
 	}
 	return w
@@ -249,7 +256,7 @@ func (e *Engine) cite(s scored, want map[string]bool) Citation {
 // by the question, or the sentences that hold most of the question's words.
 func (e *Engine) extract(t *turn, p *index.Passage, want map[string]bool) string {
 	if p.Row != nil {
-		if fact := tableFact(p.Row, want); fact != "" {
+		if fact := tableFact(p.Row, want, t.order()); fact != "" {
 			return fact
 		}
 		return p.Text
@@ -281,18 +288,23 @@ func (e *Engine) extract(t *turn, p *index.Passage, want map[string]bool) string
 }
 
 // tableFact reads the cell whose column the question names: "SNCF — Durée du
-// contrat : 5 ans". It returns "" when the question names no column.
-func tableFact(r *index.TableRow, want map[string]bool) string {
-	best, bestN := 0, 0
+// contrat : 5 ans". Among columns named as much, the one named first wins:
+// in "le montant du contrat", montant is the head. It returns "" when the
+// question names no column.
+func tableFact(r *index.TableRow, want map[string]bool, order map[string]int) string {
+	best, bestN, bestAt := 0, 0, 0
 	for i := 1; i < len(r.Header) && i < len(r.Cells); i++ {
-		n := 0
+		n, at := 0, 1<<30
 		for _, tok := range index.Analyze(r.Header[i]) {
 			if want[string(tok.Term)] {
 				n++
+				if o, ok := order[string(tok.Term)]; ok && o < at {
+					at = o
+				}
 			}
 		}
-		if n > bestN && r.Cells[i] != "" {
-			best, bestN = i, n
+		if r.Cells[i] != "" && n > 0 && (n > bestN || n == bestN && at < bestAt) {
+			best, bestN, bestAt = i, n, at
 		}
 	}
 	if bestN == 0 {

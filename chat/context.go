@@ -84,6 +84,12 @@ func words(s string) []string {
 // isEntity reports whether a word, as written, names something: a capital
 // inside the sentence, a digit, or letters in capitals.
 func isEntity(surface string, first bool) bool {
+	if i := strings.LastIndexAny(surface, "'’ʼ"); i >= 0 {
+		// "l'Australie": the article says nothing; the name does.
+		_, size := utf8.DecodeRuneInString(surface[i:])
+		surface = surface[i+size:]
+		first = false
+	}
 	r, _ := utf8.DecodeRuneInString(surface)
 	if unicode.IsDigit(r) {
 		return true

@@ -108,3 +108,14 @@ func (t *turn) nextContext(first string) string {
 	}
 	return encodeContext(c)
 }
+
+// order maps each searched stem to the place of its word in the question.
+func (t *turn) order() map[string]int {
+	o := map[string]int{}
+	for _, s := range t.stems {
+		if _, ok := o[s.Stem]; !ok {
+			o[s.Stem] = s.Of
+		}
+	}
+	return o
+}
