@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/causette/causette/web"
 )
@@ -38,6 +39,38 @@ func limitFlags(fs *flag.FlagSet) *web.Limits {
 	return &l
 }
 
+// limitNames are the flags of limitFlags, which must be positive.
+var limitNames = []string{"max-conns", "max-conns-per-ip", "rate-burst", "rate", "read-limit", "send-buffer",
+	"write-wait", "pong-wait", "shutdown-wait", "max-body", "api-rate", "api-burst"}
+
+// checkLimits rejects a limit set to zero or less: web would silently take
+// its default instead.
+func checkLimits(fs *flag.FlagSet, names []string) error {
+	for _, name := range names {
+		f := fs.Lookup(name)
+		if f == nil {
+			continue
+		}
+		if v, ok := f.Value.(flag.Getter); ok {
+			bad := false
+			switch x := v.Get().(type) {
+			case int:
+				bad = x <= 0
+			case int64:
+				bad = x <= 0
+			case float64:
+				bad = x <= 0
+			case time.Duration:
+				bad = x <= 0
+			}
+			if bad {
+				return fmt.Errorf("serve : --%s %s : donnez une valeur positive", name, f.Value)
+			}
+		}
+	}
+	return nil
+}
+
 func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -58,6 +91,9 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("serve : argument inattendu %q", fs.Arg(0))
+	}
+	if err := checkLimits(fs, limitNames); err != nil {
+		return err
 	}
 	level := slog.LevelInfo
 	if *debug {

@@ -113,3 +113,12 @@ func TestBenchWS(t *testing.T) {
 		}
 	}
 }
+
+func TestServeRejectsNonPositiveLimits(t *testing.T) {
+	for _, args := range [][]string{{"--rate", "0"}, {"--max-conns", "-1"}, {"--pong-wait", "0s"}} {
+		err := run(context.Background(), append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), nil, io.Discard, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), args[0]) {
+			t.Errorf("serve %v returned %v; want an error naming %s", args, err, args[0])
+		}
+	}
+}
