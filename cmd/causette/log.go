@@ -201,7 +201,9 @@ func printGroups(w io.Writer, view string, groups []questionlog.Group) {
 		return
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	cells := 5
 	if view == "unanswered" {
+		cells = 4
 		fmt.Fprintln(tw, "FOIS\tQUESTION\tDERNIÈRE FOIS\tPASSAGES PROCHES")
 	} else {
 		fmt.Fprintln(tw, "FOIS\tQUESTION\tSANS RÉPONSE\tPOUCES ↑/↓\tPASSAGE CITÉ")
@@ -218,7 +220,8 @@ func printGroups(w io.Writer, view string, groups []questionlog.Group) {
 		}
 		for _, x := range g.Wordings {
 			if x.Text != g.Question {
-				fmt.Fprintf(tw, "\t  aussi : %s (%d)\t\t\n", oneLine(x.Text), x.Count)
+				// As many cells as the other rows, or tabwriter ends the column block.
+				fmt.Fprintf(tw, "\t  aussi : %s (%d)%s\n", oneLine(x.Text), x.Count, strings.Repeat("\t", cells-2))
 			}
 		}
 	}

@@ -1,0 +1,153 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"flag"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/causette/causette/web"
+	"github.com/causette/causette/web/questionlog"
+)
+
+// writeLog fills a question log with a few visitor turns and returns its path.
+func writeLog(t *testing.T) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "causette.db")
+	l := questionlog.Open(path, questionlog.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	now := time.Now()
+	turns := []questionlog.Turn{
+		{Question: "Quelle est la recette de la tarte Tatin ?", Kind: "no_answer", Confidence: 0.1},
+		{Question: "recette de la tarte tatin", Kind: "no_answer", Confidence: 0.1},
+		{Question: "Qui est le PDG de Mistral ?", Kind: "answer", Confidence: 0.95, Passage: "mistral-ai#p3", Key: "t1"},
+		{Question: "qui est le pdg de mistral", Kind: "answer", Confidence: 0.95, Passage: "mistral-ai#p3"},
+		{Question: "Combien vaut Mistral ?", Kind: "answer", Confidence: 0.8, Passage: "mistral-ai#p3"},
+		{Question: "Une question d'il y a dix jours", Kind: "no_answer", Time: now.Add(-10 * 24 * time.Hour)},
+	}
+	for _, tr := range turns {
+		l.Record(tr)
+	}
+	l.Feedback("t1", "down")
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestLogCommand(t *testing.T) {
+	db := writeLog(t)
+	tests := []struct {
+		args     []string
+		want     []string // in the output
+		wantNot  []string
+		csvRows  int // with --csv: rows including the header
+		wantFail bool
+	}{
+		{args: []string{"unanswered"}, want: []string{"recette de la tarte", "2", "mistral-ai#p"}, wantNot: []string{"dix jours", "PDG"}},
+		{args: []string{"unanswered", "--since", "30d"}, want: []string{"dix jours"}},
+		{args: []string{"unanswered", "--csv"}, csvRows: 2},
+		{args: []string{"disliked"}, want: []string{"Qui est le PDG de Mistral ?", "mistral-ai#p3"}, wantNot: []string{"Combien"}},
+		{args: []string{"disliked", "--csv"}, csvRows: 2},
+		{args: []string{"top"}, want: []string{"PDG", "Combien vaut Mistral"}},
+		{args: []string{"top", "--csv"}, csvRows: 4},
+		{args: []string{"top", "--since", "une semaine"}, wantFail: true},
+		{args: []string{"partout"}, wantFail: true},
+		{args: []string{}, wantFail: true},
+	}
+	for _, tt := range tests {
+		name := strings.Join(tt.args, " ")
+		var out, errOut bytes.Buffer
+		args := append([]string{"log", "--db", db}, tt.args...)
+		err := run(context.Background(), args, nil, &out, &errOut)
+		if tt.wantFail {
+			if err == nil {
+				t.Errorf("causette log %s: no error; want one", name)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("causette log %s: %v\n%s", name, err, errOut.String())
+			continue
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(out.String(), w) {
+				t.Errorf("causette log %s prints\n%s\nwant %q in it", name, out.String(), w)
+			}
+		}
+		for _, w := range tt.wantNot {
+			if strings.Contains(out.String(), w) {
+				t.Errorf("causette log %s prints\n%s\nwant no %q", name, out.String(), w)
+			}
+		}
+		if tt.csvRows > 0 {
+			rows, err := csv.NewReader(&out).ReadAll()
+			if err != nil || len(rows) != tt.csvRows {
+				t.Errorf("causette log %s: %d CSV rows (%v); want %d", name, len(rows), err, tt.csvRows)
+			}
+		}
+	}
+	if err := run(context.Background(), []string{"log", "top", "--db", filepath.Join(t.TempDir(), "absent.db")}, nil, io.Discard, io.Discard); err == nil {
+		t.Errorf("causette log on a missing database: no error; want one")
+	}
+}
+
+// TestStaffTokenGenerated: without --staff-token nor the environment
+// variable, serve makes a token and logs the sign-in link once.
+func TestStaffTokenGenerated(t *testing.T) {
+	ix, eng, err := openEngine("", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, flag, env string
+		generated       bool
+	}{
+		{"no token", "", "", true},
+		{"environment", "", "jeton-env-0123456789", false},
+		{"flag", "jeton-flag-0123456789", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv(staffTokenEnv, tt.env)
+			fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+			o := staffFlags(fs)
+			args := []string{"--db", filepath.Join(t.TempDir(), "c.db")}
+			if tt.flag != "" {
+				args = append(args, "--staff-token", tt.flag)
+			}
+			if err := fs.Parse(args); err != nil {
+				t.Fatal(err)
+			}
+			var logs bytes.Buffer
+			cfg := web.Config{Engine: eng, Index: ix, Logger: slog.New(slog.NewTextHandler(&logs, nil))}
+			closeLog, err := o.attach(&cfg, ":8080")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer closeLog()
+			n := strings.Count(logs.String(), "http://localhost:8080/staff/signin#jeton=")
+			if want := map[bool]int{true: 1, false: 0}[tt.generated]; n != want {
+				t.Errorf("%s: the sign-in link is logged %d times; want %d\n%s", tt.name, n, want, logs.String())
+			}
+			if cfg.OnTurn == nil || cfg.OnFeedback == nil || len(cfg.Routes) == 0 {
+				t.Errorf("%s: attach left the config without the question log's callbacks or the console's routes", tt.name)
+			}
+		})
+	}
+}
+
+func TestServeHelpListsStaffFlags(t *testing.T) {
+	var stderr bytes.Buffer
+	run(context.Background(), []string{"serve", "-h"}, nil, io.Discard, &stderr)
+	for _, f := range []string{"db", "log-days", "staff-token"} {
+		if !strings.Contains(stderr.String(), "-"+f+" ") {
+			t.Errorf("serve -h does not list -%s", f)
+		}
+	}
+}
