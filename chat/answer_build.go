@@ -20,7 +20,7 @@ const (
 	cueBoost        = 0.15
 	prevBoost       = 0.25
 	proximityBoost  = 2.0
-	proximityWindow = 3
+	proximityWindow = 5
 	coverageFloor   = 0.1
 	gapShare        = 0.2
 	unknownIDFScale = 1.5
