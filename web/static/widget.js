@@ -63,7 +63,7 @@
   // color returns a valid CSS colour from the options, or Causette's own.
   function color() {
     var c = String(opts.color || '');
-    return window.CSS && CSS.supports('color', c) ? c : '#1f5fbf';
+    return window.CSS && CSS.supports('color', c) ? c : '#b4410f';
   }
   function zIndex() {
     var z = parseInt(opts.zIndex, 10);
@@ -218,6 +218,9 @@
       frame = document.createElement('iframe');
       frame.src = embedURL();
       frame.setAttribute('allow', 'clipboard-write');
+      // The panel may run its scripts, keep its storage and submit its
+      // form; it may not navigate or open windows on the host page.
+      frame.setAttribute('sandbox', 'allow-scripts allow-same-origin allow-forms');
       panel.appendChild(frame);
     }
     var was = isOpen;
