@@ -332,3 +332,16 @@ func TestOnTurnAndFeedback(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkAskOverSocket measures one question and its answer over a real
+// loopback socket, engine included.
+func BenchmarkAskOverSocket(b *testing.B) {
+	base := startHTTP(b, newTestServer(b, Config{Limits: Limits{RateBurst: 1 << 30, RatePerSecond: 1e9}}))
+	c, _ := dial(b, base)
+	qs := []string{"Qui est le PDG de Mistral ?", "Quel est le modèle phare d'OpenAI ?", "Combien vaut Mistral AI aujourd'hui ?"}
+	for i := 0; b.Loop(); i++ {
+		if a := c.ask("b", qs[i%len(qs)], ""); a.Type != "answer" {
+			b.Fatalf("ask got %q %q", a.Type, a.Code)
+		}
+	}
+}
