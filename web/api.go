@@ -156,7 +156,7 @@ func (s *Server) apiGate(w http.ResponseWriter, r *http.Request) bool {
 		return false
 	}
 	s.cors(w, r)
-	if !s.api.allow(clientIP(r), time.Now()) {
+	if !s.api.allow(s.visitorIP(r), time.Now()) {
 		w.Header().Set("Retry-After", "1")
 		s.writeError(w, http.StatusTooManyRequests, errRateLimited)
 		return false

@@ -37,6 +37,10 @@ type Config struct {
 	AllowOrigins []string
 	// Limits bound what visitors can cost; zero fields take their defaults.
 	Limits Limits
+	// TrustProxy says the server runs behind a reverse proxy that appends
+	// the visitor's address to X-Forwarded-For: per-address limits then use
+	// the last address of that header instead of the proxy's.
+	TrustProxy bool
 	// Logger receives one line per turn and per problem (slog.Default when nil).
 	Logger *slog.Logger
 
@@ -83,6 +87,7 @@ type Server struct {
 	origins map[string]bool // allowed origins, normalised; "*" for any
 	onTurn  func(TurnRecord)
 	onFeed  func(turnID, value string)
+	proxied bool // Config.TrustProxy
 
 	mux     *http.ServeMux
 	handler http.Handler
@@ -105,6 +110,7 @@ func NewServer(cfg Config) (*Server, error) {
 		origins: map[string]bool{},
 		onTurn:  cfg.OnTurn,
 		onFeed:  cfg.OnFeedback,
+		proxied: cfg.TrustProxy,
 		mux:     http.NewServeMux(),
 	}
 	if s.log == nil {
@@ -255,6 +261,20 @@ func normaliseOrigin(o string) (string, error) {
 		return "", errors.New("want scheme://host[:port] without path")
 	}
 	return strings.ToLower(u.Scheme + "://" + u.Host), nil
+}
+
+// visitorIP is the visitor's address, for per-address limits: the last
+// address of X-Forwarded-For behind a trusted proxy, else the peer's.
+func (s *Server) visitorIP(r *http.Request) string {
+	if s.proxied {
+		if xff := r.Header.Values("X-Forwarded-For"); len(xff) > 0 {
+			parts := strings.Split(xff[len(xff)-1], ",")
+			if ip := net.ParseIP(strings.TrimSpace(parts[len(parts)-1])); ip != nil {
+				return ip.String()
+			}
+		}
+	}
+	return clientIP(r)
 }
 
 // clientIP is the address a request comes from, without the port.

@@ -65,7 +65,7 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "Origine non autorisée.", http.StatusForbidden)
 		return
 	}
-	ip := clientIP(r)
+	ip := s.visitorIP(r)
 	if code := s.hub.reserve(ip); code != 0 {
 		s.log.Warn("socket refused", "reason", "capacity", "status", code)
 		w.Header().Set("Retry-After", "5")

@@ -345,3 +345,29 @@ func BenchmarkAskOverSocket(b *testing.B) {
 		}
 	}
 }
+
+func TestVisitorIPBehindProxy(t *testing.T) {
+	tests := []struct {
+		trust bool
+		xff   []string
+		want  string
+	}{
+		{false, []string{"203.0.113.9"}, "127.0.0.1"},
+		{true, nil, "127.0.0.1"},
+		{true, []string{"203.0.113.9"}, "203.0.113.9"},
+		{true, []string{"198.51.100.1, 203.0.113.9"}, "203.0.113.9"},
+		{true, []string{"198.51.100.1", "203.0.113.9 "}, "203.0.113.9"},
+		{true, []string{"not an address"}, "127.0.0.1"},
+	}
+	for _, tt := range tests {
+		s := newTestServer(t, Config{TrustProxy: tt.trust})
+		r, _ := http.NewRequest("GET", "/ws", nil)
+		r.RemoteAddr = "127.0.0.1:5555"
+		for _, v := range tt.xff {
+			r.Header.Add("X-Forwarded-For", v)
+		}
+		if got := s.visitorIP(r); got != tt.want {
+			t.Errorf("visitorIP(trust %v, X-Forwarded-For %q) = %q; want %q", tt.trust, tt.xff, got, tt.want)
+		}
+	}
+}

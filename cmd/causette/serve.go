@@ -83,6 +83,7 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	top := fs.Int("top", 0, "citations par réponse (0 : la valeur par défaut)")
 	var origins originList
 	fs.Var(&origins, "allow-origin", "origine autorisée en plus de l'hôte lui-même, par exemple https://exemple.fr (répétable)")
+	trustProxy := fs.Bool("trust-proxy", false, "derrière un proxy inverse : limites par adresse selon le dernier X-Forwarded-For")
 	debug := fs.Bool("debug", false, "journal détaillé (avec le texte des questions)")
 	limits := limitFlags(fs)
 	staff := staffFlags(fs) // log.go: --db, --log-days, --staff-token
@@ -108,6 +109,7 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		Engine:       eng,
 		Index:        ix,
 		AllowOrigins: origins,
+		TrustProxy:   *trustProxy,
 		Limits:       *limits,
 		Logger:       logger,
 	}
