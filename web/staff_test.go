@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"path/filepath"
 	"strings"
@@ -440,6 +441,22 @@ func TestVocabularyComplete(t *testing.T) {
 	for _, tt := range tests {
 		if got := v.complete(tt.in); got != tt.want {
 			t.Errorf("complete(%q) = %q; want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// BenchmarkStaffSearch measures one lookup as staff type it: the answer on
+// top and the ranked passages with their highlights.
+func BenchmarkStaffSearch(b *testing.B) {
+	f := newStaffFixture(b, "")
+	h := http.HandlerFunc(f.Staff.handleSearch)
+	queries := []string{"qui est le PDG de mistr", "valorisation", "contrat SNCF"}
+	for i := 0; b.Loop(); i++ {
+		req := httptest.NewRequest("GET", "/staff/api/search?q="+url.QueryEscape(queries[i%len(queries)]), nil)
+		rec := httptest.NewRecorder()
+		h(rec, req)
+		if rec.Code != http.StatusOK {
+			b.Fatalf("search: %d", rec.Code)
 		}
 	}
 }

@@ -208,13 +208,17 @@ func sqlLimit(limit int) int {
 	return limit
 }
 
+// maxSinceDays bounds a look-back period: a century, far beyond any
+// retention, and far from overflowing a time.Duration.
+const maxSinceDays = 36500
+
 // ParseSince reads a look-back period: "7d" (days), or a Go duration such as
 // "12h" or "90m".
 func ParseSince(s string) (time.Duration, error) {
 	s = strings.TrimSpace(s)
 	if n, ok := strings.CutSuffix(s, "d"); ok {
 		days, err := strconv.Atoi(n)
-		if err != nil || days < 0 {
+		if err != nil || days < 0 || days > maxSinceDays {
 			return 0, fmt.Errorf("period %q: want days such as 7d, or a duration such as 12h", s)
 		}
 		return time.Duration(days) * 24 * time.Hour, nil
