@@ -173,7 +173,31 @@ func TestBrowser(t *testing.T) {
 	// A suggestion chip asks its question.
 	step(t, ctx, "click a suggestion", chromedp.Click(chromedp.CSS(`#log article.msg.bot:last-of-type .chip`)))
 	step(t, ctx, "answer to the suggestion", chromedp.Poll[chromedp.Void](
-		`document.querySelectorAll('#log article.msg.bot').length === 5`, chromedp.WithPollingInterval(pollInterval), chromedp.WithPollingTimeout(browserStepTimeout)))
+		`document.querySelectorAll('#log article.msg.bot').length === 5 && !document.querySelector('.typing')`, chromedp.WithPollingInterval(pollInterval), chromedp.WithPollingTimeout(browserStepTimeout)))
+
+	// The answer types itself in; a click skips the typing; none when the
+	// visitor asks for reduced motion.
+	count := `document.querySelectorAll('#log article.msg.bot').length`
+	n := eval[int](t, ctx, count)
+	step(t, ctx, "ask and see the answer typing",
+		chromedp.SendKeys(chromedp.CSS("#question"), "Pourquoi les entreprises européennes choisissent-elles Mistral ?\r"),
+		chromedp.Poll[chromedp.Void](fmt.Sprintf(`%s > %d && document.querySelector('#log article.msg.bot:last-of-type .typing')`, count, n),
+			chromedp.WithPollingInterval(pollInterval), chromedp.WithPollingTimeout(browserStepTimeout)),
+		chromedp.Click(chromedp.CSS("h1")),
+	)
+	if eval[bool](t, ctx, `!!document.querySelector('.typing')`) {
+		t.Errorf("a click did not finish the typing of the answer")
+	}
+	step(t, ctx, "reduced motion", emulateMedia("prefers-reduced-motion", "reduce"))
+	n = eval[int](t, ctx, count)
+	step(t, ctx, "ask with reduced motion",
+		chromedp.SendKeys(chromedp.CSS("#question"), "Combien vaut Mistral AI aujourd'hui ?\r"),
+		chromedp.Poll[chromedp.Void](fmt.Sprintf(`%s > %d`, count, n),
+			chromedp.WithPollingInterval(pollInterval), chromedp.WithPollingTimeout(browserStepTimeout)),
+	)
+	if eval[bool](t, ctx, `!!document.querySelector('.typing')`) {
+		t.Errorf("the answer types itself in although the visitor asked for reduced motion")
+	}
 
 	checkAccessibility(t, ctx, "light")
 	step(t, ctx, "dark mode", setColorScheme("dark"))
@@ -207,9 +231,14 @@ func TestBrowser(t *testing.T) {
 
 // setColorScheme emulates prefers-color-scheme.
 func setColorScheme(scheme string) chromedp.Action[chromedp.Void] {
+	return emulateMedia("prefers-color-scheme", scheme)
+}
+
+// emulateMedia emulates one media feature (and resets the others).
+func emulateMedia(name, value string) chromedp.Action[chromedp.Void] {
 	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
 		_, err := cdp.Call(ctx, t, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
-			Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}},
+			Features: []*emulation.MediaFeature{{Name: name, Value: value}},
 		})
 		return err
 	})
