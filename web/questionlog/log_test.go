@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -320,5 +321,29 @@ func TestSlowDiskNeverBlocks(t *testing.T) {
 	}
 	if int(h.Written+h.Failed) != queued {
 		t.Errorf("Health = %+v; want written + failed = %d queued", h, queued)
+	}
+}
+
+// TestPurgeWhileRunning: a log open for longer than purgeEvery deletes what
+// passed the retention without a restart.
+func TestPurgeWhileRunning(t *testing.T) {
+	start := time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
+	var mu sync.Mutex
+	now := start
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	l := mustOpen(t, filepath.Join(t.TempDir(), "causette.db"), Options{Days: 30, Now: clock})
+	l.Record(Turn{Question: "Posée le premier novembre", Kind: "answer"})
+	mustFlush(t, l)
+	mu.Lock()
+	now = start.Add(31 * 24 * time.Hour)
+	mu.Unlock()
+	l.Record(Turn{Question: "Posée un mois plus tard", Kind: "answer"})
+	mustFlush(t, l)
+	got, err := l.Recent(context.Background(), time.Time{}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].Question != "Posée un mois plus tard" {
+		t.Errorf("after 31 days with --log-days 30, the log holds %+v; want only the recent turn", got)
 	}
 }

@@ -9,11 +9,12 @@ import (
 // writer is the one goroutine that writes the database.
 type writer struct {
 	*Log
-	keys     map[string]int64 // turn key -> row id, for feedback
-	keyOrder []string         // keys oldest first, to forget the oldest
-	lastOpen time.Time        // last attempt to open the database
-	lastLog  time.Time        // last log line about a failure
-	unlogged int64            // failures since that line
+	keys      map[string]int64 // turn key -> row id, for feedback
+	keyOrder  []string         // keys oldest first, to forget the oldest
+	lastOpen  time.Time        // last attempt to open the database
+	lastPurge time.Time        // last purge, by the Log's clock
+	lastLog   time.Time        // last log line about a failure
+	unlogged  int64            // failures since that line
 }
 
 func (w *writer) run() {
@@ -94,6 +95,11 @@ func (w *writer) write(batch []op) {
 		w.fail(fmt.Errorf("%s: %w", w.path, ErrUnavailable), int64(n))
 		return
 	}
+	// A busy log purges between batches too, on the Log's clock: the ticker
+	// alone would keep an idle log tidy but follows the wall clock.
+	if w.now().Sub(w.lastPurge) >= purgeEvery {
+		w.purge()
+	}
 	added, err := w.commit(batch)
 	if err != nil {
 		w.fail(err, int64(n))
@@ -165,6 +171,7 @@ func (w *writer) purge() {
 		return
 	}
 	now := w.now()
+	w.lastPurge = now
 	n, err := purge(context.Background(), db, now.AddDate(0, 0, -w.days))
 	if err != nil {
 		w.fail(err, 0)
