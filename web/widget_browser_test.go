@@ -1,13 +1,16 @@
 package web
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os/exec"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -77,6 +80,35 @@ type widgetSites struct {
 	allowed  *httptest.Server // in --allow-origin
 	other    *httptest.Server // not in it
 	sockets  atomic.Int64     // WebSocket requests Causette received
+
+	mu    sync.Mutex
+	conns []net.Conn // hijacked socket connections, for dropSockets
+}
+
+// dropSockets cuts every socket Causette has open, as a network drop does.
+func (ws *widgetSites) dropSockets() {
+	ws.mu.Lock()
+	defer ws.mu.Unlock()
+	for _, c := range ws.conns {
+		c.Close()
+	}
+	ws.conns = nil
+}
+
+// hijackRecorder records the connection a WebSocket upgrade takes over.
+type hijackRecorder struct {
+	http.ResponseWriter
+	sites *widgetSites
+}
+
+func (h hijackRecorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	c, rw, err := http.NewResponseController(h.ResponseWriter).Hijack()
+	if err == nil {
+		h.sites.mu.Lock()
+		h.sites.conns = append(h.sites.conns, c)
+		h.sites.mu.Unlock()
+	}
+	return c, rw, err
 }
 
 // hostileCSS is host CSS that restyles every div, button and iframe, and the
@@ -139,6 +171,7 @@ func newWidgetSites(tb testing.TB) *widgetSites {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if r.URL.Path == "/ws" {
 				ws.sockets.Add(1)
+				w = hijackRecorder{w, ws}
 			}
 			h.ServeHTTP(w, r)
 		})
@@ -284,6 +317,31 @@ func TestWidgetConversationSurvivesNavigation(t *testing.T) {
 	a := widgetRun(t, ctx, "Causette.ask", chromedp.Evaluate[map[string]any](`Causette.ask("Et sa durée ?")`, chromedp.EvalAwaitPromise))
 	if a["kind"] == nil || a["context"] == nil {
 		t.Errorf("Causette.ask answer %v; want the shared shape (kind, context...)", a)
+	}
+}
+
+func TestWidgetReconnects(t *testing.T) {
+	ctx := widgetBrowser(t)
+	sites := newWidgetSites(t)
+	widgetRun(t, ctx, "open page 1", chromedp.Navigate(sites.allowed.URL+"/page1"))
+	widgetWait(t, ctx, "the launcher", chromedp.Evaluate[bool](`!!document.querySelector('causette-widget')`))
+	clickLauncher(t, ctx)
+	widgetWait(t, ctx, "the panel connected", inPanel[bool](`document.readyState === 'complete' && document.getElementById('status').textContent === ''`))
+	if n := sites.sockets.Load(); n != 1 {
+		t.Fatalf("open panel made %d socket requests; want 1", n)
+	}
+	sites.dropSockets()
+	widgetWait(t, ctx, "the offline state", inPanel[bool](`document.getElementById('status').textContent !== ''`))
+	// Asked while offline: sent once the panel has reconnected.
+	a := widgetRun(t, ctx, "Causette.ask while offline", chromedp.Evaluate[map[string]any](`Causette.ask(`+jsString(widgetQuestion)+`)`, chromedp.EvalAwaitPromise))
+	if a["kind"] != "answer" {
+		t.Errorf("question asked during a drop got kind %v; want an answer after the reconnection", a["kind"])
+	}
+	if n := sites.sockets.Load(); n < 2 {
+		t.Errorf("after a drop: %d socket requests; want a reconnection", n)
+	}
+	if n := widgetRun(t, ctx, "answers", inPanel[int](`document.querySelectorAll('.msg.bot .cite').length`)); n == 0 {
+		t.Errorf("no answer with a citation in the panel after the reconnection")
 	}
 }
 
