@@ -154,8 +154,8 @@ func resolve(t *turn, prev convContext) {
 			continue
 		}
 		w := inheritedWeight
-		if opener && !pronoun {
-			// "Et celui de Google ?" asks the same thing again: full weight.
+		if opener && !pronoun && len(t.entities) > 0 {
+			// "Et celui de Google ?" asks the same thing of another: full weight.
 			w = 1
 		}
 		t.stems = append(t.stems, index.WeightedStem{Stem: s, Weight: w, Of: next})

@@ -140,7 +140,7 @@ func (e *Engine) Ask(question, context string) (Answer, error) {
 		a.Context = context
 		return a, nil
 	}
-	t := e.understand(question, prev)
+	t := e.understand(stripCourtesy(question), prev)
 	t.prevToken = context
 	return e.answer(t), nil
 }

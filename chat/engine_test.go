@@ -96,6 +96,9 @@ func TestAskFollowUps(t *testing.T) {
 		{"En quelle année a été créée OpenAI ?", "Et Google AI ?", "2006"},
 		{"Qui est le PDG de Mistral ?", "Quelle offre a-t-il refusée ?", "Apple"},
 		{"Combien rapporte le contrat avec la SNCF ?", "Et celui avec TotalEnergies ?", "TotalEnergies"},
+		{"Quel est le secteur de la SNCF ?", "Et pour Veolia ?", "Environnement"},
+		{"Combien a levé OpenAI ?", "Et Mistral ?", "1,7"},
+		{"Que fait Mistral dans la défense ?", "Merci ! Et qui est le PDG ?", "Arthur Mensch"},
 	}
 	for _, tt := range tests {
 		a, err := e.Ask(tt.first, "")
@@ -126,6 +129,9 @@ func TestAskSmalltalkAndRefusals(t *testing.T) {
 		{"merci beaucoup !", KindSmalltalk},
 		{"Qui êtes-vous ?", KindSmalltalk},
 		{"Bonjour, qui est le PDG de Mistral ?", KindAnswer},
+		{"Merci, au revoir !", KindSmalltalk},
+		{"Comment t'appelles-tu ?", KindSmalltalk},
+		{"Quelle est la capitale de l'Australie ?", KindNoAnswer},
 		{"Quelle est la recette de la tarte aux pommes ?", KindNoAnswer},
 		{"Quel temps fera-t-il demain à Lyon ?", KindNoAnswer},
 		{"How do I cook pasta?", KindNoAnswer},

@@ -73,7 +73,9 @@ func (e *Engine) understand(question string, prev convContext) *turn {
 	t.stems = index.Weighted(t.terms)
 	first := true
 	for _, term := range t.terms {
-		if isEntity(term.Surface, first && term.Start == firstWordStart(t.text)) && (term.Known || len(term.Corrections) > 0) {
+		// A word of the synonym lexicon is a common noun, even in capitals (PDG).
+		if isEntity(term.Surface, first && term.Start == firstWordStart(t.text)) && (term.Known || len(term.Corrections) > 0) &&
+			len(e.ix.Synonyms(term.Stem)) == 0 {
 			t.entities = append(t.entities, term.Stem)
 			for _, c := range term.Corrections {
 				t.entities = append(t.entities, c)
