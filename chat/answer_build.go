@@ -21,6 +21,7 @@ const (
 	prevBoost       = 0.25
 	proximityBoost  = 2.0
 	proximityWindow = 5
+	docPriorPower   = 0.5
 	coverageFloor   = 0.1
 	gapShare        = 0.2
 	unknownIDFScale = 1.5
@@ -73,6 +74,7 @@ func (e *Engine) answer(t *turn) Answer {
 		}
 		ranked[i] = s
 	}
+	docPrior(ranked)
 	sort.SliceStable(ranked, func(i, j int) bool { return ranked[i].score > ranked[j].score })
 	best := ranked[0]
 	gap := 1.0
@@ -153,6 +155,24 @@ func (e *Engine) coverage(t *turn, p *index.Passage, weights map[int]float64) fl
 		sum += g
 	}
 	return sum / total
+}
+
+// docPrior favours passages of the document that holds most of the
+// candidates' weight: a question is usually about one document, and its
+// other passages vouch for it.
+func docPrior(ranked []scored) {
+	sum := map[string]float64{}
+	best := 0.0
+	for _, s := range ranked {
+		sum[s.hit.Passage.Doc] += s.score
+		best = math.Max(best, sum[s.hit.Passage.Doc])
+	}
+	if best == 0 {
+		return
+	}
+	for i := range ranked {
+		ranked[i].score *= math.Pow(sum[ranked[i].hit.Passage.Doc]/best, docPriorPower)
+	}
 }
 
 // pair is two words next to each other in the question.

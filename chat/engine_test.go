@@ -3,9 +3,9 @@ package chat
 import (
 	"fmt"
 	"slices"
-	"time"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/causette/causette/index"
