@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 )
 
 const (
@@ -158,8 +159,8 @@ func (l *Log) Record(t Turn) bool {
 	if t.Time.IsZero() {
 		t.Time = l.now()
 	}
-	if r := []rune(t.Question); len(r) > maxQuestionRunes {
-		t.Question = string(r[:maxQuestionRunes])
+	if utf8.RuneCountInString(t.Question) > maxQuestionRunes {
+		t.Question = string([]rune(t.Question)[:maxQuestionRunes])
 	}
 	return l.enqueue(op{turn: &t})
 }
