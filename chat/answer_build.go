@@ -22,6 +22,7 @@ const (
 	proximityBoost  = 2.0
 	proximityWindow = 5
 	docPriorPower   = 0.5
+	pairSpan        = 1
 	coverageFloor   = 0.1
 	gapShare        = 0.2
 	unknownIDFScale = 1.5
@@ -194,9 +195,11 @@ func (e *Engine) pairs(t *turn) []pair {
 	}
 	var out []pair
 	for i := 1; i < len(order); i++ {
-		a, b := alts[order[i-1]], alts[order[i]]
-		w := math.Min(e.ix.IDF(a[0]), e.ix.IDF(b[0]))
-		out = append(out, pair{a: a, b: b, weight: w})
+		for j := i - 1; j >= 0 && i-j <= pairSpan; j-- {
+			a, b := alts[order[j]], alts[order[i]]
+			w := math.Min(e.ix.IDF(a[0]), e.ix.IDF(b[0])) / float64(i-j)
+			out = append(out, pair{a: a, b: b, weight: w})
+		}
 	}
 	return out
 }
