@@ -126,7 +126,10 @@
     delete pending[m.id];
     if (p) {
       p.el.remove();
-      if (!input.value) input.value = p.text;
+      if (!input.value) {
+        input.value = p.text;
+        grow();
+      }
     }
     var el = div('msg bot error');
     el.setAttribute('role', 'alert');
@@ -139,8 +142,9 @@
     text = text.trim();
     if (!text) return;
     finishTyping();
-    // Only the latest answer keeps its suggestions.
-    Array.prototype.forEach.call(log.querySelectorAll('.suggest'), function (el) { el.hidden = true; });
+    // Only the latest answer keeps its suggestions ("not found" answers
+    // keep theirs: their text points at them).
+    Array.prototype.forEach.call(log.querySelectorAll('.msg:not(.no-answer) .suggest'), function (el) { el.hidden = true; });
     var id = 'c' + (++seq);
     var me = div('msg me');
     var h = document.createElement('h2');
@@ -192,7 +196,8 @@
     var sugg = m.suggestions || [];
     if (sugg.length) {
       var box = div('suggest');
-      var label = para('chips-label', noAnswer ? 'Essayez plutôt :' : 'Pour aller plus loin :');
+      var label = para('chips-label', noAnswer ? 'Essayez plutôt :' :
+        m.kind === 'smalltalk' ? 'Quelques idées :' : 'Pour aller plus loin :');
       var labelId = 'sl' + (++seq);
       label.id = labelId;
       box.appendChild(label);
