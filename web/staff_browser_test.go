@@ -163,6 +163,12 @@ func TestStaffBrowser(t *testing.T) {
 	checkAccessibility(t, ctx, "console, light")
 	step(t, ctx, "dark mode", setColorScheme("dark"))
 	checkAccessibility(t, ctx, "console, dark")
+	if os.Getenv(screenshotsEnv) == "1" {
+		shoot(t, ctx, filepath.Join("..", "docs", "staff-dark.png"))
+		step(t, ctx, "phone screen", chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile))
+		shoot(t, ctx, filepath.Join("..", "docs", "staff-phone.png"))
+		step(t, ctx, "desktop screen", chromedp.EmulateReset())
+	}
 	step(t, ctx, "light mode", setColorScheme("light"))
 
 	// Enter opens the selected result's permalink, in its document's context.
