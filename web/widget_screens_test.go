@@ -57,6 +57,16 @@ func TestWidgetPhone(t *testing.T) {
 	if d := widgetRun(t, ctx, "launcher display", chromedp.Evaluate[string](`getComputedStyle(`+launcherJS+`).display`)); d != "none" {
 		t.Errorf("phone launcher under the open panel: display %s; want none (the panel has its own close button)", d)
 	}
+	// The visual viewport shrinks (a keyboard opens; here a pinch zoom):
+	// the panel follows it, so its input stays in sight.
+	widgetRun(t, ctx, "zoom in", chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, emulation.SetPageScaleFactor, emulation.SetPageScaleFactorParams{PageScaleFactor: 2})
+		return err
+	}))
+	widgetWait(t, ctx, "the panel inside the visual viewport", chromedp.Evaluate[bool](`(() => {
+		const vv = visualViewport, r = document.querySelector('causette-widget').shadowRoot.querySelector('.panel').getBoundingClientRect();
+		return vv.scale > 1.5 && Math.abs(r.top - vv.offsetTop) < 1 && Math.abs(r.height - vv.height) < 1;
+	})()`))
 	if v := widgetRun(t, ctx, "close button", inPanel[bool](`!document.getElementById('close').hidden`)); !v {
 		t.Errorf("phone panel has no visible close button")
 	}
