@@ -21,6 +21,8 @@
   var panel = $('panel');
   var scrim = $('scrim');
   var reduceMotion = window.matchMedia('(prefers-reduced-motion: reduce)');
+  // On a phone the source opens as a sheet over the chat (see app.css).
+  var phone = window.matchMedia('(max-width: 720px)');
 
   var socket = null;
   var retries = 0;
@@ -337,6 +339,8 @@
     highlight(q, c.text || '', c.highlights || []);
     panel.hidden = false;
     scrim.hidden = false;
+    // The sheet covers the chat: keep focus and screen readers in it.
+    $('main').inert = phone.matches;
     document.body.classList.add('panel-open');
     panel.focus();
   }
@@ -345,6 +349,7 @@
     if (panel.hidden) return;
     panel.hidden = true;
     scrim.hidden = true;
+    $('main').inert = false;
     document.body.classList.remove('panel-open');
     if (panelOpener && document.body.contains(panelOpener)) panelOpener.focus();
   }
