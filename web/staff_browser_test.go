@@ -113,6 +113,9 @@ func TestStaffBrowser(t *testing.T) {
 		t.Fatalf("the console without a session shows %s; want /staff/signin", loc)
 	}
 	checkAccessibility(t, ctx, "sign-in")
+	if os.Getenv(screenshotsEnv) == "1" {
+		shoot(t, ctx, filepath.Join("..", "docs", "staff-signin.png"))
+	}
 	step(t, ctx, "sign in",
 		chromedp.SendKeys(chromedp.CSS(`#token`), staffTestToken+kb.Enter),
 		chromedp.WaitVisible(chromedp.CSS(`#q`)),
