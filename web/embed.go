@@ -15,8 +15,13 @@ import (
 // that lies about its origin cannot frame it. Otherwise a refusal page, in
 // French, is served instead: framing it is harmless, it opens no socket.
 
-// maxTitleRunes bounds the panel title a site sets: a header line.
-const maxTitleRunes = 80
+const (
+	// maxTitleRunes bounds the panel title a site sets: a header line.
+	maxTitleRunes = 80
+	// maxOriginRunes bounds the origin echoed in the refusal and the log:
+	// real origins are far shorter; anything longer is noise.
+	maxOriginRunes = 100
+)
 
 // embedPage is the chat page of the panel, parsed once.
 var embedPage = template.Must(template.ParseFS(staticFS, "embed.html"))
@@ -52,10 +57,11 @@ func (s *Server) handleEmbed(w http.ResponseWriter, r *http.Request) {
 		d.Origin = origin
 		h.Set("Content-Security-Policy", withDirective(contentSecurityPolicy, "frame-ancestors "+s.frameAncestors()))
 	} else {
-		s.log.Info("embed refused", "origin", q.Get("origin"))
+		claimed := truncate(strings.ToValidUTF8(q.Get("origin"), "?"), maxOriginRunes)
+		s.log.Info("embed refused", "origin", claimed)
 		d.Denied = true
 		d.DeniedText = deniedText
-		d.DeniedHelp = fmt.Sprintf(deniedHelp, q.Get("origin"))
+		d.DeniedHelp = fmt.Sprintf(deniedHelp, claimed)
 		h.Set("Content-Security-Policy", withDirective(contentSecurityPolicy, "frame-ancestors *"))
 	}
 	h.Set("Content-Type", "text/html; charset=utf-8")
