@@ -148,6 +148,8 @@ func newWidgetSites(tb testing.TB) *widgetSites {
 			head, body = "", tag("")
 		case "/body-async":
 			head, body = "", tag(" async")
+		case "/queued":
+			head = `<script>window.Causette = [["open"]];</script>` + tag(" async")
 		case "/options":
 			head = fmt.Sprintf(`<script src="%s/widget.js" defer data-lang="en" data-z-index="5" data-position="left"`+
 				` data-open data-greeting="Hello! Ask me about Mistral AI." data-color="#0b6e4f"`+
@@ -431,6 +433,13 @@ func TestWidgetIgnoresHostCSS(t *testing.T) {
 	}
 }
 
+func TestWidgetQueuedCalls(t *testing.T) {
+	ctx := widgetBrowser(t)
+	sites := newWidgetSites(t)
+	widgetRun(t, ctx, "open the page", chromedp.Navigate(sites.allowed.URL+"/queued"))
+	widgetWait(t, ctx, "the panel opened by a call queued before the script loaded", panelReady)
+}
+
 func TestWidgetScriptPlacement(t *testing.T) {
 	ctx := widgetBrowser(t)
 	sites := newWidgetSites(t)
@@ -478,6 +487,9 @@ func TestWidgetOptions(t *testing.T) {
 	}
 	// The visitor closed it: it stays closed on the next page, data-open or not.
 	widgetRun(t, ctx, "close", chromedp.Evaluate[chromedp.Void](`Causette.close()`))
+	if got := widgetRun(t, ctx, "focus", chromedp.Evaluate[string](`document.activeElement.tagName`)); got != "BODY" {
+		t.Errorf("Causette.close() from the host's code moved the focus to %s; want it left alone", got)
+	}
 	widgetRun(t, ctx, "reload", chromedp.Navigate(sites.allowed.URL+"/options"))
 	widgetWait(t, ctx, "the launcher", chromedp.Evaluate[bool](`!!document.querySelector('causette-widget')`))
 	if got := widgetRun(t, ctx, "state", chromedp.Evaluate[string](launcherJS+`.getAttribute('aria-expanded')`)); got != "false" {

@@ -43,6 +43,7 @@
   var ready = false;
   var isOpen = false;
   var refusal = null;   // the panel's message when this site is not allowed
+  var early = 0;        // open() called before mount: 1, with focus: 2
   var host, root, sheet, wrap, launcher, panel, frame;
 
   function L() { return LABELS[opts.lang] || LABELS.fr; }
@@ -175,7 +176,7 @@
       visualViewport.addEventListener('scroll', fit);
     }
     var was = stored();
-    if (was === '1' || (was === null && opts.open)) open(false);
+    if (early || was === '1' || (was === null && opts.open)) open(early === 2);
   }
 
   // fit keeps the phone panel inside the visual viewport, above the keyboard.
@@ -213,7 +214,7 @@
   }
 
   function open(focus) {
-    if (!host) { opts.open = true; return; }
+    if (!host) { early = focus ? 2 : 1; return; }
     if (!frame) {
       frame = document.createElement('iframe');
       frame.src = embedURL();
@@ -238,15 +239,17 @@
   }
 
   function close() {
-    if (!host) { opts.open = false; return; }
+    if (!host) { early = 0; return; }
     if (!isOpen) return;
+    // Focus goes back to the launcher only if it was in the widget.
+    var inside = document.activeElement === host;
     isOpen = false;
     panel.hidden = true;
     wrap.className = '';
     label();
     fit();
     store('0');
-    launcher.focus();
+    if (inside) launcher.focus();
     emit('close');
   }
 
@@ -312,12 +315,12 @@
   };
 
   // Calls queued before the script loaded: window.Causette = [['open'], ...].
-  var early = Array.isArray(window.Causette) ? window.Causette : [];
+  var calls = Array.isArray(window.Causette) ? window.Causette : [];
   window.Causette = api;
 
   function start() {
     mount();
-    early.forEach(function (c) {
+    calls.forEach(function (c) {
       if (c && typeof api[c[0]] === 'function') api[c[0]].apply(api, c.slice(1));
     });
   }
