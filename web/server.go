@@ -170,7 +170,8 @@ func (s *Server) Run(ctx context.Context, addr string) error {
 
 // Serve serves on ln until ctx is done. Then it stops accepting, sends close
 // 1001 (going away) to every socket, and waits at most Limits.ShutdownWait
-// for sockets and requests to finish.
+// for sockets and requests to finish. A Server serves once: after its
+// shutdown it refuses sockets; build a new one to serve again.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{
 		Handler:           s.handler,
