@@ -196,6 +196,18 @@ func TestStaffBrowser(t *testing.T) {
 	}
 	checkAccessibility(t, ctx, "permalink")
 
+	// Enter in the search field opens the first result of what is typed,
+	// even before the debounced search has run.
+	step(t, ctx, "type and press Enter at once",
+		chromedp.Navigate(f.URL+"/staff"),
+		chromedp.WaitVisible(chromedp.CSS(`#q`)),
+		chromedp.SendKeys(chromedp.CSS(`#q`), "décacorne"+kb.Enter),
+		chromedp.WaitVisible(chromedp.CSS(`.para.current`)),
+	)
+	if text := eval[string](t, ctx, `document.querySelector('.para.current').textContent`); !strings.Contains(text, "décacorne") {
+		t.Errorf("Enter on %q opened a passage reading %q; want one holding the word", "décacorne", text)
+	}
+
 	// The question a visitor asked and that got no_answer, grouped with its
 	// look-alike.
 	step(t, ctx, "open the unanswered view",

@@ -91,6 +91,7 @@
 
   // ---- search ----
   let seq = 0, timer = 0, ctrl = null;
+  let shown = null; // the query whose results are on screen
   q.addEventListener("input", () => {
     clearTimeout(timer);
     timer = setTimeout(search, DEBOUNCE_MS);
@@ -101,6 +102,7 @@
     const mine = ++seq;
     if (ctrl) ctrl.abort();
     if (!text.trim()) {
+      shown = text;
       answerEl.replaceChildren();
       results.replaceChildren();
       statusEl.textContent = "";
@@ -119,6 +121,7 @@
       return;
     }
     if (mine !== seq) return;
+    shown = text;
     render(res);
   }
 
@@ -214,8 +217,10 @@
       if (e.target === q) {
         e.preventDefault();
         clearTimeout(timer);
-        const first = list[0];
-        if (first) location.assign(first.dataset.href);
+        // Results of what is typed now, not of a few letters ago.
+        const open = () => { const first = items()[0]; if (first) location.assign(first.dataset.href); };
+        if (shown === q.value) open();
+        else search().then(open);
         return;
       }
       if (cur && e.target === cur) {
