@@ -194,28 +194,39 @@ func TestConnectionCaps(t *testing.T) {
 		if resp == nil || resp.StatusCode != tt.want {
 			t.Errorf("%s: third socket got %v (%v); want status %d", tt.name, resp, err, tt.want)
 		}
-		// Closing one frees its slot.
-		a.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""), time.Now().Add(testTimeout))
-		a.ws.SetReadDeadline(time.Now().Add(testTimeout))
-		for {
-			if _, _, err := a.ws.ReadMessage(); err != nil {
-				break
-			}
+		a.ws.Close()
+	}
+}
+
+func TestHubReleasesSlots(t *testing.T) {
+	h := newHub(Limits{MaxConns: 3, MaxConnsPerIP: 2})
+	steps := []struct {
+		op   string // "reserve" or "release"
+		ip   string
+		want int // reserve's status
+	}{
+		{"reserve", "a", 0},
+		{"reserve", "a", 0},
+		{"reserve", "a", 429},
+		{"reserve", "b", 0},
+		{"reserve", "c", 503},
+		{"release", "a", 0},
+		{"reserve", "a", 0},
+		{"release", "b", 0},
+		{"reserve", "c", 0},
+	}
+	for i, st := range steps {
+		if st.op == "release" {
+			h.release(st.ip)
+			continue
 		}
-		deadline := time.Now().Add(testTimeout)
-		for {
-			ws, resp, _ := websocket.DefaultDialer.Dial(wsURL(base), nil)
-			if ws != nil {
-				ws.Close()
-				break
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("%s: after a socket closed, dial still gets %v", tt.name, resp.Status)
-			}
-			// The server unregisters the socket just after the close
-			// handshake; there is nothing to wait on from outside.
-			time.Sleep(10 * time.Millisecond)
+		if got := h.reserve(st.ip); got != st.want {
+			t.Errorf("step %d: reserve(%q) = %d; want %d", i, st.ip, got, st.want)
 		}
+	}
+	h.shutdown()
+	if got := h.reserve("d"); got != 503 {
+		t.Errorf("reserve after shutdown = %d; want 503", got)
 	}
 }
 
