@@ -23,6 +23,7 @@ const (
 	proximityWindow = 5
 	docPriorPower   = 0.5
 	pairSpan        = 1
+	sentenceBoost   = 1.0
 	coverageFloor   = 0.1
 	gapShare        = 0.2
 	unknownIDFScale = 1.5
@@ -65,6 +66,7 @@ func (e *Engine) answer(t *turn) Answer {
 	for i, h := range hits {
 		s := scored{hit: h, score: h.Score}
 		s.coverage = e.coverage(t, h.Passage, weights)
+		s.score *= 1 + sentenceBoost*e.sentenceCoverage(t, h.Passage, weights)
 		s.score *= coverageFloor + s.coverage*s.coverage
 		if t.cue != cueNone && e.cues[h.Passage.ID][t.cue] {
 			s.score *= 1 + cueBoost
@@ -133,6 +135,34 @@ func (e *Engine) wordWeights(t *turn) map[int]float64 {
 		}
 	}
 	return w
+}
+
+// sentenceCoverage is the share of the question's weight that the passage's
+// best sentence holds: an answer usually sits in one sentence, not spread
+// over a long paragraph.
+func (e *Engine) sentenceCoverage(t *turn, p *index.Passage, weights map[int]float64) float64 {
+	var total float64
+	for _, w := range weights {
+		total += w
+	}
+	if total == 0 {
+		return 0
+	}
+	best := 0.0
+	for _, have := range e.sentences[p.ID] {
+		got := map[int]float64{}
+		for _, s := range t.stems {
+			if have[s.Stem] {
+				got[s.Of] = math.Max(got[s.Of], math.Min(weights[s.Of], s.Weight*e.ix.IDF(s.Stem)))
+			}
+		}
+		var sum float64
+		for _, g := range got {
+			sum += g
+		}
+		best = math.Max(best, sum/total)
+	}
+	return best
 }
 
 // coverage is the share of the question's weight that the passage holds.

@@ -63,6 +63,8 @@ type Engine struct {
 	spans map[string][]span
 	// cues records which cues each passage's text satisfies.
 	cues map[string][cuePlace + 1]bool
+	// sentences holds the stems of each sentence of a passage's text.
+	sentences map[string][]map[string]bool
 }
 
 // span is a token of a passage's text: its stem and [start, end) in code points.
@@ -83,7 +85,7 @@ func New(ix Searcher, opts Options) *Engine {
 		opts.Threshold = DefaultThreshold
 	}
 	e := &Engine{ix: ix, opts: opts, stems: map[string]map[string]bool{}, positions: map[string]map[string][]int{},
-		spans: map[string][]span{}, cues: map[string][cuePlace + 1]bool{}}
+		spans: map[string][]span{}, cues: map[string][cuePlace + 1]bool{}, sentences: map[string][]map[string]bool{}}
 	for _, p := range ix.Passages() {
 		var cues [cuePlace + 1]bool
 		for c := cueNumber; c <= cuePlace; c++ {
@@ -96,6 +98,13 @@ func New(ix Searcher, opts Options) *Engine {
 			sp = append(sp, span{string(tok.Term), start, start + utf8.RuneCountInString(p.Text[tok.Start:tok.End])})
 		}
 		e.spans[p.ID] = sp
+		for _, sentence := range splitSentences(p.Text) {
+			set := map[string]bool{}
+			for _, tok := range index.Analyze(sentence) {
+				set[string(tok.Term)] = true
+			}
+			e.sentences[p.ID] = append(e.sentences[p.ID], set)
+		}
 		pos := map[string][]int{}
 		for _, tok := range index.Analyze(p.Question + " \n\n\n " + p.Text) {
 			pos[string(tok.Term)] = append(pos[string(tok.Term)], tok.Position)
