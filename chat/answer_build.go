@@ -17,16 +17,17 @@ import (
 // already about moves up a little; confidence is mostly the share of the
 // question's weight the passage covers.
 const (
-	cueBoost        = 0.15
-	prevBoost       = 0.25
-	proximityBoost  = 2.0
-	proximityWindow = 5
-	docPriorPower   = 0.5
-	pairSpan        = 1
-	sentenceBoost   = 1.0
-	coverageFloor   = 0.1
-	gapShare        = 0.2
-	unknownIDFScale = 1.5
+	cueBoost         = 0.15
+	prevBoost        = 0.25
+	proximityBoost   = 2.0
+	proximityWindow  = 5
+	docPriorPower    = 0.5
+	pairSpan         = 1
+	sentenceBoost    = 1.0
+	sentenceCueBoost = 0.3
+	coverageFloor    = 0.1
+	gapShare         = 0.2
+	unknownIDFScale  = 1.5
 	// unknownEntityScale weighs a name or number the corpus never mentions
 	// ("Brésil", "2020"): the question is about something else.
 	unknownEntityScale = 3.0
@@ -37,7 +38,7 @@ const (
 const noAnswerText = "Je n'ai pas trouvé la réponse dans les documents. Reformulez avec d'autres mots, ou essayez une de ces questions."
 
 var (
-	yearRe   = regexp.MustCompile(`\b(1[0-9]{3}|20[0-9]{2})\b`)
+	yearRe   = regexp.MustCompile(`\b(1[0-9]{3}|20[0-9]{2})\b|\b[IVXL]+e siècle|\b(?i:janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre)\b`)
 	numberRe = regexp.MustCompile(`[0-9]|\b(?i:un|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|douze|quinze|vingt|trente|quarante|cinquante|soixante|cent|cents|mille|million|millions|milliard|milliards|dizaine|dizaines|centaine|centaines)\b`)
 	nameRe   = regexp.MustCompile(`[^.!?]\s+\p{Lu}\p{Ll}+`)
 	// sentenceEnd splits after . ! ? … when a capital, digit or quote follows.
@@ -149,7 +150,7 @@ func (e *Engine) sentenceCoverage(t *turn, p *index.Passage, weights map[int]flo
 		return 0
 	}
 	best := 0.0
-	for _, have := range e.sentences[p.ID] {
+	for i, have := range e.sentences[p.ID] {
 		got := map[int]float64{}
 		for _, s := range t.stems {
 			if have[s.Stem] {
@@ -160,7 +161,11 @@ func (e *Engine) sentenceCoverage(t *turn, p *index.Passage, weights map[int]flo
 		for _, g := range got {
 			sum += g
 		}
-		best = math.Max(best, sum/total)
+		cov := sum / total
+		if t.cue != cueNone && e.sentenceCues[p.ID][i][t.cue] {
+			cov *= 1 + sentenceCueBoost
+		}
+		best = math.Max(best, cov)
 	}
 	return best
 }

@@ -63,8 +63,10 @@ type Engine struct {
 	spans map[string][]span
 	// cues records which cues each passage's text satisfies.
 	cues map[string][cuePlace + 1]bool
-	// sentences holds the stems of each sentence of a passage's text.
-	sentences map[string][]map[string]bool
+	// sentences holds the stems of each sentence of a passage's text, and
+	// which cues each sentence satisfies.
+	sentences    map[string][]map[string]bool
+	sentenceCues map[string][][cuePlace + 1]bool
 }
 
 // span is a token of a passage's text: its stem and [start, end) in code points.
@@ -85,7 +87,7 @@ func New(ix Searcher, opts Options) *Engine {
 		opts.Threshold = DefaultThreshold
 	}
 	e := &Engine{ix: ix, opts: opts, stems: map[string]map[string]bool{}, positions: map[string]map[string][]int{},
-		spans: map[string][]span{}, cues: map[string][cuePlace + 1]bool{}, sentences: map[string][]map[string]bool{}}
+		spans: map[string][]span{}, cues: map[string][cuePlace + 1]bool{}, sentences: map[string][]map[string]bool{}, sentenceCues: map[string][][cuePlace + 1]bool{}}
 	for _, p := range ix.Passages() {
 		var cues [cuePlace + 1]bool
 		for c := cueNumber; c <= cuePlace; c++ {
@@ -104,6 +106,11 @@ func New(ix Searcher, opts Options) *Engine {
 				set[string(tok.Term)] = true
 			}
 			e.sentences[p.ID] = append(e.sentences[p.ID], set)
+			var sc [cuePlace + 1]bool
+			for c := cueNumber; c <= cuePlace; c++ {
+				sc[c] = holdsCue(sentence, c)
+			}
+			e.sentenceCues[p.ID] = append(e.sentenceCues[p.ID], sc)
 		}
 		pos := map[string][]int{}
 		for _, tok := range index.Analyze(p.Question + " \n\n\n " + p.Text) {

@@ -25,7 +25,10 @@ var cueWords = []struct {
 }{
 	{"en quelle annee", cueDate}, {"quelle annee", cueDate}, {"depuis quand", cueDate},
 	{"a quelle date", cueDate}, {"quelle date", cueDate}, {"what year", cueDate},
+	{"quel siecle", cueDate}, {"quelle epoque", cueDate}, {"quelle periode", cueDate}, {"a quel moment", cueDate},
 	{"quand", cueDate}, {"when", cueDate},
+	{"quel age", cueNumber}, {"quel pourcentage", cueNumber}, {"quelle proportion", cueNumber},
+	{"quelle somme", cueNumber}, {"quelle taille", cueNumber}, {"quelle distance", cueNumber},
 	{"combien", cueNumber}, {"how many", cueNumber}, {"how much", cueNumber},
 	{"quel montant", cueNumber}, {"quel nombre", cueNumber},
 	{"qui", cuePerson}, {"who", cuePerson}, {"par qui", cuePerson},
