@@ -1,5 +1,6 @@
 // Command causette answers questions about a corpus of French documents:
-// on the command line (ask, chat, search, eval, index) and on the web (serve).
+// on the command line (ask, chat, search, eval, index, log) and on the web
+// (serve, measured by bench).
 package main
 
 import (
@@ -21,7 +22,11 @@ Usage :
   causette search [--top N] [--corpus DIR] TERMES             les passages classés, avec leurs scores
   causette eval [--corpus DIR] FICHIER.jsonl                  mesure la qualité sur un jeu d'évaluation
   causette index --stats [--corpus DIR]                       décrit l'index
-  causette serve [--addr HÔTE:PORT] [--corpus DIR] ...        le chat web, l'API et le widget
+  causette serve [--addr HÔTE:PORT] [--corpus DIR] ...        le chat web, l'API, le widget et la console
+  causette bench ws [--conns N] [--questions FICHIER]         charge WebSocket : réponses/s, p50, p99
+  causette log unanswered|disliked|top [--since 7d] [--csv]   le journal des questions des visiteurs
+
+« causette COMMANDE -h » détaille les options d'une commande.
 
 Sans --corpus, Causette sert le corpus intégré (un article sur Mistral AI).
 `
