@@ -31,6 +31,10 @@ const (
 	// unknownEntityScale weighs a name or number the corpus never mentions
 	// ("Brésil", "2020"): the question is about something else.
 	unknownEntityScale = 3.0
+	// missingEntityFactor discounts the confidence of a passage that lacks a
+	// name the question asks about: "le PDG d'OpenAI" is not answered by a
+	// passage on another company's PDG.
+	missingEntityFactor = 0.5
 	// maxAnswerRunes keeps an answer short: a sentence or two, never a wall.
 	maxAnswerRunes = 420
 )
@@ -86,6 +90,9 @@ func (e *Engine) answer(t *turn) Answer {
 		gap = (best.score - ranked[1].score) / best.score
 	}
 	conf := best.coverage * (1 - gapShare + gapShare*gap)
+	if e.lacksEntity(t, best.hit.Passage) {
+		conf *= missingEntityFactor
+	}
 	conf = math.Round(math.Min(1, math.Max(0, conf))*1000) / 1000
 	if conf < e.opts.Threshold {
 		a := e.noAnswer(t, ranked)
@@ -269,6 +276,18 @@ func near(pos map[string][]int, a, b []string) bool {
 					}
 				}
 			}
+		}
+	}
+	return false
+}
+
+// lacksEntity reports whether the passage misses a name that the question
+// itself (not the previous turn) asks about.
+func (e *Engine) lacksEntity(t *turn, p *index.Passage) bool {
+	have := e.stemsOf(p)
+	for _, ent := range t.ownEntities {
+		if !have[ent] {
+			return true
 		}
 	}
 	return false

@@ -53,6 +53,7 @@ func TestAskAnswers(t *testing.T) {
 		{"Quel est le montant estimé du contrat de la SNCF ?", "60 millions", "60 millions"},
 		{"Avec quelle entreprise Mistral développe-t-elle des drones ?", "Helsing", "Helsing"},
 		{"Who is the CEO of Mistral?", "Arthur Mensch", "Arthur Mensch"},
+		{"What are OpenAI's flagship models?", "ChatGPT", "OpenAI : ChatGPT"},
 		{"combien de puces nvidia en essonne", "18 000", "18 000"},
 	}
 	for _, tt := range tests {

@@ -43,6 +43,7 @@ func translate(q string, glossary map[string]string) (string, bool) {
 	total := 0
 	for _, f := range fields {
 		w := strings.ToLower(strings.Trim(f, "?!.,;:\"'()«»"))
+		w = strings.TrimSuffix(strings.TrimSuffix(w, "'s"), "’s")
 		if w == "" {
 			continue
 		}
@@ -57,6 +58,12 @@ func translate(q string, glossary map[string]string) (string, bool) {
 	out := make([]string, 0, len(fields))
 	for _, f := range fields {
 		core := strings.Trim(f, "?!.,;:\"'()«»")
+		// "OpenAI's models": the possessive says nothing the name does not.
+		if c, ok := strings.CutSuffix(core, "'s"); ok && c != "" {
+			f, core = c, c
+		} else if c, ok := strings.CutSuffix(core, "’s"); ok && c != "" {
+			f, core = c, c
+		}
 		fr, ok := glossary[strings.ToLower(core)]
 		switch {
 		case !ok:

@@ -45,6 +45,7 @@ type turn struct {
 	terms       []index.Term
 	stems       []index.WeightedStem
 	entities    []string
+	ownEntities []string // the known names written in this turn
 	cue         cue
 	followup    bool
 	prevPassage string
@@ -85,6 +86,11 @@ func (e *Engine) understand(question string, prev convContext) *turn {
 			}
 		}
 		first = false
+	}
+	for _, term := range t.terms {
+		if term.Known && len(e.ix.Synonyms(term.Stem)) == 0 && isEntity(term.Surface, term.Start == firstWordStart(t.text)) {
+			t.ownEntities = append(t.ownEntities, term.Stem)
+		}
 	}
 	resolve(t, prev)
 	return t

@@ -22,7 +22,7 @@ func TestScratchDebug(t *testing.T) {
 		w := e.wordWeights(tr)
 		pairs := e.pairs(tr)
 		for i, h := range hits[:min(6, len(hits))] {
-			t.Logf("%d %s bm25=%.3f cov=%.2f prox=%.2f cue=%v %s", i, h.Passage.ID, h.Score, e.coverage(tr, h.Passage, w), e.proximity(pairs, h.Passage), holdsCue(h.Passage.Text, tr.cue), h.Passage.Text[:50])
+			t.Logf("%d %s bm25=%.3f cov=%.2f sent=%.2f prox=%.2f cue=%v %s", i, h.Passage.ID, h.Score, e.coverage(tr, h.Passage, w), e.sentenceCoverage(tr, h.Passage, w), e.proximity(pairs, h.Passage), holdsCue(h.Passage.Text, tr.cue), h.Passage.Text[:50])
 		}
 	}
 }
