@@ -149,6 +149,7 @@ func resolve(t *turn, prev convContext) {
 		have[s.Stem] = true
 	}
 	next := len(t.terms)
+	ownStems := len(t.stems)
 	for _, s := range prev.Topic {
 		if drop[s] || have[s] {
 			continue
@@ -162,7 +163,15 @@ func resolve(t *turn, prev convContext) {
 		next++
 		have[s] = true
 	}
-	if len(t.entities) == 0 {
+	switch {
+	case opener && len(t.entities) > 0:
+		// "Et pour le ministère de la Défense ?" names a new subject in full:
+		// all its words go when the next turn names another.
+		t.entities = t.entities[:0]
+		for _, s := range t.stems[:ownStems] {
+			t.entities = append(t.entities, s.Stem)
+		}
+	case len(t.entities) == 0:
 		t.entities = prev.Entities
 	}
 	if t.cue == cueNone {

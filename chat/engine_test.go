@@ -89,6 +89,24 @@ func TestAskAnswers(t *testing.T) {
 	}
 }
 
+func TestAskConversation(t *testing.T) {
+	e := mustEngine(t)
+	turns := []struct{ q, want string }{
+		{"Quel est le montant du contrat avec la SNCF ?", "60 millions"},
+		{"Et pour le ministère de la Défense ?", "50 millions"},
+		{"Et Veolia ?", "Non communiqué"},
+		{"Et TotalEnergies ?", "45 millions"},
+	}
+	token := ""
+	for _, tt := range turns {
+		a, err := e.Ask(tt.q, token)
+		if err != nil || !strings.Contains(a.Answer, tt.want) {
+			t.Fatalf("Ask(%q) in a conversation = %q, %v; want %q", tt.q, a.Answer, err, tt.want)
+		}
+		token = a.Context
+	}
+}
+
 func TestAskFollowUps(t *testing.T) {
 	e := mustEngine(t)
 	tests := []struct {
