@@ -128,7 +128,7 @@ func (e *Engine) expand(stems []index.WeightedStem) map[string]bool {
 // rarity of its best stand-in, times that stand-in's weight. A word the
 // corpus does not know at all weighs as the rarest word, so that a question
 // about something absent scores low.
-func (e *Engine) wordWeights(t *turn) map[int]float64 {
+func (e *Engine) wordWeights(t *turn) wordWeights {
 	w := map[int]float64{}
 	for _, s := range t.stems {
 		w[s.Of] = math.Max(w[s.Of], s.Weight*e.ix.IDF(s.Stem))
@@ -142,33 +142,27 @@ func (e *Engine) wordWeights(t *turn) map[int]float64 {
 			w[i] = scale * e.ix.IDF(term.Stem)
 		}
 	}
-	return w
+	var total float64
+	for _, x := range w {
+		total += x
+	}
+	return wordWeights{byWord: w, total: total}
+}
+
+// wordWeights holds the weight of each question word (WeightedStem.Of) and
+// their sum.
+type wordWeights struct {
+	byWord map[int]float64
+	total  float64
 }
 
 // sentenceCoverage is the share of the question's weight that the passage's
 // best sentence holds: an answer usually sits in one sentence, not spread
 // over a long paragraph.
-func (e *Engine) sentenceCoverage(t *turn, p *index.Passage, weights map[int]float64) float64 {
-	var total float64
-	for _, w := range weights {
-		total += w
-	}
-	if total == 0 {
-		return 0
-	}
+func (e *Engine) sentenceCoverage(t *turn, p *index.Passage, w wordWeights) float64 {
 	best := 0.0
 	for i, have := range e.sentences[p.ID] {
-		got := map[int]float64{}
-		for _, s := range t.stems {
-			if have[s.Stem] {
-				got[s.Of] = math.Max(got[s.Of], math.Min(weights[s.Of], s.Weight*e.ix.IDF(s.Stem)))
-			}
-		}
-		var sum float64
-		for _, g := range got {
-			sum += g
-		}
-		cov := sum / total
+		cov := e.share(t, have, w)
 		if t.cue != cueNone && e.sentenceCues[p.ID][i][t.cue] {
 			cov *= 1 + sentenceCueBoost
 		}
@@ -178,26 +172,27 @@ func (e *Engine) sentenceCoverage(t *turn, p *index.Passage, weights map[int]flo
 }
 
 // coverage is the share of the question's weight that the passage holds.
-func (e *Engine) coverage(t *turn, p *index.Passage, weights map[int]float64) float64 {
-	var total float64
-	for _, w := range weights {
-		total += w
-	}
-	if total == 0 {
+func (e *Engine) coverage(t *turn, p *index.Passage, w wordWeights) float64 {
+	return e.share(t, e.stemsOf(p), w)
+}
+
+// share is the share of the question's weight found in a set of stems: each
+// question word counts once, by its best stand-in.
+func (e *Engine) share(t *turn, have map[string]bool, w wordWeights) float64 {
+	if w.total == 0 {
 		return 0
 	}
-	have := e.stemsOf(p)
 	got := map[int]float64{}
 	for _, s := range t.stems {
 		if have[s.Stem] {
-			got[s.Of] = math.Max(got[s.Of], math.Min(weights[s.Of], s.Weight*e.ix.IDF(s.Stem)))
+			got[s.Of] = math.Max(got[s.Of], math.Min(w.byWord[s.Of], s.Weight*e.ix.IDF(s.Stem)))
 		}
 	}
 	var sum float64
 	for _, g := range got {
 		sum += g
 	}
-	return sum / total
+	return sum / w.total
 }
 
 // docPrior favours passages of the document that holds most of the
