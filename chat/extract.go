@@ -1,0 +1,99 @@
+package chat
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/causette/causette/index"
+)
+
+// extract picks what answers the question in the passage: a table cell named
+// by the question, or the sentences that hold most of the question's words.
+func (e *Engine) extract(t *turn, p *index.Passage, want map[string]bool) string {
+	if p.Row != nil {
+		if fact := tableFact(p.Row, want, t.order()); fact != "" {
+			return fact
+		}
+		return p.Text
+	}
+	sentences := splitSentences(p.Text)
+	if len(sentences) <= 1 {
+		return clip(p.Text)
+	}
+	bestI, bestScore := 0, -1.0
+	for i, s := range sentences {
+		var score float64
+		for _, tok := range index.Analyze(s) {
+			if want[string(tok.Term)] {
+				score += e.ix.IDF(string(tok.Term))
+			}
+		}
+		if t.cue != cueNone && holdsCue(s, t.cue) {
+			score *= 1 + cueBoost
+		}
+		if score > bestScore {
+			bestI, bestScore = i, score
+		}
+	}
+	out := sentences[bestI]
+	if utf8.RuneCountInString(out) < 80 && bestI+1 < len(sentences) {
+		out += " " + sentences[bestI+1]
+	}
+	return clip(out)
+}
+
+// tableFact reads the cell whose column the question names: "SNCF — Durée du
+// contrat : 5 ans". Among columns named as much, the one named first wins:
+// in "le montant du contrat", montant is the head. It returns "" when the
+// question names no column.
+func tableFact(r *index.TableRow, want map[string]bool, order map[string]int) string {
+	best, bestN, bestAt := 0, 0, 0
+	for i := 1; i < len(r.Header) && i < len(r.Cells); i++ {
+		n, at := 0, 1<<30
+		for _, tok := range index.Analyze(r.Header[i]) {
+			if want[string(tok.Term)] {
+				n++
+				if o, ok := order[string(tok.Term)]; ok && o < at {
+					at = o
+				}
+			}
+		}
+		if r.Cells[i] != "" && n > 0 && (n > bestN || n == bestN && at < bestAt) {
+			best, bestN, bestAt = i, n, at
+		}
+	}
+	if bestN == 0 {
+		return ""
+	}
+	return r.Label() + " — " + r.Header[best] + " : " + r.Cells[best] + "."
+}
+
+// splitSentences cuts a paragraph into sentences.
+func splitSentences(text string) []string {
+	marked := sentenceEnd.ReplaceAllString(text, "$1\x00$2")
+	parts := strings.Split(marked, "\x00")
+	out := parts[:0]
+	for _, p := range parts {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// clip shortens text to maxAnswerRunes at a word boundary.
+func clip(s string) string {
+	if utf8.RuneCountInString(s) <= maxAnswerRunes {
+		return s
+	}
+	r := []rune(s)[:maxAnswerRunes]
+	cut := len(r)
+	for cut > 0 && !unicode.IsSpace(r[cut-1]) {
+		cut--
+	}
+	if cut == 0 {
+		cut = len(r)
+	}
+	return strings.TrimSpace(string(r[:cut])) + " …"
+}

@@ -1,0 +1,170 @@
+package chat
+
+import (
+	"math"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/causette/causette/index"
+)
+
+// Ranking and confidence weights, set on ../shared/eval/dev.jsonl and the
+// PIAF set (see README): a passage that holds what the question wants (a
+// number for "combien", a year for "quand") or that the conversation is
+// already about moves up a little; confidence is mostly the share of the
+// question's weight the passage covers.
+const (
+	cueBoost         = 0.15
+	prevBoost        = 0.25
+	proximityBoost   = 2.0
+	proximityWindow  = 5
+	docPriorPower    = 0.5
+	pairSpan         = 1
+	sentenceBoost    = 1.0
+	sentenceCueBoost = 0.3
+	coverageFloor    = 0.1
+	gapShare         = 0.2
+	unknownIDFScale  = 1.5
+	// unknownEntityScale weighs a name or number the corpus never mentions
+	// ("Brésil", "2020"): the question is about something else.
+	unknownEntityScale = 3.0
+	// missingEntityFactor discounts the confidence of a passage that lacks a
+	// name the question asks about: "le PDG d'OpenAI" is not answered by a
+	// passage on another company's PDG.
+	missingEntityFactor = 0.5
+	// maxAnswerRunes keeps an answer short: a sentence or two, never a wall.
+	maxAnswerRunes = 420
+)
+
+const noAnswerText = "Je n'ai pas trouvé la réponse dans les documents. Reformulez avec d'autres mots, ou essayez une de ces questions."
+
+var (
+	yearRe   = regexp.MustCompile(`\b(1[0-9]{3}|20[0-9]{2})\b|\b[IVXL]+e siècle|\b(?i:janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre)\b`)
+	numberRe = regexp.MustCompile(`[0-9]|\b(?i:un|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|douze|quinze|vingt|trente|quarante|cinquante|soixante|cent|cents|mille|million|millions|milliard|milliards|dizaine|dizaines|centaine|centaines)\b`)
+	nameRe   = regexp.MustCompile(`[^.!?]\s+\p{Lu}\p{Ll}+`)
+	// sentenceEnd splits after . ! ? … when a capital, digit or quote follows.
+	sentenceEnd = regexp.MustCompile(`([.!?…])\s+([\p{Lu}0-9«"“])`)
+)
+
+// scored is a candidate passage with what the engine measured of it.
+type scored struct {
+	hit      index.Hit
+	score    float64
+	coverage float64
+}
+
+func (e *Engine) answer(t *turn) Answer {
+	if len(t.stems) == 0 {
+		return e.noAnswer(t, nil)
+	}
+	hits, err := e.ix.Search(t.stems, candidates)
+	if err != nil || len(hits) == 0 {
+		return e.noAnswer(t, nil)
+	}
+	want := e.expand(t.stems)
+	weights := e.wordWeights(t)
+	pairs := e.pairs(t)
+	ranked := make([]scored, len(hits))
+	for i, h := range hits {
+		s := scored{hit: h, score: h.Score}
+		s.coverage = e.coverage(t, h.Passage, weights)
+		s.score *= 1 + sentenceBoost*e.sentenceCoverage(t, h.Passage, weights)
+		s.score *= coverageFloor + s.coverage*s.coverage
+		if t.cue != cueNone && e.cues[h.Passage.ID][t.cue] {
+			s.score *= 1 + cueBoost
+		}
+		s.score *= 1 + proximityBoost*e.proximity(pairs, h.Passage)
+		if t.prevPassage != "" && h.Passage.ID == t.prevPassage && e.holdsOwnWord(t, h.Passage) {
+			s.score *= 1 + prevBoost
+		}
+		ranked[i] = s
+	}
+	docPrior(ranked)
+	sort.SliceStable(ranked, func(i, j int) bool { return ranked[i].score > ranked[j].score })
+	best := ranked[0]
+	gap := 1.0
+	if len(ranked) > 1 && best.score > 0 {
+		gap = (best.score - ranked[1].score) / best.score
+	}
+	conf := best.coverage * (1 - gapShare + gapShare*gap)
+	if e.lacksEntity(t, best.hit.Passage) {
+		conf *= missingEntityFactor
+	}
+	conf = math.Round(math.Min(1, math.Max(0, conf))*1000) / 1000
+	if conf < e.opts.Threshold {
+		a := e.noAnswer(t, ranked)
+		a.Confidence = conf
+		return a
+	}
+	a := Answer{Kind: KindAnswer, Confidence: conf, Answer: e.extract(t, best.hit.Passage, want)}
+	for _, s := range ranked {
+		if len(a.Citations) == e.opts.Top || s.score < e.opts.CiteRatio*best.score {
+			break
+		}
+		a.Citations = append(a.Citations, e.cite(s, want))
+	}
+	a.Suggestions = e.suggest(t, ranked)
+	a.Context = t.nextContext(best.hit.Passage.ID)
+	return a
+}
+
+// expand returns the stems to look for in passages: the query's, their
+// synonyms.
+func (e *Engine) expand(stems []index.WeightedStem) map[string]bool {
+	want := map[string]bool{}
+	for _, s := range stems {
+		want[s.Stem] = true
+		for _, o := range e.ix.Synonyms(s.Stem) {
+			want[o] = true
+		}
+	}
+	return want
+}
+
+func (e *Engine) cite(s scored, want map[string]bool) Citation {
+	p := s.hit.Passage
+	h := [][2]int{}
+	for _, sp := range e.spans[p.ID] {
+		if want[sp.stem] {
+			h = append(h, [2]int{sp.start, sp.end})
+		}
+	}
+	return Citation{ID: p.ID, Doc: p.Doc, Title: p.Title, Section: p.Section, Paragraph: p.Paragraph,
+		Kind: string(p.Kind), Text: p.Text, Highlights: h, Score: math.Round(s.score*1000) / 1000}
+}
+
+// suggest proposes next questions: FAQ questions near this one, then starters.
+func (e *Engine) suggest(t *turn, ranked []scored) []string {
+	var out []string
+	add := func(q string) {
+		if q == "" || strings.EqualFold(q, t.question) || len(out) == maxSuggestions {
+			return
+		}
+		for _, o := range out {
+			if o == q {
+				return
+			}
+		}
+		out = append(out, q)
+	}
+	for i, s := range ranked {
+		if s.hit.Passage.Kind == index.KindFAQ && (i > 0 || len(ranked) == 1) {
+			add(s.hit.Passage.Question)
+		}
+	}
+	for _, q := range e.starters {
+		add(q)
+	}
+	if out == nil {
+		out = []string{}
+	}
+	return out
+}
+
+func (e *Engine) noAnswer(t *turn, ranked []scored) Answer {
+	a := Answer{Kind: KindNoAnswer, Answer: noAnswerText, Citations: []Citation{}}
+	a.Suggestions = e.suggest(t, ranked)
+	a.Context = t.prevToken
+	return a
+}
