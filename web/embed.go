@@ -2,15 +2,14 @@ package web
 
 import (
 	"fmt"
-	"html/template"
 	"net/http"
 	"slices"
 	"strings"
 	"unicode/utf8"
 )
 
-// /embed is the chat in the widget's panel. The widget names the host page's
-// origin in ?origin=; when --allow-origin (or the server's own host) admits
+// /embed is the chat page (index.html, app.js) in embed mode, the widget's
+// panel. The widget names the host page's origin in ?origin=; when --allow-origin (or the server's own host) admits
 // it, the page is served with those sites as its frame-ancestors, so a page
 // that lies about its origin cannot frame it. Otherwise a refusal page, in
 // French, is served instead: framing it is harmless, it opens no socket.
@@ -23,9 +22,6 @@ const (
 	maxOriginRunes = 100
 )
 
-// embedPage is the chat page of the panel, parsed once.
-var embedPage = template.Must(template.ParseFS(staticFS, "embed.html"))
-
 // Refusal shown when the host site is not allowed. French whatever the
 // widget's language: visitors of a French FAQ read it, and so does the owner.
 const (
@@ -33,20 +29,11 @@ const (
 	deniedHelp = "Responsable du site : ajoutez %s à l'option --allow-origin de « causette serve »."
 )
 
-// embedData fills embed.html.
-type embedData struct {
-	Lang, Title, Origin    string
-	Denied                 bool
-	DeniedText, DeniedHelp string
-}
-
 // handleEmbed serves the panel's chat page, or the refusal page.
 func (s *Server) handleEmbed(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	d := embedData{Lang: "fr", Title: "Causette"}
-	if q.Get("lang") == "en" {
-		d.Lang = "en"
-	}
+	d := pageData{Title: "Causette", Embed: true}
+	d.Lang, d.L = labelsFor(q.Get("lang"))
 	if t := strings.TrimSpace(q.Get("title")); t != "" && utf8.ValidString(t) {
 		d.Title = truncate(t, maxTitleRunes)
 	}
@@ -66,7 +53,7 @@ func (s *Server) handleEmbed(w http.ResponseWriter, r *http.Request) {
 	}
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
-	if err := embedPage.Execute(w, d); err != nil {
+	if err := chatPage.Execute(w, d); err != nil {
 		s.log.Warn("embed page", "err", err)
 	}
 }

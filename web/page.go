@@ -1,13 +1,14 @@
 package web
 
 import (
+	"bytes"
 	"embed"
+	"html/template"
 	"io/fs"
 	"net/http"
 )
 
-// static holds the chat page, its script and style; the widget and the staff
-// console add their files beside them.
+// static holds the chat page, its script and style, and the widget's files.
 //
 //go:embed static
 var static embed.FS
@@ -23,15 +24,42 @@ func mustSub(fsys fs.FS, dir string) fs.FS {
 	return sub
 }
 
-// indexPage is the chat page, read once.
-var indexPage = mustRead(staticFS, "index.html")
-
 func mustRead(fsys fs.FS, name string) []byte {
 	b, err := fs.ReadFile(fsys, name)
 	if err != nil {
 		panic(err)
 	}
 	return b
+}
+
+// chatPage is the chat page, parsed once: the visitors' page at / and, in
+// embed mode, the widget's panel at /embed (embed.go).
+var chatPage = template.Must(template.ParseFS(staticFS, "index.html"))
+
+// pageData fills index.html.
+type pageData struct {
+	Lang  string
+	L     map[string]string // labels in Lang
+	Title string            // the page's h1
+	// Embed is the widget's panel: a compact header with a close button, the
+	// conversation kept across the host site's pages, a postMessage bridge
+	// to Origin, the host page (see app.js).
+	Embed  bool
+	Origin string
+	// Denied replaces the chat with a refusal: the host site is not allowed.
+	Denied                 bool
+	DeniedText, DeniedHelp string
+}
+
+// indexPage is the visitors' chat page, rendered once.
+var indexPage = mustRender(pageData{Lang: "fr", L: labels["fr"], Title: "Causette"})
+
+func mustRender(d pageData) []byte {
+	var b bytes.Buffer
+	if err := chatPage.Execute(&b, d); err != nil {
+		panic(err)
+	}
+	return b.Bytes()
 }
 
 // handlePage serves the chat page.

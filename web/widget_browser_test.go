@@ -209,7 +209,7 @@ func inPanel[T any](expr string) chromedp.Action[T] {
 }
 
 // panelReady reports whether the panel's page is loaded, scripts and styles.
-var panelReady = inPanel[bool](`document.readyState === 'complete' && !!document.getElementById('q')`)
+var panelReady = inPanel[bool](`document.readyState === 'complete' && !!document.getElementById('question')`)
 
 var errNoPanel = errors.New("no /embed frame in the page")
 
@@ -288,13 +288,14 @@ func TestWidgetConversationSurvivesNavigation(t *testing.T) {
 	}
 
 	clickLauncher(t, ctx)
-	widgetWait(t, ctx, "focus in the panel's question box", inPanel[bool](`document.activeElement && document.activeElement.id === 'q' && document.hasFocus()`))
+	widgetWait(t, ctx, "focus in the panel's question box", inPanel[bool](`document.activeElement && document.activeElement.id === 'question' && document.hasFocus()`))
 	if got := widgetRun(t, ctx, "aria-expanded", chromedp.Evaluate[string](launcherJS+`.getAttribute('aria-expanded')`)); got != "true" {
 		t.Errorf("open launcher aria-expanded = %q; want true", got)
 	}
 	widgetRun(t, ctx, "type a question", chromedp.KeyEvent(widgetQuestion+"\r"))
-	widgetWait(t, ctx, "an answer with a citation", inPanel[bool](`!!document.querySelector('.msg.bot:not(.none) .cite')`))
-	answer := widgetRun(t, ctx, "answer text", inPanel[string](`document.querySelector('.msg.bot:not(.none) .text').textContent`))
+	widgetWait(t, ctx, "an answer with a citation, typed in", inPanel[bool](
+		`!!document.querySelector('article.msg.bot:not(.no-answer) .cite') && !document.querySelector('.typing')`))
+	answer := widgetRun(t, ctx, "answer text", inPanel[string](`document.querySelector('article.msg.bot:not(.no-answer) .text').textContent`))
 	if !strings.Contains(answer, "SNCF") {
 		t.Errorf("answer to %q is %q; want it to mention SNCF", widgetQuestion, answer)
 	}
@@ -310,7 +311,7 @@ func TestWidgetConversationSurvivesNavigation(t *testing.T) {
 	widgetRun(t, ctx, "go to page 2", chromedp.Navigate(sites.allowed.URL+"/page2"))
 	widgetWait(t, ctx, "the conversation on page 2", inPanel[bool](
 		`[...document.querySelectorAll('.msg.me')].some(e => e.textContent.includes(`+jsString(widgetQuestion)+`)) && `+
-			`!!document.querySelector('.msg.bot:not(.none) .cite')`))
+			`!!document.querySelector('article.msg.bot:not(.no-answer) .cite')`))
 	if got := widgetRun(t, ctx, "reopened state", chromedp.Evaluate[string](launcherJS+`.getAttribute('aria-expanded')`)); got != "true" {
 		t.Errorf("panel after navigation: aria-expanded = %q; want true (it was open)", got)
 	}
@@ -328,12 +329,12 @@ func TestWidgetReconnects(t *testing.T) {
 	widgetRun(t, ctx, "open page 1", chromedp.Navigate(sites.allowed.URL+"/page1"))
 	widgetWait(t, ctx, "the launcher", chromedp.Evaluate[bool](`!!document.querySelector('causette-widget')`))
 	clickLauncher(t, ctx)
-	widgetWait(t, ctx, "the panel connected", inPanel[bool](`document.readyState === 'complete' && document.getElementById('status').textContent === ''`))
+	widgetWait(t, ctx, "the panel connected", inPanel[bool](`document.readyState === 'complete' && document.getElementById('status').dataset.state === 'online'`))
 	if n := sites.sockets.Load(); n != 1 {
 		t.Fatalf("open panel made %d socket requests; want 1", n)
 	}
 	sites.dropSockets()
-	widgetWait(t, ctx, "the offline state", inPanel[bool](`document.getElementById('status').textContent !== ''`))
+	widgetWait(t, ctx, "the offline state", inPanel[bool](`document.getElementById('status').dataset.state === 'offline'`))
 	// Asked while offline: sent once the panel has reconnected.
 	a := widgetRun(t, ctx, "Causette.ask while offline", chromedp.Evaluate[map[string]any](`Causette.ask(`+jsString(widgetQuestion)+`)`, chromedp.EvalAwaitPromise))
 	if a["kind"] != "answer" {
@@ -471,11 +472,11 @@ func TestWidgetOptions(t *testing.T) {
 			t.Errorf("data-* options: launcher %s = %q; want %q", k, got[k], v)
 		}
 	}
-	widgetWait(t, ctx, "the starters", inPanel[bool](`document.querySelectorAll('.intro .chip').length === 2`))
+	widgetWait(t, ctx, "the starters", inPanel[bool](`document.querySelectorAll('#starters .chip').length === 2`))
 	panel := widgetRun(t, ctx, "panel", inPanel[map[string]string](`({
 		lang: document.documentElement.lang,
-		greeting: document.querySelector('.intro .msg').textContent,
-		chips: [...document.querySelectorAll('.intro .chip')].map(c => c.textContent).join('|'),
+		greeting: document.getElementById('greeting').textContent,
+		chips: [...document.querySelectorAll('#starters .chip')].map(c => c.textContent).join('|'),
 		send: document.getElementById('send').textContent,
 	})`))
 	wantPanel := map[string]string{"lang": "en", "greeting": "Hello! Ask me about Mistral AI.",

@@ -20,6 +20,12 @@ const (
 	phoneScale  = 2
 )
 
+// The widget's desktop panel in CSS pixels (widget.js: .panel).
+const (
+	panelWidth  = 400
+	panelHeight = 640
+)
+
 // widgetPhone emulates a phone: its viewport, touch and mobile layout.
 func widgetPhone() chromedp.Action[chromedp.Void] {
 	return chromedp.EmulateViewport(phoneWidth, phoneHeight,
@@ -29,11 +35,11 @@ func widgetPhone() chromedp.Action[chromedp.Void] {
 // askInPanel types a question in the open panel and waits for its answer.
 func askInPanel(tb testing.TB, ctx context.Context, q string) {
 	tb.Helper()
-	before := widgetRun(tb, ctx, "answers so far", inPanel[int](`document.querySelectorAll('.msg.bot:not(.intro .msg)').length`))
-	widgetWait(tb, ctx, "focus in the question box", inPanel[bool](`document.activeElement && document.activeElement.id === 'q'`))
+	before := widgetRun(tb, ctx, "answers so far", inPanel[int](`document.querySelectorAll('article.msg.bot').length`))
+	widgetWait(tb, ctx, "focus in the question box", inPanel[bool](`document.activeElement && document.activeElement.id === 'question'`))
 	widgetRun(tb, ctx, "type "+q, chromedp.KeyEvent(q+"\r"))
 	widgetWait(tb, ctx, "the answer to "+q, inPanel[bool](
-		`document.querySelectorAll('.msg.bot:not(.intro .msg)').length > `+jsNumber(before)))
+		`document.querySelectorAll('article.msg.bot').length > `+jsNumber(before)+` && !document.querySelector('.typing')`))
 }
 
 func jsNumber(n int) string { b, _ := json.Marshal(n); return string(b) }
@@ -51,7 +57,7 @@ func TestWidgetPhone(t *testing.T) {
 	if want := []float64{0, 0, phoneWidth, phoneHeight}; !equalFloats(got, want) {
 		t.Errorf("phone panel box %v; want the full screen %v", got, want)
 	}
-	if size := widgetRun(t, ctx, "input font size", inPanel[float64](`parseFloat(getComputedStyle(document.getElementById('q')).fontSize)`)); size < 16 {
+	if size := widgetRun(t, ctx, "input font size", inPanel[float64](`parseFloat(getComputedStyle(document.getElementById('question')).fontSize)`)); size < 16 {
 		t.Errorf("phone input font size %vpx; want at least 16px (iOS zooms under it)", size)
 	}
 	if d := widgetRun(t, ctx, "launcher display", chromedp.Evaluate[string](`getComputedStyle(`+launcherJS+`).display`)); d != "none" {
@@ -140,13 +146,13 @@ func TestWidgetAccessibility(t *testing.T) {
 		t.Helper()
 		widgetRun(t, ctx, "inject axe", chromedp.Evaluate[chromedp.Void](string(axe)))
 		vs := widgetRun(t, ctx, "axe on "+what, chromedp.Evaluate[[]string](`axe.run(document, {runOnly: {type: 'tag',
-			values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}}).then(r =>
+			values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']}}).then(r =>
 			r.violations.map(v => v.id + ' (' + v.impact + '): ' + v.nodes.map(n => n.target.join(' ')).join(' | ')))`,
 			chromedp.EvalAwaitPromise))
 		if len(vs) != 0 {
 			t.Errorf("axe on %s: %d violations:\n%s", what, len(vs), strings.Join(vs, "\n"))
 		} else {
-			t.Logf("axe on %s: no WCAG 2.2 A/AA violation", what)
+			t.Logf("axe on %s: no WCAG 2.2 A/AA or best-practice violation", what)
 		}
 	}
 	dark := func(on bool) chromedp.Action[chromedp.Void] {
@@ -169,6 +175,8 @@ func TestWidgetAccessibility(t *testing.T) {
 	widgetWait(t, ctx, "the panel", panelReady)
 	check("/demo, widget open")
 
+	// The panel's own pages, at the size of the widget's desktop panel.
+	widgetRun(t, ctx, "panel-sized viewport", chromedp.EmulateViewport(panelWidth, panelHeight))
 	embed := ts.URL + "/embed?origin=" + ts.URL + "&title=Questions+sur+Mistral+AI"
 	for _, isDark := range []bool{false, true} {
 		widgetRun(t, ctx, "colour scheme", dark(isDark))
@@ -177,12 +185,14 @@ func TestWidgetAccessibility(t *testing.T) {
 			color = "&color=%23ff7000"
 		}
 		widgetRun(t, ctx, "open /embed", chromedp.Navigate(embed+color))
-		widgetWait(t, ctx, "the welcome", chromedp.Evaluate[bool](`!!document.querySelector('.intro .chip')`))
-		widgetRun(t, ctx, "focus", chromedp.Evaluate[chromedp.Void](`document.getElementById('q').focus()`))
+		widgetWait(t, ctx, "the welcome", chromedp.Evaluate[bool](`!!document.querySelector('#starters .chip')`))
+		widgetRun(t, ctx, "focus", chromedp.Evaluate[chromedp.Void](`document.getElementById('question').focus()`))
 		widgetRun(t, ctx, "ask", chromedp.KeyEvent(widgetQuestion+"\r"))
 		widgetWait(t, ctx, "the answer", chromedp.Evaluate[bool](`!!document.querySelector('.msg.bot .cite')`))
-		widgetRun(t, ctx, "open a source", chromedp.Evaluate[chromedp.Void](`document.querySelector('.msg.bot .cite').click()`))
 		check(map[bool]string{false: "/embed, light", true: "/embed, dark"}[isDark])
+		widgetRun(t, ctx, "open a source", chromedp.Evaluate[chromedp.Void](`document.querySelector('.msg.bot .cite').click()`))
+		widgetWait(t, ctx, "the source sheet", chromedp.Evaluate[bool](`!document.getElementById('panel').hidden`))
+		check(map[bool]string{false: "/embed, light, source open", true: "/embed, dark, source open"}[isDark])
 		widgetRun(t, ctx, "forget the conversation", chromedp.Evaluate[chromedp.Void](`sessionStorage.clear()`))
 	}
 	widgetRun(t, ctx, "colour scheme", dark(false))

@@ -119,7 +119,7 @@ func TestEmbedFrameAncestors(t *testing.T) {
 		if !strings.Contains(body, tt.wantInPage) {
 			t.Errorf("/embed?origin=%q: page lacks %q", tt.origin, tt.wantInPage)
 		}
-		if tt.denied && strings.Contains(body, `id="q"`) {
+		if tt.denied && strings.Contains(body, `id="question"`) {
 			t.Errorf("/embed?origin=%q: refusal page has a question box", tt.origin)
 		}
 	}
@@ -143,7 +143,7 @@ func TestWidgetRoutes(t *testing.T) {
 		{"/widget.js", "Cache-Control", "max-age=300"},
 		{"/demo", "Content-Security-Policy", "frame-src 'self'"},
 		{"/demo", "Content-Security-Policy", "frame-ancestors 'none'"},
-		{"/static/embed.js", "Content-Type", "javascript"},
+		{"/static/app.js", "Content-Type", "javascript"},
 	}
 	for _, tt := range tests {
 		resp, _ := widgetGet(t, ts.URL+tt.path)

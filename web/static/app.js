@@ -1,5 +1,9 @@
 // Causette's chat page: one WebSocket to /ws (see docs/protocol.md).
 // Corpus and visitor text is always inserted with textContent, never as HTML.
+// The same page in embed mode (<html data-embed>, served at /embed) is the
+// widget's panel: it then also talks to the host page with postMessage,
+// checking origins both ways, and keeps the conversation in this origin's
+// sessionStorage so that it survives navigation on the host site.
 'use strict';
 
 (function () {
@@ -9,8 +13,51 @@
   // Typing effect: a word every WORD_MS, the whole answer within TYPE_MAX_MS.
   var WORD_MS = 35;
   var TYPE_MAX_MS = 700;
+  // KEPT_MAX bounds the messages the panel keeps across the host's pages:
+  // a long visit's worth, a few hundred KB at most of sessionStorage.
+  var KEPT_MAX = 60;
 
   var $ = function (id) { return document.getElementById(id); };
+  var root = document.documentElement;
+  // T holds the page's own words in its language (web/labels.go).
+  var T = JSON.parse($('labels').textContent);
+  var embed = root.dataset.embed === 'true';
+  var framed = window.parent !== window;
+  // The host page's origin, checked by the server against --allow-origin;
+  // the page's frame-ancestors make sure the real parent is an allowed one.
+  var hostOrigin = root.dataset.origin || '';
+  var params = new URLSearchParams(location.search);
+
+  // say fills a label's {name} slots.
+  function say(key, slots) {
+    return T[key].replace(/\{(\w+)\}/g, function (all, name) {
+      return slots && name in slots ? String(slots[name]) : all;
+    });
+  }
+
+  // post sends a message to the host page, only to its origin (to any on the
+  // refusal page: it tells nothing but the refusal).
+  function post(m) {
+    if (!embed || !framed) return;
+    m.causette = 1;
+    try {
+      window.parent.postMessage(m, root.dataset.denied === 'true' ? '*' : hostOrigin);
+    } catch (e) { /* parent gone or origin malformed */ }
+  }
+
+  var closeButton = $('close');
+  if (closeButton) {
+    closeButton.hidden = !framed;
+    closeButton.addEventListener('click', function () { post({ type: 'close' }); });
+  }
+
+  if (root.dataset.denied === 'true') {
+    document.addEventListener('keydown', function (e) {
+      if (e.key === 'Escape') post({ type: 'close' });
+    });
+    post({ type: 'denied', message: document.querySelector('.denied-main').textContent });
+    return;
+  }
   var log = $('log');
   var form = $('composer');
   var input = $('question');
@@ -33,6 +80,10 @@
   var pending = {};        // message id -> {text, el}
   var typing = [];         // running typing effects
   var panelOpener = null;  // the chip that opened the panel
+  var focusWanted = false; // the host asked for focus while offline
+  var kept = embed ? load() : null; // the panel's conversation, see keep
+  var greeting = embed ? params.get('greeting') : '';
+  var starters = embed ? params.getAll('starter').filter(Boolean) : [];
 
   // ---- connection -------------------------------------------------------
 
@@ -47,12 +98,22 @@
     var online = state === 'online';
     input.disabled = !online;
     send.disabled = !online;
-    input.placeholder = online ? 'Posez votre question…' : 'Hors ligne : reconnexion en cours…';
+    input.placeholder = online ? T.placeholder : T.offlineInput;
+    if (online && focusWanted) {
+      focusWanted = false;
+      input.focus();
+    }
+  }
+
+  // focusInput focuses the question box, or does once it is enabled.
+  function focusInput() {
+    if (input.disabled) focusWanted = true;
+    else input.focus();
   }
 
   function connect() {
     clearTimeout(retryTimer);
-    setState('connecting', 'Connexion…');
+    setState('connecting', T.connecting);
     var ws;
     try {
       ws = new WebSocket(socketURL());
@@ -63,7 +124,7 @@
     socket = ws;
     ws.onopen = function () {
       retries = 0;
-      setState('online', 'En ligne');
+      setState('online', T.online);
       // Questions asked while the connection dropped are asked again.
       Object.keys(pending).forEach(function (id) {
         transmit({ type: 'ask', id: id, text: pending[id].text, context: lastContext });
@@ -87,7 +148,7 @@
     var delay = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * Math.pow(2, retries));
     delay = Math.round(delay * (0.75 + Math.random() * 0.5));
     retries++;
-    setState('offline', 'Hors ligne — nouvel essai dans ' + Math.max(1, Math.round(delay / 1000)) + ' s');
+    setState('offline', say('retryIn', { s: Math.max(1, Math.round(delay / 1000)) }));
     retryTimer = setTimeout(connect, delay);
   }
 
@@ -108,8 +169,8 @@
   function onHello(m) {
     if (greeted) return;
     greeted = true;
-    if (m.greeting) $('greeting').textContent = m.greeting;
-    fillChips($('starters'), m.suggestions || []);
+    if (m.greeting && !greeting) $('greeting').textContent = m.greeting;
+    if (!starters.length) fillChips($('starters'), m.suggestions || []);
   }
 
   function onAnswer(m) {
@@ -117,10 +178,12 @@
     delete pending[m.id];
     if (p) p.el.remove();
     if (m.context) lastContext = m.context;
-    var el = renderAnswer(m);
+    var el = renderAnswer(m, false);
     log.appendChild(el);
-    announce('Causette : ' + m.answer);
+    keep({ a: m });
+    announce(say('said', { text: m.answer }));
     scrollDown();
+    post({ type: 'answer', id: p ? p.from : null, answer: shared(m) });
   }
 
   function onError(m) {
@@ -128,65 +191,88 @@
     delete pending[m.id];
     if (p) {
       p.el.remove();
-      if (!input.value) {
+      if (!input.value && !p.from) {
         input.value = p.text;
         grow();
       }
     }
     var el = div('msg bot error');
     el.setAttribute('role', 'alert');
-    el.appendChild(para('text', m.message || 'Une erreur est survenue.'));
+    el.appendChild(para('text', m.message || T.error));
     log.appendChild(el);
     scrollDown();
+    post({ type: 'error', id: p ? p.from : null, code: m.code, message: m.message || T.error });
   }
 
-  function ask(text) {
-    text = text.trim();
+  // shared is an answer message in the shared answer shape (kind, answer,
+  // confidence, citations, suggestions, context), for the host page.
+  function shared(m) {
+    var a = {};
+    Object.keys(m).forEach(function (k) {
+      if (k !== 'type' && k !== 'id' && k !== 'turn') a[k] = m[k];
+    });
+    return a;
+  }
+
+  // ask shows a question and sends it; from is the host page's id for it
+  // when the host asked (Causette.ask), answered back with the answer.
+  function ask(text, from) {
+    text = String(text).trim();
     if (!text) return;
     finishTyping();
+    showQuestion(text);
+    keep({ q: text });
+    expect(text, from || null);
+  }
+
+  function showQuestion(text) {
     // Only the latest answer keeps its suggestions ("not found" answers
     // keep theirs: their text points at them).
     Array.prototype.forEach.call(log.querySelectorAll('.msg:not(.no-answer) .suggest'), function (el) { el.hidden = true; });
-    var id = 'c' + (++seq);
     var me = div('msg me');
     var h = document.createElement('h2');
     h.className = 'visually-hidden';
-    h.textContent = 'Vous';
+    h.textContent = T.you;
     me.appendChild(h);
     me.appendChild(para('text', text));
     log.appendChild(me);
+  }
+
+  // expect sends a question shown on the page, now or once reconnected.
+  function expect(text, from) {
+    var id = 'c' + (++seq);
     var wait = div('msg bot thinking');
     wait.setAttribute('aria-hidden', 'true');
     for (var i = 0; i < 3; i++) wait.appendChild(span('dot'));
     log.appendChild(wait);
-    pending[id] = { text: text, el: wait };
+    pending[id] = { text: text, el: wait, from: from };
     transmit({ type: 'ask', id: id, text: text, context: lastContext });
     scrollDown();
   }
 
   // ---- rendering --------------------------------------------------------
 
-  function renderAnswer(m) {
+  function renderAnswer(m, instant) {
     var noAnswer = m.kind === 'no_answer';
     var el = document.createElement('article');
     el.className = 'msg bot' + (noAnswer ? ' no-answer' : '');
     el.dataset.kind = m.kind;
     var h = document.createElement('h2');
     h.className = 'visually-hidden';
-    h.textContent = 'Causette';
+    h.textContent = T.bot;
     el.appendChild(h);
-    if (noAnswer) el.appendChild(para('badge', 'Pas trouvé dans les documents'));
+    if (noAnswer) el.appendChild(para('badge', T.notFound));
     var text = para('text', '');
     el.appendChild(text);
-    typeInto(text, m.answer || '');
+    typeInto(text, m.answer || '', instant);
 
     var cites = m.citations || [];
     if (cites.length && !noAnswer) {
       var row = div('cites');
-      row.appendChild(span('cites-label', cites.length > 1 ? 'Sources :' : 'Source :'));
+      row.appendChild(span('cites-label', cites.length > 1 ? T.sourcesLabel : T.sourceLabel));
       cites.forEach(function (c, i) {
         var b = button('cite', '[' + (i + 1) + ']');
-        b.setAttribute('aria-label', 'Source ' + (i + 1) + ' : ' + c.title + (c.section ? ', ' + c.section : ''));
+        b.setAttribute('aria-label', say('sourceName', { n: i + 1, title: c.title + (c.section ? ', ' + c.section : '') }));
         b.setAttribute('aria-haspopup', 'dialog');
         b.title = c.section || c.title;
         b.addEventListener('click', function () { openPanel(c, i + 1, b); });
@@ -198,8 +284,8 @@
     var sugg = m.suggestions || [];
     if (sugg.length) {
       var box = div('suggest');
-      var label = para('chips-label', noAnswer ? 'Essayez plutôt :' :
-        m.kind === 'smalltalk' ? 'Quelques idées :' : 'Pour aller plus loin :');
+      var label = para('chips-label', noAnswer ? T.tryInstead :
+        m.kind === 'smalltalk' ? T.ideas : T.further);
       var labelId = 'sl' + (++seq);
       label.id = labelId;
       box.appendChild(label);
@@ -217,21 +303,21 @@
 
   function actions(m) {
     var bar = div('actions');
-    var copy = button('action', 'Copier');
-    copy.setAttribute('aria-label', 'Copier la réponse');
+    var copy = button('action', T.copy);
+    copy.setAttribute('aria-label', T.copyAnswer);
     copy.addEventListener('click', function () {
       copyText(answerForCopy(m)).then(function () {
-        copy.textContent = 'Copié';
-        setTimeout(function () { copy.textContent = 'Copier'; }, 1500);
+        copy.textContent = T.copied;
+        setTimeout(function () { copy.textContent = T.copy; }, 1500);
       });
     });
     bar.appendChild(copy);
     var up = button('action thumb', '');
     up.appendChild(icon(THUMB, false));
-    up.setAttribute('aria-label', 'Réponse utile');
+    up.setAttribute('aria-label', T.useful);
     var down = button('action thumb', '');
     down.appendChild(icon(THUMB, true));
-    down.setAttribute('aria-label', 'Réponse pas utile');
+    down.setAttribute('aria-label', T.notUseful);
     [up, down].forEach(function (b) {
       b.setAttribute('aria-pressed', 'false');
       b.addEventListener('click', function () {
@@ -239,7 +325,7 @@
         if (!transmit({ type: 'feedback', id: m.id, turn: m.turn, value: value })) return;
         up.setAttribute('aria-pressed', String(b === up));
         down.setAttribute('aria-pressed', String(b === down));
-        announce('Merci pour votre avis.');
+        announce(T.thanks);
       });
       bar.appendChild(b);
     });
@@ -249,7 +335,7 @@
   function answerForCopy(m) {
     var out = m.answer || '';
     (m.citations || []).forEach(function (c, i) {
-      out += '\n[' + (i + 1) + '] ' + c.title + (c.section ? ' — ' + c.section : '') + ', paragraphe ' + c.paragraph;
+      out += '\n[' + (i + 1) + '] ' + c.title + (c.section ? ' — ' + c.section : '') + ', ' + say('copyParagraph', { n: c.paragraph });
     });
     return out;
   }
@@ -277,7 +363,7 @@
     questions.forEach(function (q) {
       var li = document.createElement('li');
       var b = button('chip', q);
-      b.addEventListener('click', function () { ask(q); input.focus(); });
+      b.addEventListener('click', function () { ask(q, null); focusInput(); });
       li.appendChild(b);
       ul.appendChild(li);
     });
@@ -285,9 +371,9 @@
 
   // ---- typing effect ----------------------------------------------------
 
-  function typeInto(el, text) {
+  function typeInto(el, text, instant) {
     var words = text.split(/(\s+)/);
-    if (reduceMotion.matches || words.length < 4) {
+    if (instant || reduceMotion.matches || words.length < 4) {
       el.textContent = text;
       return;
     }
@@ -323,16 +409,14 @@
 
   // ---- source panel -----------------------------------------------------
 
-  var kinds = { paragraph: 'Paragraphe', table_row: 'Ligne de tableau', faq: 'Question fréquente' };
-
   function openPanel(c, n, opener) {
     panelOpener = opener;
-    $('panel-kicker').textContent = 'Source ' + n + ' · ' + (kinds[c.kind] || 'Passage');
+    $('panel-kicker').textContent = say('sourceKicker', { n: n, kind: T['kind.' + c.kind] || T['kind.other'] });
     $('panel-title').textContent = c.title || c.doc;
     var meta = [];
-    if (c.section) meta.push('Section : ' + c.section);
-    meta.push('Paragraphe ' + c.paragraph);
-    meta.push('Document : ' + c.doc);
+    if (c.section) meta.push(say('section', { s: c.section }));
+    meta.push(say('paragraph', { n: c.paragraph }));
+    meta.push(say('document', { s: c.doc }));
     $('panel-meta').textContent = meta.join(' · ');
     var q = $('panel-text');
     while (q.firstChild) q.firstChild.remove();
@@ -373,8 +457,12 @@
 
   $('panel-close').addEventListener('click', closePanel);
   scrim.addEventListener('click', closePanel);
+  // Escape closes the source; in the widget's panel with no source open,
+  // it closes the panel (the host page gives the focus back to its launcher).
   document.addEventListener('keydown', function (e) {
-    if (e.key === 'Escape') closePanel();
+    if (e.key !== 'Escape') return;
+    if (!panel.hidden) closePanel();
+    else post({ type: 'close' });
   });
 
   // ---- input ------------------------------------------------------------
@@ -386,7 +474,7 @@
     if (!text.trim()) return;
     input.value = '';
     grow();
-    ask(text);
+    ask(text, null);
   });
 
   input.addEventListener('keydown', function (e) {
@@ -466,5 +554,76 @@
     return b;
   }
 
+  // ---- embed mode: the widget's panel -----------------------------------
+
+  // load returns the conversation kept in this tab for this host site:
+  // items are {q: question} and {a: answer message}, in order.
+  function load() {
+    try {
+      var k = JSON.parse(sessionStorage.getItem(storeKey()));
+      if (k && Array.isArray(k.items)) return k;
+    } catch (e) { /* nothing kept, or storage off */ }
+    return { items: [], context: '' };
+  }
+
+  function storeKey() { return 'causette-embed:' + hostOrigin; }
+
+  // keep adds an item to the kept conversation (embed mode only).
+  function keep(item) {
+    if (!kept) return;
+    kept.items.push(item);
+    kept.items = kept.items.slice(-KEPT_MAX);
+    if (item.a && item.a.context) kept.context = item.a.context;
+    try { sessionStorage.setItem(storeKey(), JSON.stringify(kept)); } catch (e) { /* full or off */ }
+  }
+
+  // ink picks black or white, whichever reads better on the rgb() colour.
+  function ink(rgb) {
+    var m = String(rgb).match(/\d+(\.\d+)?/g) || [0, 0, 0];
+    var lum = [0, 1, 2].map(function (i) {
+      var v = m[i] / 255;
+      return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+    });
+    var y = 0.2126 * lum[0] + 0.7152 * lum[1] + 0.0722 * lum[2];
+    return (y + 0.05) / 0.05 > 1.05 / (y + 0.05) ? '#111' : '#fff';
+  }
+
+  // siteColour applies the host site's colour (?color=) to the accents.
+  function siteColour(c) {
+    if (!c || !window.CSS || !CSS.supports('color', c)) return;
+    var probe = document.createElement('span');
+    probe.style.color = c;
+    document.body.appendChild(probe);
+    var rgb = getComputedStyle(probe).color;
+    probe.remove();
+    root.style.setProperty('--accent', c);
+    root.style.setProperty('--accent-text', ink(rgb));
+    root.style.setProperty('--accent-soft', 'color-mix(in srgb, ' + c + ' 18%, var(--surface))');
+    root.dataset.color = 'site';
+  }
+
+  if (embed) {
+    siteColour(params.get('color'));
+    if (greeting) $('greeting').textContent = greeting;
+    if (starters.length) fillChips($('starters'), starters);
+    lastContext = kept.context || '';
+    kept.items.forEach(function (it) {
+      if (it.q) showQuestion(it.q);
+      if (it.a) log.appendChild(renderAnswer(it.a, true));
+    });
+    // A question a navigation left unanswered goes again.
+    var last = kept.items[kept.items.length - 1];
+    if (last && last.q) expect(last.q, null);
+    scrollDown();
+    window.addEventListener('message', function (e) {
+      if (e.source !== window.parent || e.origin !== hostOrigin) return;
+      var m = e.data;
+      if (!m || m.causette !== 1) return;
+      if (m.type === 'ask') ask(m.text, m.id || null);
+      else if (m.type === 'focus') focusInput();
+    });
+  }
+
   connect();
+  post({ type: 'ready' });
 })();
