@@ -19,12 +19,14 @@ import (
 
 // Names under which the French analysis chain is registered with Bleve.
 const (
-	AnalyzerName   = "causette_fr"
-	apostropheName = "causette_apostrophe"
-	stopName       = "causette_stop_fr"
-	stopMapName    = "causette_stop_words_fr"
-	foldName       = "causette_fold"
-	stemName       = "causette_snowball_fr"
+	AnalyzerName = "causette_fr"
+	// ExactAnalyzerName is the same chain without stemming.
+	ExactAnalyzerName = "causette_fr_exact"
+	apostropheName    = "causette_apostrophe"
+	stopName          = "causette_stop_fr"
+	stopMapName       = "causette_stop_words_fr"
+	foldName          = "causette_fold"
+	stemName          = "causette_snowball_fr"
 )
 
 // extraStopWords completes Bleve's French stop list with question words and
@@ -41,6 +43,16 @@ var extraStopWords = []string{
 // with byte offsets into text and the stemmed term.
 func Analyze(text string) analysis.TokenStream {
 	return frenchAnalyzer().Analyze([]byte(text))
+}
+
+// AnalyzeExact runs the chain without stemming: the terms are the words'
+// lower-case, unaccented forms, token for token with Analyze.
+func AnalyzeExact(text string) analysis.TokenStream {
+	a, err := analyzerCache.AnalyzerNamed(ExactAnalyzerName)
+	if err != nil {
+		panic("index: exact analyzer not registered: " + err.Error())
+	}
+	return a.Analyze([]byte(text))
 }
 
 var analyzerCache = registry.NewCache()
@@ -85,33 +97,45 @@ func init() {
 	must(registry.RegisterTokenFilter(stemName, func(map[string]interface{}, *registry.Cache) (analysis.TokenFilter, error) {
 		return stemFilter{}, nil
 	}))
-	must(registry.RegisterAnalyzer(AnalyzerName, func(_ map[string]interface{}, c *registry.Cache) (analysis.Analyzer, error) {
-		tok, err := c.TokenizerNamed(unicode.Name)
+	for name, stems := range map[string]bool{AnalyzerName: true, ExactAnalyzerName: false} {
+		must(registry.RegisterAnalyzer(name, func(_ map[string]interface{}, c *registry.Cache) (analysis.Analyzer, error) {
+			return frenchChain(c, stems)
+		}))
+	}
+}
+
+// frenchChain builds the analysis chain; without stems, words keep their
+// form (lower case, no accents), for the exact-form field.
+func frenchChain(c *registry.Cache, stems bool) (analysis.Analyzer, error) {
+	tok, err := c.TokenizerNamed(unicode.Name)
+	if err != nil {
+		return nil, err
+	}
+	articles, err := c.TokenMapNamed(fr.ArticlesName)
+	if err != nil {
+		return nil, err
+	}
+	var filters []analysis.TokenFilter
+	for _, name := range []string{lowercase.Name, apostropheName} {
+		f, err := c.TokenFilterNamed(name)
 		if err != nil {
 			return nil, err
 		}
-		articles, err := c.TokenMapNamed(fr.ArticlesName)
+		filters = append(filters, f)
+	}
+	filters = append(filters, elision.NewElisionFilter(articles))
+	names := []string{stopName, foldName}
+	if stems {
+		names = []string{stopName, stemName, foldName}
+	}
+	for _, name := range names {
+		f, err := c.TokenFilterNamed(name)
 		if err != nil {
 			return nil, err
 		}
-		var filters []analysis.TokenFilter
-		for _, name := range []string{lowercase.Name, apostropheName} {
-			f, err := c.TokenFilterNamed(name)
-			if err != nil {
-				return nil, err
-			}
-			filters = append(filters, f)
-		}
-		filters = append(filters, elision.NewElisionFilter(articles))
-		for _, name := range []string{stopName, stemName, foldName} {
-			f, err := c.TokenFilterNamed(name)
-			if err != nil {
-				return nil, err
-			}
-			filters = append(filters, f)
-		}
-		return &analysis.DefaultAnalyzer{Tokenizer: tok, TokenFilters: filters}, nil
-	}))
+		filters = append(filters, f)
+	}
+	return &analysis.DefaultAnalyzer{Tokenizer: tok, TokenFilters: filters}, nil
 }
 
 // apostropheFilter writes the apostrophes ’ and ʼ as ' so that elision and

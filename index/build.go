@@ -18,6 +18,9 @@ const (
 	fieldSection  = "section"
 	fieldTitle    = "title"
 	fieldLabel    = "label"
+	// fieldExact holds the text and question unstemmed: a word in the very
+	// form the question uses counts a little more.
+	fieldExact = "exact"
 )
 
 // Index is a searchable corpus: the passages and their Bleve index.
@@ -46,6 +49,7 @@ type bleveDoc struct {
 	Section  string `json:"section,omitempty"`
 	Title    string `json:"title,omitempty"`
 	Label    string `json:"label,omitempty"`
+	Exact    string `json:"exact,omitempty"`
 }
 
 // Build indexes the corpus in memory with the French analyzer and BM25
@@ -111,7 +115,7 @@ func singleWords(group []string) []string {
 }
 
 func docFor(p *Passage) bleveDoc {
-	d := bleveDoc{Text: p.Text, Question: p.Question, Section: p.Section, Title: p.Title}
+	d := bleveDoc{Text: p.Text, Question: p.Question, Section: p.Section, Title: p.Title, Exact: p.Question + "\n" + p.Text}
 	if p.Row != nil {
 		// The header names what each cell is; the label names the row.
 		d.Label = p.Row.Label() + " " + strings.Join(p.Row.Header, " ")
@@ -132,6 +136,12 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		fm.IncludeTermVectors = false
 		dm.AddFieldMappingsAt(f, fm)
 	}
+	exact := bleve.NewTextFieldMapping()
+	exact.Analyzer = ExactAnalyzerName
+	exact.Store = false
+	exact.IncludeInAll = false
+	exact.IncludeTermVectors = false
+	dm.AddFieldMappingsAt(fieldExact, exact)
 	m.DefaultMapping = dm
 	return m, nil
 }

@@ -23,14 +23,16 @@ var fieldBoosts = map[string]float64{
 }
 
 // Weights of words the visitor did not type as such: a typo correction, the
-// synonym of a word the corpus lacks, the synonym of a word it has. Bleve's
-// synonym expansion scores a synonym with the rarity of the typed word, which
-// is nil for a word the corpus lacks, so synonyms are also searched directly.
+// synonym of a word the corpus lacks, the synonym of a word it has, a longer
+// corpus stem the word starts. Synonyms are expanded here rather than by
+// Bleve (see Build). exactBoost weighs a word found in the very form typed,
+// unstemmed: measured on PIAF, R@1 0.775 -> 0.783.
 const (
 	correctedWeight    = 0.8
 	synonymWeight      = 0.9
 	knownSynonymWeight = 0.4
 	derivedWeight      = 0.15
+	exactBoost         = 0.3
 )
 
 // maxQueryTerms bounds the work one question can cause.
@@ -41,8 +43,10 @@ type Term struct {
 	// Surface is the word as written; Start and End its byte offsets.
 	Surface    string `json:"surface"`
 	Start, End int    `json:"-"`
-	// Stem is the analysed term.
-	Stem string `json:"stem"`
+	// Stem is the analysed term; Exact the word unstemmed (lower case, no
+	// accents).
+	Stem  string `json:"stem"`
+	Exact string `json:"exact"`
 	// Known is true when the corpus holds the stem.
 	Known bool `json:"known"`
 	// Corrections are corpus stems proposed for an unknown word.
@@ -61,6 +65,8 @@ type WeightedStem struct {
 	// Of numbers the query word the stem stands for: a word, its synonyms
 	// and its corrections share one number.
 	Of int
+	// Exact is the word as typed, unstemmed, for the word as written.
+	Exact string
 }
 
 // Hit is a passage found for a query.
@@ -72,12 +78,16 @@ type Hit struct {
 // Terms analyses a query and corrects the words the corpus does not know.
 func (ix *Index) Terms(q string) []Term {
 	toks := Analyze(q)
+	exact := AnalyzeExact(q)
 	out := make([]Term, 0, len(toks))
-	for _, t := range toks {
+	for i, t := range toks {
 		if len(out) == maxQueryTerms {
 			break
 		}
 		term := Term{Surface: q[t.Start:t.End], Start: t.Start, End: t.End, Stem: string(t.Term)}
+		if i < len(exact) && exact[i].Start == t.Start {
+			term.Exact = string(exact[i].Term)
+		}
 		term.Known = ix.vocab.df[term.Stem] > 0
 		for _, syn := range ix.vocab.synonyms[term.Stem] {
 			if ix.vocab.df[syn] > 0 {
@@ -99,20 +109,20 @@ func Weighted(terms []Term) []WeightedStem {
 	var out []WeightedStem
 	for i, t := range terms {
 		if t.Known {
-			out = append(out, WeightedStem{t.Stem, 1, i})
+			out = append(out, WeightedStem{t.Stem, 1, i, t.Exact})
 			for _, s := range t.Synonyms {
-				out = append(out, WeightedStem{s, knownSynonymWeight, i})
+				out = append(out, WeightedStem{s, knownSynonymWeight, i, ""})
 			}
 			for _, s := range t.Derived {
-				out = append(out, WeightedStem{s, derivedWeight, i})
+				out = append(out, WeightedStem{s, derivedWeight, i, ""})
 			}
 			continue
 		}
 		for _, s := range t.Synonyms {
-			out = append(out, WeightedStem{s, synonymWeight, i})
+			out = append(out, WeightedStem{s, synonymWeight, i, ""})
 		}
 		for _, c := range t.Corrections {
-			out = append(out, WeightedStem{c, correctedWeight, i})
+			out = append(out, WeightedStem{c, correctedWeight, i, ""})
 		}
 	}
 	return out
@@ -144,6 +154,12 @@ func (ix *Index) Search(stems []WeightedStem, limit int) ([]Hit, error) {
 			tq := bleve.NewTermQuery(s.Stem)
 			tq.SetField(field)
 			tq.SetBoost(boost * s.Weight)
+			qs = append(qs, tq)
+		}
+		if s.Exact != "" {
+			tq := bleve.NewTermQuery(s.Exact)
+			tq.SetField(fieldExact)
+			tq.SetBoost(exactBoost * s.Weight)
 			qs = append(qs, tq)
 		}
 	}
