@@ -187,10 +187,3 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	enc.SetEscapeHTML(false)
 	enc.Encode(v)
 }
-
-// handleHealth reports that the server is up and how much it serves.
-func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]any{
-		"status": "ok", "passages": len(s.index.Passages()), "sockets": s.hub.count(),
-	})
-}

@@ -148,10 +148,33 @@ func TestAPISearch(t *testing.T) {
 }
 
 func TestHealthz(t *testing.T) {
-	base := startHTTP(t, newTestServer(t, Config{}))
-	resp, body := get(t, base+"/healthz", nil)
-	if resp.StatusCode != 200 || !strings.Contains(body, `"status":"ok"`) {
-		t.Errorf("GET /healthz: %d %s; want 200 with status ok", resp.StatusCode, body)
+	ok := func() (bool, any) { return true, map[string]int{"n": 1} }
+	broken := func() (bool, any) { return false, map[string]string{"error": "disque plein"} }
+	tests := []struct {
+		name   string
+		checks map[string]HealthCheck
+		want   []string
+	}{
+		{"no component", nil, []string{`"status":"ok"`, `"passages":`, `"sockets":0`}},
+		{"all ok", map[string]HealthCheck{"cache": ok}, []string{`"status":"ok"`, `"cache":{"n":1}`}},
+		{"one failing", map[string]HealthCheck{"cache": ok, "disk": broken},
+			[]string{`"status":"degraded"`, `"failing":["disk"]`, `"disk":{"error":"disque plein"}`, `"cache":{"n":1}`}},
+	}
+	for _, tt := range tests {
+		base := startHTTP(t, newTestServer(t, Config{Health: tt.checks}))
+		resp, body := get(t, base+"/healthz", nil)
+		if resp.StatusCode != 200 {
+			t.Errorf("%s: GET /healthz status %d; want 200 (the chat answers)", tt.name, resp.StatusCode)
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(body, w) {
+				t.Errorf("%s: GET /healthz = %s; want %s in it", tt.name, body, w)
+			}
+		}
+	}
+	ix, eng := mustEngine(t)
+	if _, err := NewServer(Config{Engine: eng, Index: ix, Health: map[string]HealthCheck{"status": ok}}); err == nil {
+		t.Errorf("NewServer with a health check named status: no error; want the name refused")
 	}
 }
 

@@ -56,6 +56,9 @@ type Config struct {
 	// OnFeedback, when set, is called when a visitor rates an answer: turnID
 	// is the TurnRecord.ID of the rated turn, value is "up" or "down".
 	OnFeedback func(turnID, value string)
+	// Health adds components to GET /healthz, by name (see HealthCheck);
+	// the staff console adds its question log here.
+	Health map[string]HealthCheck
 }
 
 // TurnRecord describes one visitor turn for the question log.
@@ -88,6 +91,7 @@ type Server struct {
 	onTurn  func(TurnRecord)
 	onFeed  func(turnID, value string)
 	proxied bool // Config.TrustProxy
+	health  map[string]HealthCheck
 
 	mux     *http.ServeMux
 	handler http.Handler
@@ -111,7 +115,14 @@ func NewServer(cfg Config) (*Server, error) {
 		onTurn:  cfg.OnTurn,
 		onFeed:  cfg.OnFeedback,
 		proxied: cfg.TrustProxy,
+		health:  map[string]HealthCheck{},
 		mux:     http.NewServeMux(),
+	}
+	for name, check := range cfg.Health {
+		if healthFields[name] || check == nil {
+			return nil, fmt.Errorf("web: health check %q: reserved name or no function", name)
+		}
+		s.health[name] = check
 	}
 	if s.log == nil {
 		s.log = slog.Default()

@@ -92,10 +92,17 @@ func NewStaff(cfg StaffConfig) (*Staff, error) {
 	return st, nil
 }
 
-// Attach adds the console's routes to cfg and has it log every visitor turn
-// and feedback.
+// Attach adds the console's routes to cfg, has it log every visitor turn
+// and feedback, and adds the question log's health to /healthz.
 func (st *Staff) Attach(cfg *Config) {
 	cfg.Routes = append(cfg.Routes, st.routes)
+	if cfg.Health == nil {
+		cfg.Health = map[string]HealthCheck{}
+	}
+	cfg.Health[healthLogName] = func() (bool, any) {
+		h := st.log.Health()
+		return h.OK, h
+	}
 	onTurn, onFeedback := cfg.OnTurn, cfg.OnFeedback
 	cfg.OnTurn = func(rec TurnRecord) {
 		st.record(rec)
@@ -138,15 +145,19 @@ func (st *Staff) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /healthz/log", st.handleHealth)
 }
 
-// handleHealth reports the question log's health: 503 while it cannot write.
-// It holds counters and the last error, no visitor data.
+// healthLogName is the question log's name in /healthz and /healthz/log.
+const healthLogName = "question_log"
+
+// handleHealth reports the question log's health: 503 while it cannot write
+// (/healthz says the same with 200: the chat still answers). It holds
+// counters and the last error, no visitor data.
 func (st *Staff) handleHealth(w http.ResponseWriter, r *http.Request) {
 	h := st.log.Health()
 	status := http.StatusOK
 	if !h.OK {
 		status = http.StatusServiceUnavailable
 	}
-	writeJSON(w, status, map[string]any{"question_log": h})
+	writeJSON(w, status, map[string]any{healthLogName: h})
 }
 
 // NewStaffToken returns a random token, for when none is configured.

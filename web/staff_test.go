@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -394,6 +395,18 @@ func TestChatAnswersWhenLogCannotWrite(t *testing.T) {
 	if resp.StatusCode != http.StatusServiceUnavailable || h.QuestionLog.OK || h.QuestionLog.Failed < 1 || h.QuestionLog.Error == "" {
 		t.Errorf("/healthz/log with a broken log: %d %s; want 503, not ok, a failed write and its error", resp.StatusCode, body)
 	}
+	// /healthz says it too, yet stays 200: visitors are still answered.
+	resp, body = f.get(t, "/healthz", nil)
+	var all struct {
+		Status      string             `json:"status"`
+		Failing     []string           `json:"failing"`
+		QuestionLog questionlog.Health `json:"question_log"`
+	}
+	json.Unmarshal([]byte(body), &all)
+	if resp.StatusCode != http.StatusOK || all.Status != "degraded" || !slices.Equal(all.Failing, []string{"question_log"}) ||
+		all.QuestionLog.OK || all.QuestionLog.Failed < 1 || all.QuestionLog.Error == "" {
+		t.Errorf("/healthz with a broken log: %d %s; want 200, status degraded, question_log failing with its error", resp.StatusCode, body)
+	}
 	if !strings.Contains(f.Logs.String(), "question log write failed") {
 		t.Errorf("server log lacks the failed write:\n%s", f.Logs.String())
 	}
@@ -405,9 +418,16 @@ func TestChatAnswersWhenLogCannotWrite(t *testing.T) {
 
 func TestHealthzLogOK(t *testing.T) {
 	f := newStaffFixture(t, "")
-	resp, body := f.get(t, "/healthz/log", nil)
-	if resp.StatusCode != http.StatusOK || !strings.Contains(body, `"ok":true`) {
-		t.Errorf("/healthz/log: %d %s; want 200 ok", resp.StatusCode, body)
+	tests := []struct{ path, want string }{
+		{"/healthz/log", `"question_log":{"ok":true`},
+		{"/healthz", `"question_log":{"ok":true`},
+		{"/healthz", `"status":"ok"`},
+	}
+	for _, tt := range tests {
+		resp, body := f.get(t, tt.path, nil)
+		if resp.StatusCode != http.StatusOK || !strings.Contains(body, tt.want) {
+			t.Errorf("GET %s: %d %s; want 200 with %s", tt.path, resp.StatusCode, body, tt.want)
+		}
 	}
 }
 

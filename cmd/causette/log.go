@@ -46,7 +46,7 @@ func staffFlags(fs *flag.FlagSet) *staffOptions {
 // attach opens the question log and plugs the staff console into cfg (its
 // routes, and the log of every visitor turn). The log stays usable when the
 // database cannot be written: the chat answers and the failure shows in the
-// log and /healthz/log. close writes what is queued and closes the database.
+// log, /healthz and /healthz/log. close writes what is queued and closes the database.
 func (o *staffOptions) attach(cfg *web.Config, addr string) (close func(), err error) {
 	if *o.days <= 0 {
 		return nil, fmt.Errorf("--log-days %d : donnez un nombre de jours positif", *o.days)
