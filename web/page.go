@@ -8,7 +8,8 @@ import (
 	"net/http"
 )
 
-// static holds the chat page, its script and style, and the widget's files.
+// static holds the chat page, its script and style, and the widget's files:
+// what visitors may load. The staff console's files are apart (staffui).
 //
 //go:embed static
 var static embed.FS

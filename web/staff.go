@@ -143,6 +143,8 @@ func (st *Staff) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /staff/api/search", st.api(st.handleSearch))
 	mux.HandleFunc("GET /staff/api/log/{view}", st.api(st.handleLogView))
 	mux.HandleFunc("GET /healthz/log", st.handleHealth)
+	mux.HandleFunc("GET /staff/public/{file}", st.handlePublicAsset)
+	mux.HandleFunc("GET /staff/assets/{file}", st.asset(st.handleAsset))
 }
 
 // healthLogName is the question log's name in /healthz and /healthz/log.

@@ -12,7 +12,7 @@ import (
 )
 
 // signInPage is the French sign-in form, parsed once.
-var signInPage = template.Must(template.New("signin.html").Parse(string(mustRead(staticFS, "signin.html"))))
+var signInPage = template.Must(template.New("signin.html").Parse(string(mustRead(staffFS, "signin.html"))))
 
 // signInData fills signInPage.
 type signInData struct {

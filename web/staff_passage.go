@@ -16,10 +16,10 @@ const staffContext = 3
 // passagePage shows a passage in its document's context, parsed once.
 var passagePage = template.Must(template.New("passage.html").
 	Funcs(template.FuncMap{"pathEscape": url.PathEscape}).
-	Parse(string(mustRead(staticFS, "passage.html"))))
+	Parse(string(mustRead(staffFS, "passage.html"))))
 
 // consolePage is the lookup and the log views; its script does the rest.
-var consolePage = mustRead(staticFS, "staff.html")
+var consolePage = mustRead(staffFS, "staff.html")
 
 // passageData fills passagePage.
 type passageData struct {
