@@ -141,3 +141,26 @@ func BenchmarkSearchSeed(b *testing.B) {
 		}
 	}
 }
+
+// TestSeedSynonymsDoNotCollide: two groups sharing a stem would merge them
+// ("employé" and "emploi" both stem to emploi), so each stem is in one group.
+func TestSeedSynonymsDoNotCollide(t *testing.T) {
+	data, err := seeds.FS.ReadFile("synonymes.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	groups, err := ParseSynonyms("synonymes.tsv", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	owner := map[string]string{}
+	for _, g := range groups {
+		for _, w := range singleWords(g) {
+			stem := stems(w)[0]
+			if other, ok := owner[stem]; ok && other != g[0] {
+				t.Errorf("%q (stem %q) is in the groups of %q and %q", w, stem, other, g[0])
+			}
+			owner[stem] = g[0]
+		}
+	}
+}
