@@ -48,7 +48,7 @@ func translate(q string, glossary map[string]string) (string, bool) {
 			continue
 		}
 		total++
-		if _, ok := glossary[w]; ok {
+		if _, ok := lookupEnglish(glossary, w); ok {
 			known++
 		}
 	}
@@ -64,7 +64,7 @@ func translate(q string, glossary map[string]string) (string, bool) {
 		} else if c, ok := strings.CutSuffix(core, "’s"); ok && c != "" {
 			f, core = c, c
 		}
-		fr, ok := glossary[strings.ToLower(core)]
+		fr, ok := lookupEnglish(glossary, strings.ToLower(core))
 		switch {
 		case !ok:
 			out = append(out, f)
@@ -73,4 +73,23 @@ func translate(q string, glossary map[string]string) (string, bool) {
 		}
 	}
 	return strings.Join(out, " ") + " ?", true
+}
+
+// englishEndings are inflections tried off a word the glossary lacks:
+// "partners" -> "partner", "invested" -> "invest".
+var englishEndings = []string{"s", "es", "ed", "d", "ing"}
+
+// lookupEnglish finds a word in the glossary, as written or uninflected.
+func lookupEnglish(glossary map[string]string, w string) (string, bool) {
+	if fr, ok := glossary[w]; ok {
+		return fr, true
+	}
+	for _, end := range englishEndings {
+		if base, ok := strings.CutSuffix(w, end); ok && len(base) > 2 {
+			if fr, ok := glossary[base]; ok {
+				return fr, true
+			}
+		}
+	}
+	return "", false
 }
