@@ -54,6 +54,7 @@ func TestAskAnswers(t *testing.T) {
 		{"Avec quelle entreprise Mistral développe-t-elle des drones ?", "Helsing", "Helsing"},
 		{"Who is the CEO of Mistral?", "Arthur Mensch", "Arthur Mensch"},
 		{"What are OpenAI's flagship models?", "ChatGPT", "OpenAI : ChatGPT"},
+		{"How many Nvidia chips are in the new data center?", "18 000", "18 000"},
 		{"combien de puces nvidia en essonne", "18 000", "18 000"},
 	}
 	for _, tt := range tests {
