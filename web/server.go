@@ -219,9 +219,12 @@ func (s *Server) CloseSockets() {
 }
 
 // secure adds the security headers every response carries. A handler may
-// replace one (w.Header().Set) before writing.
+// replace one (w.Header().Set) before writing. It also puts the visitor's
+// address in the request's context, for the routes added by Config.Routes
+// (see visitorAddr).
 func (s *Server) secure(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r = r.WithContext(context.WithValue(r.Context(), visitorKey{}, s.visitorIP(r)))
 		h := w.Header()
 		h.Set("Content-Security-Policy", contentSecurityPolicy)
 		h.Set("X-Content-Type-Options", "nosniff")
@@ -285,6 +288,20 @@ func (s *Server) visitorIP(r *http.Request) string {
 				return ip.String()
 			}
 		}
+	}
+	return clientIP(r)
+}
+
+// visitorKey is the request context key of the visitor's address.
+type visitorKey struct{}
+
+// visitorAddr is the visitor's address of a request served by a Server,
+// as Server.visitorIP sees it (X-Forwarded-For honoured behind a trusted
+// proxy): per-address limits of added routes, such as the staff sign-in,
+// count the same visitors as the chat's. Outside a Server, the peer's.
+func visitorAddr(r *http.Request) string {
+	if ip, ok := r.Context().Value(visitorKey{}).(string); ok {
+		return ip
 	}
 	return clientIP(r)
 }

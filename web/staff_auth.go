@@ -93,7 +93,7 @@ func (st *Staff) handleSignIn(w http.ResponseWriter, r *http.Request) {
 	staffHeaders(w)
 	r.Body = http.MaxBytesReader(w, r.Body, 4<<10)
 	next := safeNext(r.PostFormValue("next"))
-	ip := clientIP(r)
+	ip := visitorAddr(r) // honours Config.TrustProxy, as the chat's limits do
 	now := st.now()
 	if !st.mayTry(ip, now) {
 		w.Header().Set("Retry-After", strconv.Itoa(int(staffSignInWindow.Seconds())))

@@ -186,6 +186,8 @@ func TestStaffBrowser(t *testing.T) {
 	if n := eval[int](t, ctx, `document.querySelectorAll('.para').length`); n < 2 {
 		t.Errorf("permalink shows %d paragraphs; want the passage among its neighbours", n)
 	}
+	// The page's script is deferred: its keys work once the page has loaded.
+	waitFor(t, ctx, "the permalink's script", `document.readyState === 'complete'`)
 	step(t, ctx, "copy from the permalink", chromedp.KeyEvent("c"))
 	waitFor(t, ctx, "permalink copied", `document.getElementById('copied').textContent.startsWith('Copié')`)
 	if got := clipboard(t, ctx); !strings.Contains(got, " (source : ") {

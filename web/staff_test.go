@@ -59,6 +59,13 @@ func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return 
 // temporary directory.
 func newStaffFixture(tb testing.TB, dbPath string) *staffFixture {
 	tb.Helper()
+	return newStaffFixtureWith(tb, dbPath, Config{})
+}
+
+// newStaffFixtureWith is newStaffFixture with cfg's fields (its Logger is
+// replaced).
+func newStaffFixtureWith(tb testing.TB, dbPath string, cfg Config) *staffFixture {
+	tb.Helper()
 	if dbPath == "" {
 		dbPath = filepath.Join(tb.TempDir(), "causette.db")
 	}
@@ -72,7 +79,7 @@ func newStaffFixture(tb testing.TB, dbPath string) *staffFixture {
 		tb.Fatalf("NewStaff: %v", err)
 	}
 	f.Staff = st
-	cfg := Config{Logger: logger}
+	cfg.Logger = logger
 	st.Attach(&cfg)
 	f.URL = startHTTP(tb, newTestServer(tb, cfg))
 	return f
@@ -477,6 +484,51 @@ func BenchmarkStaffSearch(b *testing.B) {
 		h(rec, req)
 		if rec.Code != http.StatusOK {
 			b.Fatalf("search: %d", rec.Code)
+		}
+	}
+}
+
+// TestStaffSignInLimitBehindProxy checks that wrong tokens are counted per
+// visitor address as the chat counts them: behind a trusted proxy, the last
+// X-Forwarded-For address; else the peer's, whatever the header says.
+func TestStaffSignInLimitBehindProxy(t *testing.T) {
+	tests := []struct {
+		trust          bool
+		wrongFrom      string // X-Forwarded-For of the wrong tokens
+		rightFrom      string // X-Forwarded-For of the right token, after them
+		wantRightToken int
+	}{
+		{true, "203.0.113.7", "198.51.100.9", http.StatusSeeOther},                     // another visitor
+		{true, "203.0.113.7", "198.51.100.9, 203.0.113.7", http.StatusTooManyRequests}, // same visitor, spoofed prefix
+		{true, "203.0.113.7", "203.0.113.7", http.StatusTooManyRequests},
+		{false, "203.0.113.7", "198.51.100.9", http.StatusTooManyRequests}, // header ignored: one peer
+	}
+	for _, tt := range tests {
+		f := newStaffFixtureWith(t, "", Config{TrustProxy: tt.trust})
+		signIn := func(token, from string) int {
+			t.Helper()
+			req, err := http.NewRequest("POST", f.URL+"/staff/signin",
+				strings.NewReader(url.Values{"token": {token}, "next": {"/staff"}}.Encode()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set("X-Forwarded-For", from)
+			resp, err := noRedirect.Do(req)
+			if err != nil {
+				t.Fatalf("POST /staff/signin: %v", err)
+			}
+			resp.Body.Close()
+			return resp.StatusCode
+		}
+		for i := 1; i <= staffSignInAttempts; i++ {
+			if got := signIn("mauvais-jeton", tt.wrongFrom); got != http.StatusUnauthorized {
+				t.Fatalf("trust proxy %v: wrong token #%d from %q: %d; want 401", tt.trust, i, tt.wrongFrom, got)
+			}
+		}
+		if got := signIn(staffTestToken, tt.rightFrom); got != tt.wantRightToken {
+			t.Errorf("trust proxy %v: right token from %q after %d wrong ones from %q: %d; want %d",
+				tt.trust, tt.rightFrom, staffSignInAttempts, tt.wrongFrom, got, tt.wantRightToken)
 		}
 	}
 }
