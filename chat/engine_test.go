@@ -50,10 +50,10 @@ func TestAskAnswers(t *testing.T) {
 	}{
 		{"Qui est le patron de Mistral AI ?", "Arthur Mensch", "Arthur Mensch"},
 		{"En quelle année OpenAI a-t-elle été créée ?", "2015", "2015"},
-		{"Quel est le montant estimé du contrat de la SNCF ?", "60 millions", "60 millions"},
+		{"Quel est le montant estimé du contrat de la SNCF ?", "60 millions", "Pour SNCF, montant estimé : 60 millions €."},
 		{"Avec quelle entreprise Mistral développe-t-elle des drones ?", "Helsing", "Helsing"},
 		{"Who is the CEO of Mistral?", "Arthur Mensch", "Arthur Mensch"},
-		{"What are OpenAI's flagship models?", "ChatGPT", "OpenAI : ChatGPT"},
+		{"What are OpenAI's flagship models?", "ChatGPT", "Pour OpenAI, modèles phares : ChatGPT."},
 		{"How many Nvidia chips are in the new data center?", "18 000", "18 000"},
 		{"combien de puces nvidia en essonne", "18 000", "18 000"},
 	}
@@ -197,7 +197,7 @@ func ExampleEngine_Ask() {
 	fmt.Println(a.Kind, "—", a.Answer)
 	fmt.Println(a.Citations[0].ID)
 	// Output:
-	// answer — Année de création — OpenAI : 2015.
+	// answer — Pour OpenAI, année de création : 2015.
 	// mistral-ai#p7
 }
 

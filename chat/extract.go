@@ -12,7 +12,7 @@ import (
 // by the question, or the sentences that hold most of the question's words.
 func (e *Engine) extract(t *turn, p *index.Passage, want map[string]bool) string {
 	if p.Row != nil {
-		if fact := tableFact(p.Row, want, t.order()); fact != "" {
+		if fact := tableFact(p.Row, want, t.order(), t.entities); fact != "" {
 			return fact
 		}
 		return p.Text
@@ -43,30 +43,52 @@ func (e *Engine) extract(t *turn, p *index.Passage, want map[string]bool) string
 	return clip(out)
 }
 
-// tableFact reads the cell whose column the question names: "SNCF — Durée du
-// contrat : 5 ans". Among columns named as much, the one named first wins:
-// in "le montant du contrat", montant is the head. It returns "" when the
-// question names no column.
-func tableFact(r *index.TableRow, want map[string]bool, order map[string]int) string {
-	best, bestN, bestAt := 0, 0, 0
+// tableFact reads the cell whose column the question names, as a sentence:
+// "Pour SNCF, durée du contrat : 5 ans." Among columns named as much, the one
+// named first wins: in "le montant du contrat", montant is the head. When
+// the column is named by an entity of the question ("Google AI" in a table
+// whose columns are companies), the row says what is asked: "Pour Google AI,
+// modèles phares : Bard." It returns "" when the question names no column.
+func tableFact(r *index.TableRow, want map[string]bool, order map[string]int, entities []string) string {
+	isEntity := map[string]bool{}
+	for _, e := range entities {
+		isEntity[e] = true
+	}
+	best, bestN, bestAt, byEntity := 0, 0, 0, false
 	for i := 1; i < len(r.Header) && i < len(r.Cells); i++ {
-		n, at := 0, 1<<30
+		n, at, entity := 0, 1<<30, false
 		for _, tok := range index.Analyze(r.Header[i]) {
 			if want[string(tok.Term)] {
 				n++
+				entity = entity || isEntity[string(tok.Term)]
 				if o, ok := order[string(tok.Term)]; ok && o < at {
 					at = o
 				}
 			}
 		}
 		if r.Cells[i] != "" && n > 0 && (n > bestN || n == bestN && at < bestAt) {
-			best, bestN, bestAt = i, n, at
+			best, bestN, bestAt, byEntity = i, n, at, entity
 		}
 	}
 	if bestN == 0 {
 		return ""
 	}
-	return r.Label() + " — " + r.Header[best] + " : " + r.Cells[best] + "."
+	subject, attribute := r.Label(), r.Header[best]
+	if byEntity {
+		subject, attribute = r.Header[best], r.Label()
+	}
+	return "Pour " + subject + ", " + lowerFirst(attribute) + " : " + r.Cells[best] + "."
+}
+
+// lowerFirst lower-cases the first letter of a common word ("Durée" ->
+// "durée") but leaves acronyms and names in capitals alone ("IA", "SNCF").
+func lowerFirst(s string) string {
+	r, size := utf8.DecodeRuneInString(s)
+	next, _ := utf8.DecodeRuneInString(s[size:])
+	if !unicode.IsUpper(r) || unicode.IsUpper(next) {
+		return s
+	}
+	return string(unicode.ToLower(r)) + s[size:]
 }
 
 // splitSentences cuts a paragraph into sentences.
