@@ -218,3 +218,17 @@ func BenchmarkAsk(b *testing.B) {
 	b.ReportMetric(float64(took[len(took)/2].Microseconds()), "p50-µs")
 	b.ReportMetric(float64(took[len(took)*99/100].Microseconds()), "p99-µs")
 }
+
+// TestTableSuggestionsFollowUp: a table answer suggests another fact of the
+// same row, and asking it with the context answers from that row.
+func TestTableSuggestionsFollowUp(t *testing.T) {
+	e := mustEngine(t)
+	a, err := e.Ask("Quel est le montant du contrat avec la SNCF ?", "")
+	if err != nil || len(a.Suggestions) == 0 || !strings.HasPrefix(a.Suggestions[0], "Et côté ") {
+		t.Fatalf("Ask(montant SNCF) suggestions = %q, %v; want an « Et côté … ? » first", a.Suggestions, err)
+	}
+	b, err := e.Ask(a.Suggestions[0], a.Context)
+	if err != nil || !strings.HasPrefix(b.Answer, "Pour SNCF, ") || strings.Contains(b.Answer, "montant") {
+		t.Errorf("Ask(%q) after montant SNCF = %q, %v; want another SNCF fact", a.Suggestions[0], b.Answer, err)
+	}
+}

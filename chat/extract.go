@@ -50,11 +50,25 @@ func (e *Engine) extract(t *turn, p *index.Passage, want map[string]bool) string
 // whose columns are companies), the row says what is asked: "Pour Google AI,
 // modèles phares : Bard." It returns "" when the question names no column.
 func tableFact(r *index.TableRow, want map[string]bool, order map[string]int, entities []string) string {
+	col, byEntity := tableCell(r, want, order, entities)
+	if col == 0 {
+		return ""
+	}
+	subject, attribute := r.Label(), r.Header[col]
+	if byEntity {
+		subject, attribute = r.Header[col], r.Label()
+	}
+	return "Pour " + subject + ", " + lowerFirst(attribute) + " : " + r.Cells[col] + "."
+}
+
+// tableCell finds the column the question names (0: none) and whether an
+// entity of the question named it.
+func tableCell(r *index.TableRow, want map[string]bool, order map[string]int, entities []string) (col int, byEntity bool) {
 	isEntity := map[string]bool{}
 	for _, e := range entities {
 		isEntity[e] = true
 	}
-	best, bestN, bestAt, byEntity := 0, 0, 0, false
+	bestN, bestAt := 0, 0
 	for i := 1; i < len(r.Header) && i < len(r.Cells); i++ {
 		n, at, entity := 0, 1<<30, false
 		for _, tok := range index.Analyze(r.Header[i]) {
@@ -67,17 +81,33 @@ func tableFact(r *index.TableRow, want map[string]bool, order map[string]int, en
 			}
 		}
 		if r.Cells[i] != "" && n > 0 && (n > bestN || n == bestN && at < bestAt) {
-			best, bestN, bestAt, byEntity = i, n, at, entity
+			col, bestN, bestAt, byEntity = i, n, at, entity
 		}
 	}
-	if bestN == 0 {
-		return ""
+	return col, byEntity
+}
+
+// tableFollowUps proposes the next questions a table answer invites: the
+// same fact for another entity ("Et pour OpenAI ?") and another fact of the
+// same entity ("Et côté durée du contrat ?").
+func tableFollowUps(r *index.TableRow, col int, byEntity bool) []string {
+	var out []string
+	if col == 0 {
+		return nil
 	}
-	subject, attribute := r.Label(), r.Header[best]
 	if byEntity {
-		subject, attribute = r.Header[best], r.Label()
+		// Columns are entities: ask the same row of the next column.
+		next := col%(len(r.Header)-1) + 1
+		if next != col {
+			out = append(out, "Et pour "+r.Header[next]+" ?")
+		}
+		return out
 	}
-	return "Pour " + subject + ", " + lowerFirst(attribute) + " : " + r.Cells[best] + "."
+	next := col%(len(r.Header)-1) + 1
+	if next != col && r.Cells[next] != "" {
+		out = append(out, "Et côté "+lowerFirst(r.Header[next])+" ?")
+	}
+	return out
 }
 
 // lowerFirst lower-cases the first letter of a common word ("Durée" ->

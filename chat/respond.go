@@ -104,6 +104,7 @@ func (e *Engine) answer(t *turn) Answer {
 		}
 		a.Citations = append(a.Citations, e.cite(s, want))
 	}
+	t.answered = true
 	a.Suggestions = e.suggest(t, ranked)
 	a.Context = t.nextContext(best.hit.Passage.ID)
 	return a
@@ -147,6 +148,13 @@ func (e *Engine) suggest(t *turn, ranked []scored) []string {
 			}
 		}
 		out = append(out, q)
+	}
+	if len(ranked) > 0 && ranked[0].hit.Passage.Row != nil && t.answered {
+		r := ranked[0].hit.Passage.Row
+		col, byEntity := tableCell(r, e.expand(t.stems), t.order(), t.entities)
+		for _, q := range tableFollowUps(r, col, byEntity) {
+			add(q)
+		}
 	}
 	for i, s := range ranked {
 		if s.hit.Passage.Kind == index.KindFAQ && (i > 0 || len(ranked) == 1) {

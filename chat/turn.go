@@ -50,6 +50,7 @@ type turn struct {
 	followup    bool
 	prevPassage string
 	prevToken   string
+	answered    bool // the turn got an answer (not no_answer)
 }
 
 func detectCue(text string) cue {

@@ -36,7 +36,7 @@ var extraStopWords = []string{
 	"lesquels", "lesquelles", "dont", "ça", "cela", "est-ce", "t", "ce", "a",
 	"y", "fait", "faire", "peut", "tout", "tous", "toute", "toutes", "très",
 	"plus", "moins", "aussi", "donc", "alors", "entre", "selon", "chez",
-	"signifie", "signifient", "désigne", "désignent",
+	"signifie", "signifient", "désigne", "désignent", "côté",
 }
 
 // Analyze runs the French analysis chain on text and returns its tokens,
