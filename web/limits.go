@@ -44,9 +44,10 @@ const (
 	DefaultAPIRateBurst     = 20
 )
 
-// pingPeriod is how often the writer pings: within pongWait, so a live
-// client's pong always re-arms the read deadline in time.
-func pingPeriod(pongWait time.Duration) time.Duration { return pongWait * 9 / 10 }
+// pingPeriod is how often the writer pings: twice per pongWait, so a live
+// client's pong re-arms the read deadline with half a pongWait to spare (a
+// busy machine, a phone on a slow network), and one lost ping is forgiven.
+func pingPeriod(pongWait time.Duration) time.Duration { return pongWait / 2 }
 
 // Limits bound what visitors can cost the server.
 type Limits struct {

@@ -384,13 +384,22 @@ func TestVisitorTurnsLogged(t *testing.T) {
 // directory: visitors still get answers; /healthz/log and the log say so.
 func TestChatAnswersWhenLogCannotWrite(t *testing.T) {
 	dbPath := filepath.Join(t.TempDir(), "absent", "causette.db")
-	f := newStaffFixture(t, dbPath)
+	// The turn is handed to the log after its answer is queued: the answer
+	// may arrive first. OnTurn runs after the log took the turn (Attach
+	// chains it), so the test waits for it before flushing.
+	recorded := make(chan struct{}, 1)
+	f := newStaffFixtureWith(t, dbPath, Config{OnTurn: func(TurnRecord) { recorded <- struct{}{} }})
 	ws, _ := dial(t, f.URL)
 	if a := ws.ask("c1", "Qui est le PDG de Mistral AI ?", ""); a.Type != "answer" || len(a.Citations) == 0 {
 		t.Fatalf("ask with a broken log: %+v; want an answer with citations", a)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
 	defer cancel()
+	select {
+	case <-recorded:
+	case <-ctx.Done():
+		t.Fatalf("the turn was not handed to the log within %v", testTimeout)
+	}
 	if err := f.Log.Flush(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -254,13 +254,17 @@ func TestShutdownSendsGoingAway(t *testing.T) {
 	}
 }
 
-func TestDeadClientIsClosed(t *testing.T) {
+// TestNoPongClosesSocket checks that a client that never answers pings is
+// closed, and not before the pong wait. Timing only bounds from below, from
+// before the dial (the server arms its deadline during it), so load can only
+// make the test slower, never fail it.
+func TestNoPongClosesSocket(t *testing.T) {
 	const pongWait = 200 * time.Millisecond
 	base := startHTTP(t, newTestServer(t, Config{Limits: Limits{PongWait: pongWait}}))
+	start := time.Now()
 	c, _ := dial(t, base)
 	c.ws.SetPingHandler(func(string) error { return nil }) // never answers pings
 	c.ws.SetReadDeadline(time.Now().Add(testTimeout))
-	start := time.Now()
 	for {
 		if _, _, err := c.ws.ReadMessage(); err != nil {
 			var ne interface{ Timeout() bool }
@@ -275,17 +279,39 @@ func TestDeadClientIsClosed(t *testing.T) {
 	}
 }
 
+// TestLiveClientStaysOpen checks that a client answering pings outlives
+// several pong waits. It counts pings instead of sleeping: the server keeps
+// pinging only while the socket is open, and pings come every half pong
+// wait, so each pong has half a pong wait to spare, however loaded the
+// machine.
 func TestLiveClientStaysOpen(t *testing.T) {
-	const pongWait = 150 * time.Millisecond
+	const (
+		// pongWait leaves each pong half a second to come back.
+		pongWait = time.Second
+		// pings to see: their span is 1.5 pong waits, so the pongs must have
+		// re-armed the server's deadline.
+		pings = 3
+	)
 	base := startHTTP(t, newTestServer(t, Config{Limits: Limits{PongWait: pongWait}}))
+	start := time.Now()
 	c, _ := dial(t, base)
-	// The default ping handler answers pings while we read: after several
-	// pong waits the socket must still be open (the read times out).
-	c.ws.SetReadDeadline(time.Now().Add(5 * pongWait))
+	seen := 0
+	c.ws.SetPingHandler(func(data string) error {
+		seen++
+		err := c.ws.WriteControl(websocket.PongMessage, []byte(data), time.Now().Add(testTimeout))
+		if seen == pings {
+			c.ws.SetReadDeadline(time.Now()) // enough: end the read below
+		}
+		return err
+	})
+	c.ws.SetReadDeadline(time.Now().Add(testTimeout))
 	_, _, err := c.ws.ReadMessage()
 	var ne interface{ Timeout() bool }
-	if !errors.As(err, &ne) || !ne.Timeout() {
-		t.Errorf("a client answering pings read %v; want the socket open until the client's own deadline", err)
+	if seen < pings || !errors.As(err, &ne) || !ne.Timeout() {
+		t.Fatalf("a client answering pings saw %d pings then read %v; want %d pings on an open socket", seen, err, pings)
+	}
+	if d := time.Since(start); d < pongWait {
+		t.Errorf("%d pings came within %v; want them to span more than the pong wait %v", pings, d, pongWait)
 	}
 }
 
