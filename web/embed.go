@@ -8,11 +8,12 @@ import (
 	"unicode/utf8"
 )
 
-// /embed is the chat page (index.html, app.js) in embed mode, the widget's
-// panel. The widget names the host page's origin in ?origin=; when --allow-origin (or the server's own host) admits
-// it, the page is served with those sites as its frame-ancestors, so a page
-// that lies about its origin cannot frame it. Otherwise a refusal page, in
-// French, is served instead: framing it is harmless, it opens no socket.
+// /embed is the chat page (index.html, app.js) in embed mode: the widget's
+// panel. The widget names the host page's origin in ?origin=; when
+// --allow-origin (or the server's own host) admits it, the page is served
+// with those sites as its frame-ancestors, so a page that lies about its
+// origin cannot frame it. Otherwise a refusal page, in French, is served
+// instead: framing it is harmless, it opens no socket.
 
 const (
 	// maxTitleRunes bounds the panel title a site sets: a header line.
@@ -47,6 +48,7 @@ func (s *Server) handleEmbed(w http.ResponseWriter, r *http.Request) {
 		claimed := truncate(strings.ToValidUTF8(q.Get("origin"), "?"), maxOriginRunes)
 		s.log.Info("embed refused", "origin", claimed)
 		d.Denied = true
+		d.Lang, d.L = labelsFor("fr") // the refusal is French: so is its page
 		d.DeniedText = deniedText
 		d.DeniedHelp = fmt.Sprintf(deniedHelp, claimed)
 		h.Set("Content-Security-Policy", withDirective(contentSecurityPolicy, "frame-ancestors *"))

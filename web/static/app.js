@@ -58,6 +58,7 @@
     post({ type: 'denied', message: document.querySelector('.denied-main').textContent });
     return;
   }
+
   var log = $('log');
   var form = $('composer');
   var input = $('question');
@@ -68,7 +69,8 @@
   var panel = $('panel');
   var scrim = $('scrim');
   var reduceMotion = window.matchMedia('(prefers-reduced-motion: reduce)');
-  // On a phone the source opens as a sheet over the chat (see app.css).
+  // On a phone, and in the widget's narrow panel, the source opens as a
+  // sheet over the chat (see app.css).
   var phone = window.matchMedia('(max-width: 720px)');
 
   var socket = null;
@@ -77,7 +79,7 @@
   var greeted = false;
   var lastContext = '';
   var seq = 0;
-  var pending = {};        // message id -> {text, el}
+  var pending = {};        // message id -> {text, el, from: the host's ask id}
   var typing = [];         // running typing effects
   var panelOpener = null;  // the chip that opened the panel
   var focusWanted = false; // the host asked for focus while offline
