@@ -300,6 +300,26 @@ func TestWidgetConversationSurvivesNavigation(t *testing.T) {
 		t.Errorf("answer to %q is %q; want it to mention SNCF", widgetQuestion, answer)
 	}
 
+	// A citation opens its source as a sheet over the panel's chat; the
+	// first Escape closes the sheet only.
+	widgetRun(t, ctx, "open the source", inPanel[chromedp.Void](`document.querySelector('article.msg.bot .cite').click()`))
+	widgetWait(t, ctx, "the source sheet", inPanel[bool](`!document.getElementById('panel').hidden`))
+	sheet := widgetRun(t, ctx, "sheet", inPanel[map[string]string](`({
+		position: getComputedStyle(document.getElementById('panel')).position,
+		inert: String(document.getElementById('main').inert),
+		text: document.getElementById('panel-text').textContent,
+	})`))
+	if sheet["position"] != "fixed" || sheet["inert"] != "true" || !strings.Contains(sheet["text"], "SNCF") {
+		t.Errorf("source in the panel: %v; want a fixed sheet over an inert chat, showing the passage", sheet)
+	}
+	widgetRun(t, ctx, "press Escape on the sheet", chromedp.KeyEvent(kb.Escape))
+	widgetWait(t, ctx, "the sheet closed, the focus back on its citation", inPanel[bool](
+		`document.getElementById('panel').hidden && document.activeElement.classList.contains('cite')`))
+	if hidden := widgetRun(t, ctx, "widget panel", chromedp.Evaluate[bool](
+		`document.querySelector('causette-widget').shadowRoot.querySelector('.panel').hidden`)); hidden {
+		t.Errorf("Escape on the source sheet closed the whole panel; want the sheet only")
+	}
+
 	// Escape closes the panel and gives focus back to the launcher.
 	widgetRun(t, ctx, "press Escape", chromedp.KeyEvent(kb.Escape))
 	widgetWait(t, ctx, "panel closed, focus on the launcher", chromedp.Evaluate[bool](
