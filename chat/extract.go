@@ -8,6 +8,15 @@ import (
 	"github.com/causette/causette/index"
 )
 
+// knownSynonymShare weighs, in sentence choice, a synonym that no searched
+// stem carries a weight for.
+const knownSynonymShare = 0.5
+
+// answerCueBoost favours, among a passage's sentences, one holding what the
+// question wants (a number for "combien"): within one passage that is the
+// best sign of the answer.
+const answerCueBoost = 0.6
+
 // extract picks what answers the question in the passage: a table cell named
 // by the question, or the sentences that hold most of the question's words.
 func (e *Engine) extract(t *turn, p *index.Passage, want map[string]bool) string {
@@ -21,16 +30,34 @@ func (e *Engine) extract(t *turn, p *index.Passage, want map[string]bool) string
 	if len(sentences) <= 1 {
 		return clip(p.Text)
 	}
+	// A word of this turn counts more than one inherited from the previous
+	// turn: "Qu'a-t-il refusé ?" wants the sentence on the refusal.
+	weight := map[string]float64{}
+	for _, s := range t.stems {
+		w := s.Weight
+		if s.Of >= len(t.terms) {
+			w *= inheritedWeight // inherited words count twice less here
+		}
+		weight[s.Stem] = max(weight[s.Stem], w)
+	}
+	for w := range want {
+		if weight[w] == 0 {
+			weight[w] = knownSynonymShare
+		}
+	}
 	bestI, bestScore := 0, -1.0
 	for i, s := range sentences {
 		var score float64
+		seen := map[string]bool{}
 		for _, tok := range index.Analyze(s) {
-			if want[string(tok.Term)] {
-				score += e.ix.IDF(string(tok.Term))
+			stem := string(tok.Term)
+			if want[stem] && !seen[stem] {
+				seen[stem] = true
+				score += weight[stem] * e.ix.IDF(stem)
 			}
 		}
 		if t.cue != cueNone && holdsCue(s, t.cue) {
-			score *= 1 + cueBoost
+			score *= 1 + answerCueBoost
 		}
 		if score > bestScore {
 			bestI, bestScore = i, score

@@ -37,6 +37,7 @@ var extraStopWords = []string{
 	"y", "fait", "faire", "peut", "tout", "tous", "toute", "toutes", "très",
 	"plus", "moins", "aussi", "donc", "alors", "entre", "selon", "chez",
 	"signifie", "signifient", "désigne", "désignent", "côté",
+	"parle", "parlez", "dis", "dites", "explique", "expliquez", "raconte", "racontez",
 }
 
 // Analyze runs the French analysis chain on text and returns its tokens,
