@@ -27,7 +27,7 @@ func ParseSynonyms(name string, data []byte) ([][]string, error) {
 			}
 		}
 		if len(group) < 2 {
-			return nil, fmt.Errorf("%s:%d: a synonym group needs at least two words", name, n)
+			return nil, fmt.Errorf("%s:%d : un groupe de synonymes demande au moins deux mots", name, n)
 		}
 		groups = append(groups, group)
 	}

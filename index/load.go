@@ -41,17 +41,17 @@ func Load(fsys fs.FS, root string) (*Corpus, error) {
 	info, err := fs.Stat(fsys, root)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("corpus %s: no such folder", root)
+			return nil, fmt.Errorf("corpus %s : dossier introuvable", root)
 		}
-		return nil, fmt.Errorf("corpus %s: %w", root, err)
+		return nil, fmt.Errorf("corpus %s : %w", root, err)
 	}
 	if !info.IsDir() {
-		return nil, fmt.Errorf("corpus %s: not a folder", root)
+		return nil, fmt.Errorf("corpus %s : ce n'est pas un dossier", root)
 	}
 	var names []string
 	err = fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
-			return fmt.Errorf("corpus %s: %w", p, err)
+			return fmt.Errorf("corpus %s : %w", p, err)
 		}
 		if d.IsDir() && p != root && strings.HasPrefix(d.Name(), ".") {
 			return fs.SkipDir
@@ -65,7 +65,7 @@ func Load(fsys fs.FS, root string) (*Corpus, error) {
 		return nil, err
 	}
 	if len(names) == 0 {
-		return nil, fmt.Errorf("corpus %s: no .txt or .md document found", root)
+		return nil, fmt.Errorf("corpus %s : aucun document .txt ou .md", root)
 	}
 	sort.Strings(names)
 	c := &Corpus{}
@@ -77,10 +77,10 @@ func Load(fsys fs.FS, root string) (*Corpus, error) {
 		}
 		doc, err := Parse(name, data)
 		if err != nil {
-			return nil, fmt.Errorf("corpus: %w", err)
+			return nil, fmt.Errorf("corpus : %w", err)
 		}
 		if other, dup := seen[doc.Slug]; dup {
-			return nil, fmt.Errorf("corpus: %s and %s both make document %q; rename one", other, name, doc.Slug)
+			return nil, fmt.Errorf("corpus : %s et %s donnent le même document %q ; renommez l'un des deux", other, name, doc.Slug)
 		}
 		seen[doc.Slug] = name
 		c.Docs = append(c.Docs, doc)
@@ -91,15 +91,15 @@ func Load(fsys fs.FS, root string) (*Corpus, error) {
 func readLimited(fsys fs.FS, name string) ([]byte, error) {
 	f, err := fsys.Open(name)
 	if err != nil {
-		return nil, fmt.Errorf("corpus %s: cannot read: %w", name, err)
+		return nil, fmt.Errorf("corpus %s : lecture impossible : %w", name, err)
 	}
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
 	if err != nil {
-		return nil, fmt.Errorf("corpus %s: cannot read: %w", name, err)
+		return nil, fmt.Errorf("corpus %s : lecture impossible : %w", name, err)
 	}
 	if len(data) > MaxFileSize {
-		return nil, fmt.Errorf("corpus %s: larger than %d MiB", name, MaxFileSize>>20)
+		return nil, fmt.Errorf("corpus %s : fichier de plus de %d Mio", name, MaxFileSize>>20)
 	}
 	return data, nil
 }

@@ -29,13 +29,13 @@ const faqSection = "Questions fréquentes"
 // headings, pipe tables, a closing FAQ of questions each followed by its answer).
 func Parse(name string, data []byte) (*Document, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
-		return nil, fmt.Errorf("%s: empty document", name)
-	}
-	if !utf8.Valid(data) {
-		return nil, fmt.Errorf("%s: not UTF-8 text", name)
+		return nil, fmt.Errorf("%s : document vide", name)
 	}
 	if i := bytes.IndexByte(data, 0); i >= 0 {
-		return nil, fmt.Errorf("%s: binary content (NUL byte at offset %d)", name, i)
+		return nil, fmt.Errorf("%s : fichier binaire, pas du texte (octet nul à la position %d)", name, i)
+	}
+	if !utf8.Valid(data) {
+		return nil, fmt.Errorf("%s : pas du texte UTF-8 (octet invalide à la position %d ; réenregistrez-le en UTF-8)", name, invalidUTF8(data))
 	}
 	text := strings.ReplaceAll(string(data), "\r\n", "\n")
 	text = strings.TrimPrefix(text, "\ufeff")
@@ -43,7 +43,7 @@ func Parse(name string, data []byte) (*Document, error) {
 	lines := strings.Split(text, "\n")
 	p.run(lines)
 	if len(p.doc.Passages) == 0 {
-		return nil, fmt.Errorf("%s: no paragraph found after the title", name)
+		return nil, fmt.Errorf("%s : aucun paragraphe après le titre", name)
 	}
 	return p.doc, nil
 }
@@ -433,4 +433,16 @@ func stripTags(s string) string {
 		}
 	}
 	return strings.TrimSpace(b.String())
+}
+
+// invalidUTF8 is the offset of the first byte that is not UTF-8.
+func invalidUTF8(data []byte) int {
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return i
+		}
+		i += size
+	}
+	return len(data)
 }

@@ -113,10 +113,10 @@ func TestParseRejects(t *testing.T) {
 		data []byte
 		want string
 	}{
-		{"empty.txt", []byte("  \n\n"), "empty"},
-		{"bin.txt", []byte("titre\x00\x01\x02"), "binary"},
-		{"latin1.txt", []byte("caf\xe9\n"), "UTF-8"},
-		{"title.txt", []byte("Juste un titre\n"), "no paragraph"},
+		{"empty.txt", []byte("  \n\n"), "document vide"},
+		{"bin.txt", []byte("titre\x00\x01\x02"), "fichier binaire"},
+		{"latin1.txt", []byte("caf\xe9\n"), "pas du texte UTF-8 (octet invalide à la position 3"},
+		{"title.txt", []byte("Juste un titre\n"), "aucun paragraphe"},
 	}
 	for _, tt := range tests {
 		_, err := Parse(tt.name, tt.data)
@@ -137,9 +137,9 @@ func TestLoadRejects(t *testing.T) {
 	tests := []struct {
 		root, want string
 	}{
-		{"missing", "no such folder"},
-		{"empty", "no .txt or .md document"},
-		{"big", "huge.txt: larger than"},
+		{"missing", "dossier introuvable"},
+		{"empty", "aucun document .txt ou .md"},
+		{"big", "huge.txt : fichier de plus de"},
 	}
 	for _, tt := range tests {
 		_, err := Load(os.DirFS(dir), tt.root)

@@ -100,8 +100,8 @@ func TestCommandLine(t *testing.T) {
 		{[]string{"chat", "--json"}, "En quelle année OpenAI a-t-elle été créée ?\nEt Google AI ?\n", "2006", ""},
 		{[]string{"search", "contrat", "SNCF"}, "", "[[SNCF]]", ""},
 		{[]string{"index", "--stats"}, "", "Passages : ", ""},
-		{[]string{"ask", "--corpus", bad, "x"}, "", "", "bin.txt: binary"},
-		{[]string{"ask", "--corpus", filepath.Join(bad, "nope"), "x"}, "", "", "no such folder"},
+		{[]string{"ask", "--corpus", bad, "x"}, "", "", "bin.txt : fichier binaire"},
+		{[]string{"ask", "--corpus", filepath.Join(bad, "nope"), "x"}, "", "", "dossier introuvable"},
 		{[]string{"frobnicate"}, "", "", "commande inconnue"},
 	}
 	for _, tt := range tests {
