@@ -12,6 +12,12 @@ import (
 // stem carries a weight for.
 const knownSynonymShare = 0.5
 
+// shortSentenceRunes: under this length a sentence may need the next one.
+const shortSentenceRunes = 80
+
+// rareIDF: a word held by fewer than about a third of the passages.
+const rareIDF = 1.0
+
 // answerCueBoost favours, among a passage's sentences, one holding what the
 // question wants (a number for "combien"): within one passage that is the
 // best sign of the answer.
@@ -64,7 +70,10 @@ func (e *Engine) extract(t *turn, p *index.Passage, want map[string]bool) string
 		}
 	}
 	out := sentences[bestI]
-	if utf8.RuneCountInString(out) < 80 && bestI+1 < len(sentences) {
+	// A short sentence that ends on a colon, or that the next one carries on
+	// with words of the question, is completed by it.
+	if bestI+1 < len(sentences) && utf8.RuneCountInString(out) < shortSentenceRunes &&
+		(strings.HasSuffix(out, ":") || e.holdsRare(sentences[bestI+1], want)) {
 		out += " " + sentences[bestI+1]
 	}
 	return clip(out)
@@ -175,4 +184,15 @@ func clip(s string) string {
 		cut = len(r)
 	}
 	return strings.TrimSpace(string(r[:cut])) + " …"
+}
+
+// holdsRare reports whether text holds one of the stems that is not common
+// in the corpus (a word most passages share says nothing of the answer).
+func (e *Engine) holdsRare(text string, stems map[string]bool) bool {
+	for _, tok := range index.Analyze(text) {
+		if stems[string(tok.Term)] && e.ix.IDF(string(tok.Term)) >= rareIDF {
+			return true
+		}
+	}
+	return false
 }
