@@ -30,10 +30,11 @@ func (e *Engine) extract(t *turn, p *index.Passage, want map[string]bool) string
 		if fact := tableFact(p.Row, want, t.order(), t.entities); fact != "" {
 			return fact
 		}
-		return p.Text
+		return p.Text + "." // the whole row, read with its header
 	}
 	sentences := splitSentences(p.Text)
-	if len(sentences) <= 1 {
+	if len(sentences) <= 1 || p.Kind == index.KindFAQ && utf8.RuneCountInString(p.Text) <= maxAnswerRunes {
+		// An FAQ answer was written to be read whole.
 		return clip(p.Text)
 	}
 	// A word of this turn counts more than one inherited from the previous
@@ -104,19 +105,22 @@ func tableCell(r *index.TableRow, want map[string]bool, order map[string]int, en
 	for _, e := range entities {
 		isEntity[e] = true
 	}
+	// The header's first word is its head ("durée" in "Durée du contrat"): a
+	// question naming only "contrat" asks about the whole row, not this cell.
 	bestN, bestAt := 0, 0
 	for i := 1; i < len(r.Header) && i < len(r.Cells); i++ {
-		n, at, entity := 0, 1<<30, false
-		for _, tok := range index.Analyze(r.Header[i]) {
+		n, at, entity, head := 0, 1<<30, false, false
+		for j, tok := range index.Analyze(r.Header[i]) {
 			if want[string(tok.Term)] {
 				n++
+				head = head || j == 0
 				entity = entity || isEntity[string(tok.Term)]
 				if o, ok := order[string(tok.Term)]; ok && o < at {
 					at = o
 				}
 			}
 		}
-		if r.Cells[i] != "" && n > 0 && (n > bestN || n == bestN && at < bestAt) {
+		if r.Cells[i] != "" && head && (n > bestN || n == bestN && at < bestAt) {
 			col, bestN, bestAt, byEntity = i, n, at, entity
 		}
 	}
