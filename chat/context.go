@@ -35,6 +35,7 @@ type convContext struct {
 	Cue cue `json:"c,omitempty"`
 }
 
+// encodeContext packs a context into the opaque token handed to the caller.
 func encodeContext(c convContext) string {
 	if len(c.Topic) == 0 && c.Passage == "" {
 		return ""

@@ -161,6 +161,7 @@ func (e *Engine) Ask(question, context string) (Answer, error) {
 	return e.answer(t), nil
 }
 
+// hasLetterOrDigit reports whether s holds something to search for.
 func hasLetterOrDigit(s string) bool {
 	for _, r := range s {
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {

@@ -13,6 +13,7 @@ type Error struct {
 	Message string
 }
 
+// Error returns the code and the French message.
 func (e *Error) Error() string { return e.Code + ": " + e.Message }
 
 // Errors a question can get.

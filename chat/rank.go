@@ -143,6 +143,8 @@ func (e *Engine) proximity(pairs []pair, p *index.Passage) float64 {
 	return got / total
 }
 
+// near reports whether a stand-in of a and one of b stand within
+// proximityWindow words of each other.
 func near(pos map[string][]int, a, b []string) bool {
 	for _, x := range a {
 		for _, y := range b {
@@ -182,6 +184,8 @@ func (e *Engine) holdsOwnWord(t *turn, p *index.Passage) bool {
 	return false
 }
 
+// holdsCue reports whether text holds what a cue wants: a number, a date,
+// a name.
 func holdsCue(text string, c cue) bool {
 	switch c {
 	case cueNumber:

@@ -9,23 +9,37 @@ import (
 	"github.com/causette/causette/index"
 )
 
-// Ranking and confidence weights, set on ../shared/eval/dev.jsonl and the
-// PIAF set (see README): a passage that holds what the question wants (a
-// number for "combien", a year for "quand") or that the conversation is
-// already about moves up a little; confidence is mostly the share of the
-// question's weight the passage covers.
+// Ranking and confidence weights, each set by measuring ../shared/eval/dev.jsonl
+// and the PIAF set (causette eval; see README), not by hand.
 const (
-	cueBoost         = 0.15
-	prevBoost        = 0.25
-	proximityBoost   = 2.0
-	proximityWindow  = 5
-	docPriorPower    = 0.5
-	pairSpan         = 1
+	// cueBoost: a passage holding what the question wants (a number for
+	// "combien", a year for "quand") moves up a little.
+	cueBoost = 0.15
+	// prevBoost: the passage the conversation is about, when it holds a word
+	// of the new turn, moves up.
+	prevBoost = 0.25
+	// proximityBoost rewards question words that stay neighbours in the
+	// passage, within proximityWindow words; pairSpan is how far apart two
+	// question words may be to form a pair (1: next to each other).
+	proximityBoost  = 2.0
+	proximityWindow = 5
+	pairSpan        = 1
+	// docPriorPower: how much the document that gathers most candidates
+	// lifts its passages (0 off, 1 proportional).
+	docPriorPower = 0.5
+	// sentenceBoost rewards a passage whose best sentence holds the question;
+	// sentenceCueBoost a best sentence that also holds the cue.
 	sentenceBoost    = 1.0
 	sentenceCueBoost = 0.3
-	coverageFloor    = 0.1
-	gapShare         = 0.2
-	unknownIDFScale  = 1.5
+	// coverageFloor keeps a passage that covers little of the question in
+	// the running; the score grows with the square of the coverage.
+	coverageFloor = 0.1
+	// gapShare: the share of confidence that depends on the lead of the best
+	// passage over the second.
+	gapShare = 0.2
+	// unknownIDFScale weighs a word the corpus never uses, in confidence,
+	// above the rarest word it has.
+	unknownIDFScale = 1.5
 	// unknownEntityScale weighs a name or number the corpus never mentions
 	// ("Brésil", "2020"): the question is about something else.
 	unknownEntityScale = 3.0
@@ -54,6 +68,8 @@ type scored struct {
 	coverage float64
 }
 
+// answer retrieves, reranks and scores the passages for an understood turn,
+// then answers from the best one or says plainly that the corpus does not.
 func (e *Engine) answer(t *turn) Answer {
 	if len(t.stems) == 0 {
 		return e.noAnswer(t, nil)
@@ -123,6 +139,7 @@ func (e *Engine) expand(stems []index.WeightedStem) map[string]bool {
 	return want
 }
 
+// cite turns a ranked passage into a citation with its matched words.
 func (e *Engine) cite(s scored, want map[string]bool) Citation {
 	p := s.hit.Passage
 	h := [][2]int{}
@@ -170,6 +187,8 @@ func (e *Engine) suggest(t *turn, ranked []scored) []string {
 	return out
 }
 
+// noAnswer says the corpus does not answer, keeps the conversation's
+// context and proposes questions it can answer.
 func (e *Engine) noAnswer(t *turn, ranked []scored) Answer {
 	a := Answer{Kind: KindNoAnswer, Answer: noAnswerText, Citations: []Citation{}}
 	a.Suggestions = e.suggest(t, ranked)

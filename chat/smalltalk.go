@@ -67,6 +67,7 @@ func (e *Engine) smalltalk(q string) (Answer, bool) {
 	return Answer{Kind: kind, Answer: reply, Citations: []Citation{}, Suggestions: e.Starters()}, true
 }
 
+// smalltalkReply finds the reply to one clause of small talk.
 func smalltalkReply(clause string) (reply string, outOfScope, ok bool) {
 	key := strings.Join(words(index.Fold(clause)), " ")
 	for _, s := range smalltalkReplies {

@@ -53,6 +53,7 @@ type turn struct {
 	answered    bool // the turn got an answer (not no_answer)
 }
 
+// detectCue reads from a question's words what kind of fact it wants.
 func detectCue(text string) cue {
 	f := " " + strings.Join(words(index.Fold(text)), " ") + " "
 	// "où" loses its accent when folded: look for it before folding.
