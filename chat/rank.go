@@ -189,7 +189,7 @@ func (e *Engine) holdsOwnWord(t *turn, p *index.Passage) bool {
 func holdsCue(text string, c cue) bool {
 	switch c {
 	case cueNumber:
-		return numberRe.MatchString(text)
+		return holdsNumber(text)
 	case cueDate:
 		return yearRe.MatchString(text)
 	case cuePerson, cuePlace:

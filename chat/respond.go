@@ -54,12 +54,33 @@ const (
 const noAnswerText = "Je n'ai pas trouvé la réponse dans les documents. Reformulez avec d'autres mots, ou essayez une de ces questions."
 
 var (
-	yearRe   = regexp.MustCompile(`\b(1[0-9]{3}|20[0-9]{2})\b|\b[IVXL]+e siècle|\b(?i:janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre)\b`)
-	numberRe = regexp.MustCompile(`[0-9]|\b(?i:un|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|douze|quinze|vingt|trente|quarante|cinquante|soixante|cent|cents|mille|million|millions|milliard|milliards|dizaine|dizaines|centaine|centaines)\b`)
-	nameRe   = regexp.MustCompile(`[^.!?]\s+\p{Lu}\p{Ll}+`)
+	yearRe = regexp.MustCompile(`\b(1[0-9]{3}|20[0-9]{2})\b|\b[IVXL]+e siècle|\b(?i:janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre)\b`)
+	nameRe = regexp.MustCompile(`[^.!?]\s+\p{Lu}\p{Ll}+`)
 	// sentenceEnd splits after . ! ? … when a capital, digit or quote follows.
 	sentenceEnd = regexp.MustCompile(`([.!?…])\s+([\p{Lu}0-9«"“])`)
 )
+
+// numberWords are the French words that say a quantity without digits.
+var numberWords = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields("deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze seize vingt trente quarante cinquante soixante cent cents mille million millions milliard milliards dizaine dizaines centaine centaines millier milliers moitié tiers quart") {
+		numberWords[w] = true
+	}
+}
+
+// holdsNumber reports whether text states a quantity, in digits or words.
+func holdsNumber(text string) bool {
+	if strings.ContainsAny(text, "0123456789") {
+		return true
+	}
+	for _, w := range words(text) {
+		if numberWords[w] {
+			return true
+		}
+	}
+	return false
+}
 
 // scored is a candidate passage with what the engine measured of it.
 type scored struct {

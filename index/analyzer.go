@@ -2,6 +2,7 @@ package index
 
 import (
 	"strings"
+	"sync"
 	gounicode "unicode"
 
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -195,15 +196,47 @@ func Fold(s string) string {
 // stemFilter stems French words with the Snowball algorithm.
 type stemFilter struct{}
 
+// maxCachedStems bounds the stem cache: a large corpus has some 100 000
+// distinct words; past that, words are stemmed each time.
+const maxCachedStems = 200_000
+
+// stemCache remembers the stem of each word: Snowball is the costliest step
+// of the analysis and a corpus repeats its words.
+var stemCache struct {
+	sync.RWMutex
+	m map[string]string
+}
+
 func (stemFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
 	for _, t := range in {
 		s := string(t.Term)
 		if !isWordy(s) {
 			continue
 		}
-		t.Term = []byte(french.Stem(s, true))
+		t.Term = []byte(stem(s))
 	}
 	return in
+}
+
+// stem returns the Snowball stem of a lower-case word, from the cache when
+// it can.
+func stem(w string) string {
+	stemCache.RLock()
+	st, ok := stemCache.m[w]
+	stemCache.RUnlock()
+	if ok {
+		return st
+	}
+	st = french.Stem(w, true)
+	stemCache.Lock()
+	if stemCache.m == nil {
+		stemCache.m = map[string]string{}
+	}
+	if len(stemCache.m) < maxCachedStems {
+		stemCache.m[w] = st
+	}
+	stemCache.Unlock()
+	return st
 }
 
 // isWordy reports whether a term has letters to stem (numbers are kept whole).
