@@ -6,6 +6,8 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+
+	"github.com/causette/causette/chat"
 )
 
 // static holds the chat page, its script and style, and the widget's files:
@@ -51,6 +53,10 @@ type pageData struct {
 	Denied                 bool
 	DeniedText, DeniedHelp string
 }
+
+// MaxQuestion is the longest question the page lets a visitor type, in
+// characters: the longest the engine answers.
+func (pageData) MaxQuestion() int { return chat.MaxQuestionRunes }
 
 // indexPage is the visitors' chat page, rendered once.
 var indexPage = mustRender(pageData{Lang: "fr", L: labels["fr"], Title: "Causette"})

@@ -494,8 +494,21 @@
   function grow() {
     input.style.height = 'auto';
     input.style.height = Math.min(input.scrollHeight, 200) + 'px';
+    checkLength();
   }
   input.addEventListener('input', grow);
+
+  // checkLength tells the visitor when the question box is full: the
+  // browser silently cuts what goes past maxlength (a long paste, say).
+  var limitEl = $('limit');
+  var full = false;
+  function checkLength() {
+    var now = input.maxLength > 0 && input.value.length >= input.maxLength;
+    if (now === full) return;
+    full = now;
+    limitEl.textContent = full ? say('tooLong', { n: input.maxLength.toLocaleString(root.lang) }) : '';
+    if (full) announce(limitEl.textContent);
+  }
 
   // ---- small helpers ----------------------------------------------------
 

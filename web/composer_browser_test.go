@@ -1,0 +1,99 @@
+package web
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// TestBrowserQuestionLimit checks that a visitor whose text goes past the
+// question box's limit (a long paste) is told, in French, that the end was
+// cut, and that the notice goes once the text is shorter.
+func TestBrowserQuestionLimit(t *testing.T) {
+	ctx := newBrowser(t)
+	s := newTestServer(t, Config{Limits: generous})
+	base := startHTTP(t, s)
+	step(t, ctx, "load the page",
+		chromedp.Navigate(base+"/"),
+		chromedp.WaitVisible(chromedp.CSS(`#status[data-state="online"]`)),
+	)
+	tests := []struct {
+		name   string
+		runes  int
+		notice bool
+	}{
+		{"short question", 40, false},
+		{"just under the limit", 1999, false},
+		{"paste of 3000 characters", 3000, true},
+		{"shorter again", 10, false},
+	}
+	for _, tt := range tests {
+		text := strings.Repeat("é", tt.runes)
+		// insertText is what a paste does: it goes through maxlength.
+		step(t, ctx, "type "+tt.name,
+			chromedp.Evaluate[chromedp.Void](`document.querySelector('#question').value = ''`),
+			chromedp.Focus(chromedp.CSS(`#question`)),
+			chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`document.execCommand('insertText', false, %q)`, text)),
+		)
+		got := eval[int](t, ctx, `document.querySelector('#question').value.length`)
+		want := min(tt.runes, 2000)
+		if got != want {
+			t.Errorf("%s: the box holds %d characters; want %d", tt.name, got, want)
+		}
+		shown := eval[bool](t, ctx, `document.querySelector('#limit').getClientRects().length > 0`)
+		notice := eval[string](t, ctx, `document.querySelector('#limit').textContent`)
+		if shown != tt.notice {
+			t.Errorf("%s: limit notice shown = %v (%q); want %v", tt.name, shown, notice, tt.notice)
+		}
+		if tt.notice && !strings.Contains(notice, "2\u202f000 caractères") {
+			t.Errorf("%s: limit notice reads %q; want the limit, « 2 000 caractères », in French", tt.name, notice)
+		}
+	}
+}
+
+// TestBrowserOfflineHeader checks that the offline state's longer text stays
+// clear of the bot's name on a phone, on a desktop and in the widget's panel.
+func TestBrowserOfflineHeader(t *testing.T) {
+	tests := []struct {
+		name          string
+		path          string
+		width, height int64
+	}{
+		{"phone", "/", 390, 844},
+		{"small phone", "/", 320, 640},
+		{"desktop", "/", 1280, 800},
+		{"widget panel", "/embed?origin=", 380, 600},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := newBrowser(t)
+			sv := startServe(t, newTestServer(t, Config{Limits: generous}))
+			path := tt.path
+			if strings.HasSuffix(path, "origin=") {
+				path += sv.URL
+			}
+			step(t, ctx, "load the page",
+				chromedp.EmulateViewport(tt.width, tt.height),
+				chromedp.Navigate(sv.URL+path),
+				chromedp.WaitVisible(chromedp.CSS(`#status[data-state="online"]`)),
+			)
+			sv.Stop(t)
+			step(t, ctx, "offline state", chromedp.WaitVisible(chromedp.CSS(`#status[data-state="offline"]`)))
+			overlap := eval[bool](t, ctx, `(() => {
+				const a = document.querySelector('h1').getBoundingClientRect();
+				const b = document.querySelector('#status').getBoundingClientRect();
+				return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+			})()`)
+			if overlap {
+				t.Errorf("%s at %dx%d: the offline status %q overlaps the title",
+					tt.path, tt.width, tt.height, eval[string](t, ctx, `document.querySelector('#status').textContent.trim()`))
+			}
+			wide := eval[bool](t, ctx, `document.documentElement.scrollWidth > document.documentElement.clientWidth`)
+			if wide {
+				t.Errorf("%s at %dx%d: the offline page is wider than the screen", tt.path, tt.width, tt.height)
+			}
+		})
+	}
+}
