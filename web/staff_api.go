@@ -124,12 +124,12 @@ func (st *Staff) handleLogView(w http.ResponseWriter, r *http.Request) {
 	case "recent":
 		turns, err = st.log.Recent(ctx, from, limit)
 	default:
-		writeJSON(w, http.StatusNotFound, apiError{Code: "not_found", Message: "Cette vue n'existe pas."})
+		writeJSON(w, http.StatusNotFound, apiError{Code: "not_found", Message: "Cette vue n’existe pas."})
 		return
 	}
 	if err != nil {
 		st.logger.Error("staff log view failed", "view", view, "err", err)
-		msg := "Le journal des questions n'a pas pu être lu ; réessayez."
+		msg := "Le journal des questions n’a pas pu être lu ; réessayez."
 		if errors.Is(err, questionlog.ErrUnavailable) {
 			msg = "Le journal des questions est indisponible : voyez /healthz/log et le journal du serveur."
 		}

@@ -22,8 +22,8 @@ type signInData struct {
 
 // Messages of the sign-in page.
 const (
-	msgWrongToken   = "Ce jeton n'est pas le bon. Vérifiez-le et réessayez."
-	msgTooManyTries = "Trop d'essais manqués : patientez une minute avant de réessayer."
+	msgWrongToken   = "Ce jeton n’est pas le bon. Vérifiez-le et réessayez."
+	msgTooManyTries = "Trop d’essais manqués : patientez une minute avant de réessayer."
 )
 
 // page wraps a console page: without a valid session, it redirects to the

@@ -26,6 +26,8 @@
   const copied = $("copied");
   const dateFmt = new Intl.DateTimeFormat("fr-FR", { dateStyle: "short", timeStyle: "short" });
   const pct = (x) => Math.round(x * 100) + " %";
+  // Scores read the French way: « 0,30 ».
+  const scoreFmt = new Intl.NumberFormat("fr-FR", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
   // el builds an element with text content and attributes.
   function el(tag, attrs, ...children) {
@@ -153,7 +155,7 @@
           el("p", { class: "meta" },
             el("span", { class: "doc", text: p.title }), " · ",
             el("span", { class: "kind", text: KINDS[p.kind] || p.kind }), " · ",
-            el("span", { class: "score", text: "score " + p.score.toFixed(2) })),
+            el("span", { class: "score", text: "score " + scoreFmt.format(p.score) })),
           p.question ? el("p", { class: "faq-q", text: p.question }) : null,
           el("p", { class: "text" }, highlighted(p.text, p.highlights)),
           copyButton("Copier"))));
