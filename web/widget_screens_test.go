@@ -168,6 +168,13 @@ func TestWidgetAccessibility(t *testing.T) {
 		})
 	}
 
+	// The demo on a phone first: its snippet scrolls sideways there.
+	widgetRun(t, ctx, "phone-sized viewport", widgetPhone())
+	widgetRun(t, ctx, "open the demo on a phone", chromedp.Navigate(ts.URL+"/demo"))
+	widgetWait(t, ctx, "the launcher", chromedp.Evaluate[bool](`!!document.querySelector('causette-widget')`))
+	check("/demo on a phone, widget closed")
+	widgetRun(t, ctx, "desktop viewport", chromedp.EmulateReset())
+
 	widgetRun(t, ctx, "open the demo", chromedp.Navigate(ts.URL+"/demo"))
 	widgetWait(t, ctx, "the launcher", chromedp.Evaluate[bool](`!!document.querySelector('causette-widget')`))
 	check("/demo, widget closed")

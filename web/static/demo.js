@@ -12,7 +12,8 @@
     C.on('open', function () { log('open'); });
     C.on('close', function () { log('close'); });
     C.on('answer', function (a) {
-      log('answer : ' + a.kind + ' (' + (a.citations || []).length + ' citation(s))');
+      var n = (a.citations || []).length;
+      log('answer : ' + a.kind + ' (' + n + (n > 1 ? ' citations)' : ' citation)'));
     });
     document.getElementById('demo-open').addEventListener('click', function () { C.open(); });
     document.getElementById('demo-close').addEventListener('click', function () { C.close(); });
