@@ -158,6 +158,8 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("OPTIONS /api/", s.handleAPIPreflight)
 	s.mux.HandleFunc("GET /healthz", s.handleHealth)
 	s.widgetRoutes() // widget.go: /widget.js, /embed, /demo
+	// notfound.go: any other address gets a French page.
+	s.mux.HandleFunc("GET /", s.handleNotFound)
 }
 
 // Handle adds a route to the server; call it before serving.
