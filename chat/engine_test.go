@@ -55,6 +55,8 @@ func TestAskAnswers(t *testing.T) {
 		{"Who is the CEO of Mistral?", "Arthur Mensch", "Arthur Mensch"},
 		{"What are OpenAI's flagship models?", "ChatGPT", "Pour OpenAI, modèles phares : ChatGPT."},
 		{"How many Nvidia chips are in the new data center?", "18 000", "18 000"},
+		{"What did Arthur Mensch refuse?", "Apple", "offre d’Apple"},
+		{"Qu'a refusé Arthur Mensch ?", "Apple", "offre d’Apple"},
 		{"combien de puces nvidia en essonne", "18 000", "18 000"},
 	}
 	for _, tt := range tests {

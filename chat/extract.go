@@ -12,6 +12,9 @@ import (
 // stem carries a weight for.
 const knownSynonymShare = 0.5
 
+// entityShare weighs, in sentence choice, a name the question is about.
+const entityShare = 0.5
+
 // shortSentenceRunes: under this length a sentence may need the next one.
 const shortSentenceRunes = 80
 
@@ -40,10 +43,19 @@ func (e *Engine) extract(t *turn, p *index.Passage, want map[string]bool) string
 	// A word of this turn counts more than one inherited from the previous
 	// turn: "Qu'a-t-il refusé ?" wants the sentence on the refusal.
 	weight := map[string]float64{}
+	entity := map[string]bool{}
+	for _, s := range t.entities {
+		entity[s] = true
+	}
 	for _, s := range t.stems {
 		w := s.Weight
 		if s.Of >= len(t.terms) {
-			w *= inheritedWeight // inherited words count twice less here
+			w *= inheritedWeight // inherited words count less here
+		}
+		if entity[s.Stem] {
+			// The passage is already about the entity; the other words say
+			// which of its sentences answers ("Qu'a refusé Arthur Mensch ?").
+			w *= entityShare
 		}
 		weight[s.Stem] = max(weight[s.Stem], w)
 	}

@@ -18,7 +18,7 @@ func (e *Engine) wordWeights(t *turn) wordWeights {
 	for i, term := range t.terms {
 		if !term.Known && len(term.Corrections) == 0 && len(term.Synonyms) == 0 {
 			scale := unknownIDFScale
-			if isEntity(term.Surface, term.Start == firstWordStart(t.text)) {
+			if isEntity(term.Surface, term.Start == t.firstWordStart()) {
 				scale = unknownEntityScale
 			}
 			w[i] = scale * e.ix.IDF(term.Stem)

@@ -80,7 +80,7 @@ func (e *Engine) understand(question string, prev convContext) *turn {
 	first := true
 	for _, term := range t.terms {
 		// A word of the synonym lexicon is a common noun, even in capitals (PDG).
-		if isEntity(term.Surface, first && term.Start == firstWordStart(t.text)) && (term.Known || len(term.Corrections) > 0) &&
+		if isEntity(term.Surface, first && term.Start == t.firstWordStart()) && (term.Known || len(term.Corrections) > 0) &&
 			len(e.ix.Synonyms(term.Stem)) == 0 {
 			t.entities = append(t.entities, term.Stem)
 			for _, c := range term.Corrections {
@@ -90,7 +90,7 @@ func (e *Engine) understand(question string, prev convContext) *turn {
 		first = false
 	}
 	for _, term := range t.terms {
-		if term.Known && len(e.ix.Synonyms(term.Stem)) == 0 && isEntity(term.Surface, term.Start == firstWordStart(t.text)) {
+		if term.Known && len(e.ix.Synonyms(term.Stem)) == 0 && isEntity(term.Surface, term.Start == t.firstWordStart()) {
 			t.ownEntities = append(t.ownEntities, term.Stem)
 		}
 	}
@@ -131,4 +131,14 @@ func (t *turn) order() map[string]int {
 		}
 	}
 	return o
+}
+
+// firstWordStart is the offset of the question's first word, whose capital
+// says nothing; -1 for a question put into French from English, whose first
+// word was a dropped English one ("What did Arthur…").
+func (t *turn) firstWordStart() int {
+	if t.english {
+		return -1
+	}
+	return firstWordStart(t.text)
 }
