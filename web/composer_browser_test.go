@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"net"
 	"strings"
 	"testing"
 
@@ -95,5 +96,37 @@ func TestBrowserOfflineHeader(t *testing.T) {
 				t.Errorf("%s at %dx%d: the offline page is wider than the screen", tt.path, tt.width, tt.height)
 			}
 		})
+	}
+}
+
+// TestBrowserFocusSurvivesReconnect checks that a visitor typing when the
+// connection drops finds the question box focused, with the text, once the
+// page is back online: disabling the box while offline drops its focus.
+func TestBrowserFocusSurvivesReconnect(t *testing.T) {
+	ctx := newBrowser(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	sv := startServeOn(t, newTestServer(t, Config{Limits: generous}), ln)
+	step(t, ctx, "load the page and start typing",
+		chromedp.Navigate(sv.URL+"/"),
+		chromedp.WaitVisible(chromedp.CSS(`#status[data-state="online"]`)),
+		chromedp.SendKeys(chromedp.CSS(`#question`), "Qui dirige"),
+	)
+	sv.Stop(t)
+	step(t, ctx, "offline state", chromedp.WaitVisible(chromedp.CSS(`#status[data-state="offline"]`)))
+	ln2, err := net.Listen("tcp", addr)
+	if err != nil {
+		t.Fatalf("listen again on %s: %v", addr, err)
+	}
+	startServeOn(t, newTestServer(t, Config{Limits: generous}), ln2)
+	step(t, ctx, "reconnect", chromedp.WaitVisible(chromedp.CSS(`#status[data-state="online"]`)))
+	if id := eval[string](t, ctx, `document.activeElement.id`); id != "question" {
+		t.Errorf("after reconnecting the focus is on %q; want the question box the visitor was typing in", id)
+	}
+	if v := eval[string](t, ctx, `document.querySelector('#question').value`); v != "Qui dirige" {
+		t.Errorf("after reconnecting the question box holds %q; want the visitor's %q", v, "Qui dirige")
 	}
 }

@@ -98,6 +98,9 @@
     statusEl.dataset.state = state;
     statusText.textContent = text;
     var online = state === 'online';
+    // Disabling the box drops its focus: the visitor typing when the
+    // connection went gets it back with the connection.
+    if (!online && document.activeElement === input) focusWanted = true;
     input.disabled = !online;
     send.disabled = !online;
     input.placeholder = online ? T.placeholder : T.offlineInput;
