@@ -1,8 +1,10 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -128,5 +130,41 @@ func TestBrowserFocusSurvivesReconnect(t *testing.T) {
 	}
 	if v := eval[string](t, ctx, `document.querySelector('#question').value`); v != "Qui dirige" {
 		t.Errorf("after reconnecting the question box holds %q; want the visitor's %q", v, "Qui dirige")
+	}
+}
+
+// TestBrowserOfflineCountdown checks that the offline state's « nouvel essai
+// dans N s » counts down rather than standing still until the next try.
+func TestBrowserOfflineCountdown(t *testing.T) {
+	ctx := newBrowser(t)
+	sv := startServe(t, newTestServer(t, Config{Limits: generous}))
+	step(t, ctx, "load the page",
+		chromedp.Navigate(sv.URL+"/"),
+		chromedp.WaitVisible(chromedp.CSS(`#status[data-state="online"]`)),
+	)
+	sv.Stop(t)
+	// Retries back off: 0.5 s, 1 s, 2 s, 4 s… (±25 %). In the page: wait for
+	// a try 3 s or more away, then for the same try to show a second less.
+	sctx, cancel := context.WithTimeout(ctx, browserStepTimeout)
+	defer cancel()
+	got, err := chromedp.Run(sctx, chromedp.Evaluate[string](`new Promise(resolve => {
+		const text = () => document.getElementById('status-text').textContent;
+		const seconds = () => +((text().match(/(\d+) s/) || [0, 0])[1]);
+		let from = 0;
+		const timer = setInterval(() => {
+			if (!from && seconds() >= 3) from = seconds();
+			else if (from && seconds() !== from) { clearInterval(timer); resolve(from + ' → ' + text()); }
+		}, 20);
+	})`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("watch the offline status: %v", err)
+	}
+	from, then, _ := strings.Cut(got, " → ")
+	want := ""
+	if n, err := strconv.Atoi(from); err == nil {
+		want = fmt.Sprintf("Hors ligne — nouvel essai dans %d s", n-1)
+	}
+	if then != want {
+		t.Errorf("offline status reads %q after « dans %s s »; want %q, a second less", then, from, want)
 	}
 }

@@ -10,6 +10,9 @@
   // Reconnection backoff: first retry soon, then doubling up to a ceiling.
   var RETRY_FIRST_MS = 500;
   var RETRY_MAX_MS = 10000;
+  // The offline countdown is checked four times a second: it shows whole
+  // seconds, within a quarter of a second.
+  var COUNTDOWN_MS = 250;
   // Typing effect: a word every WORD_MS, the whole answer within TYPE_MAX_MS.
   var WORD_MS = 35;
   var TYPE_MAX_MS = 700;
@@ -76,6 +79,7 @@
   var socket = null;
   var retries = 0;
   var retryTimer = 0;
+  var countdown = 0;
   var greeted = false;
   var lastContext = '';
   var seq = 0;
@@ -118,6 +122,7 @@
 
   function connect() {
     clearTimeout(retryTimer);
+    clearInterval(countdown);
     setState('connecting', T.connecting);
     var ws;
     try {
@@ -153,7 +158,15 @@
     var delay = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * Math.pow(2, retries));
     delay = Math.round(delay * (0.75 + Math.random() * 0.5));
     retries++;
-    setState('offline', say('retryIn', { s: Math.max(1, Math.round(delay / 1000)) }));
+    var at = Date.now() + delay;
+    clearInterval(countdown);
+    // The seconds left count down, so "dans 8 s" does not stand still.
+    var left = function () { return Math.max(1, Math.ceil((at - Date.now()) / 1000)); };
+    setState('offline', say('retryIn', { s: left() }));
+    countdown = setInterval(function () {
+      var text = say('retryIn', { s: left() });
+      if (statusText.textContent !== text) statusText.textContent = text;
+    }, COUNTDOWN_MS);
     retryTimer = setTimeout(connect, delay);
   }
 
