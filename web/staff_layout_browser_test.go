@@ -11,8 +11,9 @@ import (
 )
 
 // TestStaffBrowserFrench checks the console's words and numbers read as
-// French: the wrong-token message with the page's typographic apostrophe,
-// passage scores with a decimal comma.
+// French and true: the wrong-token message with the page's typographic
+// apostrophe, passage scores with a decimal comma, no « passages ci-dessous »
+// when there are none.
 func TestStaffBrowserFrench(t *testing.T) {
 	f := newStaffFixture(t, "")
 	ctx := newBrowser(t)
@@ -36,6 +37,16 @@ func TestStaffBrowserFrench(t *testing.T) {
 		if !score.MatchString(s) {
 			t.Errorf("a passage's score reads %q; want a decimal comma (« score 0,30 »)", s)
 		}
+	}
+	// A search that finds nothing does not point at passages « ci-dessous ».
+	step(t, ctx, "search for nothing",
+		chromedp.Evaluate[chromedp.Void](`document.getElementById('q').value = ''`),
+		chromedp.SendKeys(chromedp.CSS(`#q`), "zzqqxw"),
+		chromedp.Poll[chromedp.Void](`document.getElementById('status').textContent === 'Aucun passage trouvé.'`,
+			chromedp.WithPollingInterval(pollInterval), chromedp.WithPollingTimeout(browserStepTimeout)),
+	)
+	if a := eval[string](t, ctx, `document.getElementById('answer').textContent`); strings.Contains(a, "ci-dessous") {
+		t.Errorf("a search with no passage says %q; want no pointer to passages below", a)
 	}
 }
 

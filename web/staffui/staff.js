@@ -144,7 +144,9 @@
           el("a", { href: "/p/" + encodeURIComponent(c.id), text: c.title + ", " + where(c) })),
         copyButton("Copier la réponse")));
     } else if (a && a.kind === "no_answer") {
-      answerEl.append(el("p", { class: "no-answer", text: "Causette n’aurait pas de réponse sûre à cette question (confiance " + pct(a.confidence) + ") : voyez les passages ci-dessous." }));
+      answerEl.append(el("p", { class: "no-answer", text: res.passages.length
+        ? "Causette n’aurait pas de réponse sûre à cette question (confiance " + pct(a.confidence) + ") : voyez les passages ci-dessous."
+        : "Causette n’aurait pas de réponse à cette question : aucun passage ne s’en approche." }));
     }
     res.passages.forEach((p, i) => {
       const id = "r" + i;
