@@ -136,6 +136,8 @@ func newWidgetSites(tb testing.TB) *widgetSites {
 		head, body := tag(" defer"), ""
 		switch r.URL.Path {
 		case "/page1", "/page2", "/plain":
+		case "/pale":
+			head = strings.Replace(head, `data-color="#ff7000"`, `data-color="#ffe14d"`, 1)
 		case "/hostile":
 			head += hostileCSS
 		case "/strict":
@@ -521,4 +523,42 @@ func TestWidgetOptions(t *testing.T) {
 // jsString quotes s as a JavaScript string literal.
 func jsString(s string) string {
 	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`).Replace(s) + `"`
+}
+
+// TestWidgetLauncherFocusVisible checks that the launcher's keyboard focus
+// ring stands out from the host page (WCAG 1.4.11, 3:1) whatever the site's
+// colour: a ring drawn in a pale site colour vanished on a white page.
+func TestWidgetLauncherFocusVisible(t *testing.T) {
+	ctx := widgetBrowser(t)
+	sites := newWidgetSites(t)
+	for _, path := range []string{"/page1", "/pale"} {
+		widgetRun(t, ctx, "open "+path, chromedp.Navigate(sites.allowed.URL+path))
+		widgetWait(t, ctx, "the launcher", chromedp.Evaluate[bool](`!!document.querySelector('causette-widget')`))
+		// Tab through the host page's links and button to the launcher.
+		focused := false
+		for range 10 {
+			widgetRun(t, ctx, "tab", chromedp.KeyEvent(kb.Tab))
+			if widgetRun(t, ctx, "focus", chromedp.Evaluate[bool](
+				`document.querySelector('causette-widget').shadowRoot.activeElement === `+launcherJS)) {
+				focused = true
+				break
+			}
+		}
+		if !focused {
+			t.Fatalf("%s: Tab never reached the launcher", path)
+		}
+		ratio := widgetRun(t, ctx, "ring contrast", chromedp.Evaluate[float64](`(() => {
+			const rgb = c => (c.match(/[\d.]+/g) || [0, 0, 0]).slice(0, 3).map(Number);
+			const lum = c => { const [r, g, b] = rgb(c).map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+				return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+			const ring = getComputedStyle(`+launcherJS+`).outlineColor;
+			let page = getComputedStyle(document.body).backgroundColor;
+			if (/rgba\(0, 0, 0, 0\)|transparent/.test(page)) page = 'rgb(255, 255, 255)';
+			const [a, b] = [lum(ring), lum(page)].sort((x, y) => y - x);
+			return (a + 0.05) / (b + 0.05);
+		})()`))
+		if ratio < 3 {
+			t.Errorf("%s: the launcher's focus ring has %.2f:1 contrast with the page; want 3:1 at least", path, ratio)
+		}
+	}
 }

@@ -92,7 +92,10 @@
       'display:flex;align-items:center;justify-content:center;' +
       'box-shadow:0 4px 14px rgba(0,0,0,.3);transition:transform .15s}' +
       '.launcher:hover{transform:scale(1.06)}' +
-      '.launcher:focus-visible{outline:3px solid ' + color() + ';outline-offset:3px}' +
+      // Focus ring: dark with a white halo, seen on any site and whatever
+      // its colour (a ring of the site's colour vanishes when it is pale).
+      '.launcher:focus-visible{outline:3px solid #111;outline-offset:3px;' +
+      'box-shadow:0 0 0 3px #fff,0 4px 14px rgba(0,0,0,.3)}' +
       '.launcher svg{width:28px;height:28px;fill:none;stroke:currentColor;' +
       'stroke-width:2;stroke-linecap:round;stroke-linejoin:round}' +
       '.panel{position:fixed;bottom:88px;' + side + ':20px;z-index:' + zIndex() + ';' +
