@@ -66,6 +66,25 @@ func TestAPIAsk(t *testing.T) {
 	}
 }
 
+// TestAPITooLongSaysTheLimit checks that a too-long question gets the same
+// helpful French message, naming the limit, whether the body is read or not.
+func TestAPITooLongSaysTheLimit(t *testing.T) {
+	base := startHTTP(t, newTestServer(t, Config{Limits: Limits{APIRateBurst: 1000, APIRatePerSecond: 1000}}))
+	tests := []struct {
+		name, body string
+	}{
+		{"question over the limit", `{"q":"` + strings.Repeat("a", chat.MaxQuestionRunes+1) + `"}`},
+		{"body over --max-body", `{"q":"` + strings.Repeat("é", DefaultMaxBody) + `"}`},
+	}
+	for _, tt := range tests {
+		_, body := post(t, base+"/api/ask", "", tt.body)
+		var e apiError
+		if err := json.Unmarshal([]byte(body), &e); err != nil || e.Message != chat.ErrTooLong.Message {
+			t.Errorf("%s: error %s; want the message %q", tt.name, body, chat.ErrTooLong.Message)
+		}
+	}
+}
+
 func TestAPIAskFollowUp(t *testing.T) {
 	base := startHTTP(t, newTestServer(t, Config{}))
 	_, body := post(t, base+"/api/ask", "", `{"q":"Quel est le modèle phare d'OpenAI ?"}`)

@@ -51,7 +51,7 @@ var (
 	errRateLimited = &chat.Error{Code: "rate_limited", Message: "Vous allez un peu vite : attendez un instant avant la question suivante."}
 	errBadFeedback = &chat.Error{Code: "bad_feedback", Message: "Avis inconnu : « up » ou « down »."}
 	errUnknownID   = &chat.Error{Code: "unknown_id", Message: "Cette réponse n'est plus connue : l'avis n'a pas été enregistré."}
-	errTooLarge    = &chat.Error{Code: "too_long", Message: "Le message est trop long."}
+	errTooLarge    = &chat.Error{Code: "too_long", Message: chat.ErrTooLong.Message} // a body this big holds a too-long question
 	errInternal    = &chat.Error{Code: "internal", Message: "Une erreur est survenue de notre côté : réessayez dans un instant."}
 )
 
