@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -166,5 +167,56 @@ func TestBrowserOfflineCountdown(t *testing.T) {
 	}
 	if then != want {
 		t.Errorf("offline status reads %q after « dans %s s »; want %q, a second less", then, from, want)
+	}
+}
+
+// TestBrowserThumbsChangeOfMind checks that a visitor clicking the thumbs
+// back and forth sends one rating, the last, and sees no « Vous allez un peu
+// vite » error: each click used to be a message against the rate limit.
+func TestBrowserThumbsChangeOfMind(t *testing.T) {
+	ctx := newBrowser(t)
+	ratings := make(chan string, 16)
+	s := newTestServer(t, Config{OnFeedback: func(_, value string) { ratings <- value }})
+	base := startHTTP(t, s)
+	step(t, ctx, "load the page",
+		chromedp.Navigate(base+"/"),
+		chromedp.WaitVisible(chromedp.CSS(`#status[data-state="online"]`)),
+	)
+	askInPage(t, ctx, "Qui est le PDG de Mistral ?")
+	tests := []struct {
+		clicks string // u: thumbs up, d: thumbs down
+		want   string
+	}{
+		{"ududududud", "down"},
+		{"uuuu", "up"},
+	}
+	for _, tt := range tests {
+		step(t, ctx, "click the thumbs "+tt.clicks, chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`(() => {
+			const [up, down] = document.querySelectorAll('#log article.msg.bot:last-of-type .thumb');
+			for (const c of %q) (c === 'u' ? up : down).click();
+		})()`, tt.clicks)))
+		select {
+		case got := <-ratings:
+			if got != tt.want {
+				t.Errorf("clicks %s: the server got %q first; want the last choice, %q", tt.clicks, got, tt.want)
+			}
+		case <-time.After(browserStepTimeout):
+			t.Fatalf("clicks %s: no rating reached the server", tt.clicks)
+		}
+		// Let a second rating arrive, if the page sent more than one.
+		step(t, ctx, "wait past the rating's delay", chromedp.Evaluate[chromedp.Void](
+			`new Promise(r => setTimeout(r, 1000))`, chromedp.EvalAwaitPromise))
+		select {
+		case extra := <-ratings:
+			t.Errorf("clicks %s: the server got a second rating %q; want one", tt.clicks, extra)
+		default:
+		}
+		if n := eval[int](t, ctx, `document.querySelectorAll('#log .msg.error').length`); n != 0 {
+			t.Errorf("clicks %s: %d error messages in the conversation; want none", tt.clicks, n)
+		}
+		pressed := eval[string](t, ctx, `[...document.querySelectorAll('#log article.msg.bot:last-of-type .thumb')].map(b => b.getAttribute('aria-pressed')).join(',')`)
+		if want := map[string]string{"up": "true,false", "down": "false,true"}[tt.want]; pressed != want {
+			t.Errorf("clicks %s: thumbs pressed %s; want %s", tt.clicks, pressed, want)
+		}
 	}
 }

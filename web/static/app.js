@@ -13,6 +13,9 @@
   // The offline countdown is checked four times a second: it shows whole
   // seconds, within a quarter of a second.
   var COUNTDOWN_MS = 250;
+  // A thumb's choice goes to the server this long after the last click on
+  // the answer's thumbs: time enough to change one's mind.
+  var FEEDBACK_WAIT_MS = 600;
   // Typing effect: a word every WORD_MS, the whole answer within TYPE_MAX_MS.
   var WORD_MS = 35;
   var TYPE_MAX_MS = 700;
@@ -336,14 +339,23 @@
     var down = button('action thumb', '');
     down.appendChild(icon(THUMB, true));
     down.setAttribute('aria-label', T.notUseful);
+    // The visitor's last choice is sent once they stop changing their mind:
+    // one message, not one a click (clicks past the socket's rate limit
+    // would show « Vous allez un peu vite » in the conversation).
+    var sent = '';
+    var timer = 0;
     [up, down].forEach(function (b) {
       b.setAttribute('aria-pressed', 'false');
       b.addEventListener('click', function () {
+        if (!socket || socket.readyState !== WebSocket.OPEN) return;
         var value = b === up ? 'up' : 'down';
-        if (!transmit({ type: 'feedback', id: m.id, turn: m.turn, value: value })) return;
         up.setAttribute('aria-pressed', String(b === up));
         down.setAttribute('aria-pressed', String(b === down));
         announce(T.thanks);
+        clearTimeout(timer);
+        timer = setTimeout(function () {
+          if (value !== sent && transmit({ type: 'feedback', id: m.id, turn: m.turn, value: value })) sent = value;
+        }, FEEDBACK_WAIT_MS);
       });
       bar.appendChild(b);
     });
