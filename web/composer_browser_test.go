@@ -220,3 +220,28 @@ func TestBrowserThumbsChangeOfMind(t *testing.T) {
 		}
 	}
 }
+
+// TestBrowserThumbsBeforeLeaving checks that a rating given just before the
+// visitor leaves the page still reaches the server.
+func TestBrowserThumbsBeforeLeaving(t *testing.T) {
+	ctx := newBrowser(t)
+	ratings := make(chan string, 16)
+	base := startHTTP(t, newTestServer(t, Config{OnFeedback: func(_, value string) { ratings <- value }}))
+	step(t, ctx, "load the page",
+		chromedp.Navigate(base+"/"),
+		chromedp.WaitVisible(chromedp.CSS(`#status[data-state="online"]`)),
+	)
+	askInPage(t, ctx, "Qui est le PDG de Mistral ?")
+	step(t, ctx, "thumbs down, then leave at once",
+		chromedp.Evaluate[chromedp.Void](`document.querySelectorAll('#log article.msg.bot:last-of-type .thumb')[1].click()`),
+		chromedp.Navigate(base+"/"),
+	)
+	select {
+	case got := <-ratings:
+		if got != "down" {
+			t.Errorf("the server got %q; want %q", got, "down")
+		}
+	case <-time.After(browserStepTimeout):
+		t.Fatalf("a rating given just before leaving the page never reached the server")
+	}
+}

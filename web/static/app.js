@@ -344,6 +344,7 @@
     // would show « Vous allez un peu vite » in the conversation).
     var sent = '';
     var timer = 0;
+    var key = 'r' + (++seq); // answers kept from another page may share m.id
     [up, down].forEach(function (b) {
       b.setAttribute('aria-pressed', 'false');
       b.addEventListener('click', function () {
@@ -353,14 +354,24 @@
         down.setAttribute('aria-pressed', String(b === down));
         announce(T.thanks);
         clearTimeout(timer);
-        timer = setTimeout(function () {
+        unsent[key] = function () {
+          clearTimeout(timer);
+          delete unsent[key];
           if (value !== sent && transmit({ type: 'feedback', id: m.id, turn: m.turn, value: value })) sent = value;
-        }, FEEDBACK_WAIT_MS);
+        };
+        timer = setTimeout(unsent[key], FEEDBACK_WAIT_MS);
       });
       bar.appendChild(b);
     });
     return bar;
   }
+
+  // unsent holds the ratings still waiting for FEEDBACK_WAIT_MS, by answer:
+  // a visitor leaving the page sends them at once.
+  var unsent = {};
+  window.addEventListener('pagehide', function () {
+    Object.keys(unsent).forEach(function (id) { unsent[id](); });
+  });
 
   function answerForCopy(m) {
     var out = m.answer || '';
