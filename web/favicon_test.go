@@ -10,15 +10,22 @@ import (
 // /favicon.ico.
 func TestPagesHaveIcon(t *testing.T) {
 	f := newStaffFixture(t, "")
-	const link = `<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">`
-	for _, path := range []string{"/", "/nope", "/staff/signin"} {
-		resp, body := get(t, f.URL+path, nil)
-		if !strings.Contains(body, link) {
-			t.Errorf("GET %s (%d): no %s", path, resp.StatusCode, link)
-		}
+	tests := []struct {
+		page, icon string
+	}{
+		{"/", "/static/favicon.svg"},
+		{"/nope", "/static/favicon.svg"},
+		{"/staff/signin", "/staff/public/favicon.svg"}, // staff pages load nothing from /static/
 	}
-	resp, body := get(t, f.URL+"/static/favicon.svg", nil)
-	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "image/svg+xml") || !strings.Contains(body, "<svg") {
-		t.Errorf("GET /static/favicon.svg: %d %s; want the SVG icon", resp.StatusCode, resp.Header.Get("Content-Type"))
+	for _, tt := range tests {
+		link := `<link rel="icon" href="` + tt.icon + `" type="image/svg+xml">`
+		resp, body := get(t, f.URL+tt.page, nil)
+		if !strings.Contains(body, link) {
+			t.Errorf("GET %s (%d): no %s", tt.page, resp.StatusCode, link)
+		}
+		resp, body = get(t, f.URL+tt.icon, nil)
+		if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "image/svg+xml") || !strings.Contains(body, "<svg") {
+			t.Errorf("GET %s: %d %s; want the SVG icon", tt.icon, resp.StatusCode, resp.Header.Get("Content-Type"))
+		}
 	}
 }

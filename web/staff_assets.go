@@ -23,6 +23,8 @@ var staffFS = mustSub(staffUI, "staffui")
 var staffPublicFiles = map[string]string{
 	"theme.css": "text/css; charset=utf-8",
 	"signin.js": "text/javascript; charset=utf-8",
+	// The tab's icon, the visitors' own (static/favicon.svg) kept apart.
+	"favicon.svg": "image/svg+xml",
 }
 
 // staffConsoleFiles need a staff session: the console's and the permalink
