@@ -127,6 +127,11 @@ func resolve(t *turn, prev convContext) {
 			pronoun = true
 		}
 	}
+	if pronoun && !opener && namesNew(t.entities, prev.Entities) {
+		// "Quand Mistral a-t-elle été fondée ?": the pronoun is the question's
+		// own subject, named in it; the question stands alone.
+		return
+	}
 	own := len(t.stems)
 	if !opener && !pronoun && own > followupMaxTerms-1 {
 		return
@@ -178,4 +183,23 @@ func resolve(t *turn, prev convContext) {
 	if t.cue == cueNone {
 		t.cue = prev.Cue
 	}
+}
+
+// namesNew reports whether the turn names an entity the previous turn did not.
+func namesNew(entities, prev []string) bool {
+	for _, e := range entities {
+		if !contains(prev, e) {
+			return true
+		}
+	}
+	return false
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }

@@ -58,6 +58,7 @@ func TestAskAnswers(t *testing.T) {
 		{"What did Arthur Mensch refuse?", "Apple", "offre d’Apple"},
 		{"Qu'a refusé Arthur Mensch ?", "Apple", "offre d’Apple"},
 		{"combien de puces nvidia en essonne", "18 000", "18 000"},
+		{"Qui est le PDG de Mistral ? 0", "Arthur Mensch", "Arthur Mensch"},
 	}
 	for _, tt := range tests {
 		a, err := e.Ask(tt.q, "")
@@ -121,6 +122,8 @@ func TestAskFollowUps(t *testing.T) {
 		{"Quel est le secteur de la SNCF ?", "Et pour Veolia ?", "Environnement"},
 		{"Combien a levé OpenAI ?", "Et Mistral ?", "1,7"},
 		{"Que fait Mistral dans la défense ?", "Merci ! Et qui est le PDG ?", "Arthur Mensch"},
+		{"Quel est le secteur de la SNCF ?", "Quand Mistral a-t-elle été fondée ?", "2023"},
+		{"Quelle est la durée du contrat avec TotalEnergies ?", "Et son montant ?", "45 millions"},
 	}
 	for _, tt := range tests {
 		a, err := e.Ask(tt.first, "")

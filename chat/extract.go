@@ -30,7 +30,7 @@ const answerCueBoost = 0.6
 // by the question, or the sentences that hold most of the question's words.
 func (e *Engine) extract(t *turn, p *index.Passage, want map[string]bool) string {
 	if p.Row != nil {
-		if fact := tableFact(p.Row, want, t.order(), t.entities); fact != "" {
+		if fact := tableFact(p.Row, want, e.ownWords(t), t.order(), t.entities); fact != "" {
 			return fact
 		}
 		return p.Text + "." // the whole row, read with its header
@@ -93,13 +93,13 @@ func (e *Engine) extract(t *turn, p *index.Passage, want map[string]bool) string
 }
 
 // tableFact reads the cell whose column the question names, as a sentence:
-// "Pour SNCF, durée du contrat : 5 ans." Among columns named as much, the one
-// named first wins: in "le montant du contrat", montant is the head. When
+// "Pour SNCF, durée du contrat : 5 ans." The column named first in the
+// question wins: in "le montant du contrat", montant is the head. When
 // the column is named by an entity of the question ("Google AI" in a table
 // whose columns are companies), the row says what is asked: "Pour Google AI,
 // modèles phares : Bard." It returns "" when the question names no column.
-func tableFact(r *index.TableRow, want map[string]bool, order map[string]int, entities []string) string {
-	col, byEntity := tableCell(r, want, order, entities)
+func tableFact(r *index.TableRow, want, own map[string]bool, order map[string]int, entities []string) string {
+	col, byEntity := tableCell(r, want, own, order, entities)
 	if col == 0 {
 		return ""
 	}
@@ -112,28 +112,37 @@ func tableFact(r *index.TableRow, want map[string]bool, order map[string]int, en
 
 // tableCell finds the column the question names (0: none) and whether an
 // entity of the question named it.
-func tableCell(r *index.TableRow, want map[string]bool, order map[string]int, entities []string) (col int, byEntity bool) {
+func tableCell(r *index.TableRow, want, own map[string]bool, order map[string]int, entities []string) (col int, byEntity bool) {
 	isEntity := map[string]bool{}
 	for _, e := range entities {
 		isEntity[e] = true
 	}
 	// The header's first word is its head ("durée" in "Durée du contrat"): a
 	// question naming only "contrat" asks about the whole row, not this cell.
-	bestN, bestAt := 0, 0
+	// A head named by this turn beats one inherited from the previous turn:
+	// "Et son montant ?" after the duration asks for the amount.
+	bestOwn, bestN, bestAt := false, 0, 0
 	for i := 1; i < len(r.Header) && i < len(r.Cells); i++ {
-		n, at, entity, head := 0, 1<<30, false, false
+		n, at, entity, head, ownHead := 0, 1<<30, false, false, false
 		for j, tok := range index.Analyze(r.Header[i]) {
-			if want[string(tok.Term)] {
+			term := string(tok.Term)
+			if want[term] {
 				n++
 				head = head || j == 0
-				entity = entity || isEntity[string(tok.Term)]
-				if o, ok := order[string(tok.Term)]; ok && o < at {
+				ownHead = ownHead || j == 0 && own[term]
+				entity = entity || isEntity[term]
+				if o, ok := order[term]; ok && o < at {
 					at = o
 				}
 			}
 		}
-		if r.Cells[i] != "" && head && (n > bestN || n == bestN && at < bestAt) {
-			col, bestN, bestAt, byEntity = i, n, at, entity
+		if r.Cells[i] == "" || !head {
+			continue
+		}
+		better := ownHead && !bestOwn ||
+			ownHead == bestOwn && (at < bestAt || at == bestAt && n > bestN)
+		if col == 0 || better {
+			col, bestOwn, bestN, bestAt, byEntity = i, ownHead, n, at, entity
 		}
 	}
 	return col, byEntity
@@ -211,4 +220,16 @@ func (e *Engine) holdsRare(text string, stems map[string]bool) bool {
 		}
 	}
 	return false
+}
+
+// ownWords are the stems this turn typed, with their synonyms, without those
+// inherited from the previous turn.
+func (e *Engine) ownWords(t *turn) map[string]bool {
+	var own []index.WeightedStem
+	for _, s := range t.stems {
+		if s.Of < len(t.terms) {
+			own = append(own, s)
+		}
+	}
+	return e.expand(own)
 }

@@ -2,9 +2,14 @@ package chat
 
 import (
 	"math"
+	"unicode/utf8"
 
 	"github.com/causette/causette/index"
 )
+
+// minUnknownRunes: a stray character ("… ? 0", "x") is a slip, not a
+// subject the corpus lacks.
+const minUnknownRunes = 2
 
 // wordWeights gives each query word (WeightedStem.Of) its weight: the
 // rarity of its best stand-in, times that stand-in's weight. A word the
@@ -16,7 +21,8 @@ func (e *Engine) wordWeights(t *turn) wordWeights {
 		w[s.Of] = math.Max(w[s.Of], s.Weight*e.ix.IDF(s.Stem))
 	}
 	for i, term := range t.terms {
-		if !term.Known && len(term.Corrections) == 0 && len(term.Synonyms) == 0 {
+		if !term.Known && len(term.Corrections) == 0 && len(term.Synonyms) == 0 &&
+			utf8.RuneCountInString(term.Surface) >= minUnknownRunes {
 			scale := unknownIDFScale
 			if isEntity(term.Surface, term.Start == t.firstWordStart()) {
 				scale = unknownEntityScale
