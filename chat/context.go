@@ -3,6 +3,7 @@ package chat
 import (
 	"encoding/base64"
 	"encoding/json"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -188,16 +189,7 @@ func resolve(t *turn, prev convContext) {
 // namesNew reports whether the turn names an entity the previous turn did not.
 func namesNew(entities, prev []string) bool {
 	for _, e := range entities {
-		if !contains(prev, e) {
-			return true
-		}
-	}
-	return false
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
+		if !slices.Contains(prev, e) {
 			return true
 		}
 	}

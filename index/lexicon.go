@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -46,19 +47,10 @@ func (v *vocabulary) addSynonyms(groups [][]string) {
 		}
 		for _, s := range stems {
 			for _, o := range stems {
-				if o != s && !contains(v.synonyms[s], o) {
+				if o != s && !slices.Contains(v.synonyms[s], o) {
 					v.synonyms[s] = append(v.synonyms[s], o)
 				}
 			}
 		}
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
