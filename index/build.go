@@ -128,20 +128,16 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	m.ScoringModel = "bm25"
 	m.DefaultAnalyzer = AnalyzerName
 	dm := bleve.NewDocumentStaticMapping()
-	for _, f := range []string{fieldText, fieldQuestion, fieldSection, fieldTitle, fieldLabel} {
+	analyzers := map[string]string{fieldText: AnalyzerName, fieldQuestion: AnalyzerName, fieldSection: AnalyzerName,
+		fieldTitle: AnalyzerName, fieldLabel: AnalyzerName, fieldExact: ExactAnalyzerName}
+	for field, analyzer := range analyzers {
 		fm := bleve.NewTextFieldMapping()
-		fm.Analyzer = AnalyzerName
-		fm.Store = false
+		fm.Analyzer = analyzer
+		fm.Store = false // passages are kept in memory beside the index
 		fm.IncludeInAll = false
 		fm.IncludeTermVectors = false
-		dm.AddFieldMappingsAt(f, fm)
+		dm.AddFieldMappingsAt(field, fm)
 	}
-	exact := bleve.NewTextFieldMapping()
-	exact.Analyzer = ExactAnalyzerName
-	exact.Store = false
-	exact.IncludeInAll = false
-	exact.IncludeTermVectors = false
-	dm.AddFieldMappingsAt(fieldExact, exact)
 	m.DefaultMapping = dm
 	return m, nil
 }
