@@ -37,13 +37,25 @@ const (
 // newBrowser starts a headless Chromium, or skips the test without one.
 func newBrowser(t *testing.T) context.Context {
 	t.Helper()
+	return newBrowserSized(t, 1280, 860)
+}
+
+// newBrowserSized starts a headless Chromium with a fresh profile and a
+// window of the given size, or skips the test when none is installed.
+func newBrowserSized(tb testing.TB, width, height int) context.Context {
+	tb.Helper()
 	path := chromiumPath
 	if _, err := os.Stat(path); err != nil {
-		p, err := exec.LookPath("chromium")
-		if err != nil {
-			t.Skipf("no Chromium at %s nor on PATH: install Debian's chromium to run the browser test", chromiumPath)
+		path = ""
+		for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+			if p, err := exec.LookPath(name); err == nil {
+				path = p
+				break
+			}
 		}
-		path = p
+		if path == "" {
+			tb.Skipf("no Chromium at %s nor on PATH: install Debian's chromium (apt-get install chromium) to run the browser tests", chromiumPath)
+		}
 	}
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(path),
@@ -55,14 +67,15 @@ func newBrowser(t *testing.T) context.Context {
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("lang", "fr-FR"),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 860),
+		chromedp.UserDataDir(tb.TempDir()),
+		chromedp.WindowSize(width, height),
 	}
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(actx)
-	t.Cleanup(func() { cancel(); cancelAlloc() })
-	if err := chromedp.Do(ctx); err != nil { // starts the browser
-		t.Fatalf("starting Chromium: %v", err)
+	tb.Cleanup(func() { cancel(); cancelAlloc() })
+	// The first run starts the browser: no timeout on it (see chromedp.Run).
+	if err := chromedp.Do(ctx); err != nil {
+		tb.Fatalf("starting Chromium: %v", err)
 	}
 	return ctx
 }

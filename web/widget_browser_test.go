@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"os/exec"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -40,37 +39,7 @@ const widgetQuestion = "Quel est le montant du contrat avec la SNCF ?"
 // the test when none is installed.
 func widgetBrowser(tb testing.TB) context.Context {
 	tb.Helper()
-	path := ""
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			path = p
-			break
-		}
-	}
-	if path == "" {
-		tb.Skip("no Chromium found (apt-get install chromium): the widget's browser tests need one")
-	}
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(path),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(tb.TempDir()),
-		chromedp.WindowSize(1280, 800),
-	)
-	ctx, cancelTab := chromedp.NewContext(actx)
-	tb.Cleanup(func() { cancelTab(); cancelAlloc() })
-	// The first run starts the browser: no timeout on it (see chromedp.Run).
-	if err := chromedp.Do(ctx); err != nil {
-		tb.Fatalf("start Chromium: %v", err)
-	}
-	tctx, cancel := context.WithTimeout(ctx, browserTimeout)
-	tb.Cleanup(cancel)
-	return tctx
+	return newBrowserSized(tb, 1280, 800)
 }
 
 // widgetSites is a Causette server and the sites that embed it, each on its
