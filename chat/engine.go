@@ -3,7 +3,6 @@ package chat
 import (
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/causette/causette/index"
 )
@@ -54,25 +53,8 @@ type Engine struct {
 	opts     Options
 	starters []string
 	faq      []index.Passage
-	// stems holds each passage's stems (all fields), by passage id.
-	stems map[string]map[string]bool
-	// positions holds where each stem of a passage's text stands, by id.
-	positions map[string]map[string][]int
-	// spans holds each passage text's tokens with their offsets in code
-	// points, for highlighting without analysing again.
-	spans map[string][]span
-	// cues records which cues each passage's text satisfies.
-	cues map[string][cuePlace + 1]bool
-	// sentences holds the stems of each sentence of a passage's text, and
-	// which cues each sentence satisfies.
-	sentences    map[string][]map[string]bool
-	sentenceCues map[string][][cuePlace + 1]bool
-}
-
-// span is a token of a passage's text: its stem and [start, end) in code points.
-type span struct {
-	stem       string
-	start, end int
+	// facts holds what the engine measured of each passage, by passage id.
+	facts map[string]*passageFacts
 }
 
 // New returns an engine over ix.
@@ -86,44 +68,9 @@ func New(ix Searcher, opts Options) *Engine {
 	if opts.Threshold <= 0 {
 		opts.Threshold = DefaultThreshold
 	}
-	e := &Engine{ix: ix, opts: opts, stems: map[string]map[string]bool{}, positions: map[string]map[string][]int{},
-		spans: map[string][]span{}, cues: map[string][cuePlace + 1]bool{}, sentences: map[string][]map[string]bool{}, sentenceCues: map[string][][cuePlace + 1]bool{}}
+	e := &Engine{ix: ix, opts: opts, facts: map[string]*passageFacts{}}
 	for _, p := range ix.Passages() {
-		var cues [cuePlace + 1]bool
-		for c := cueNumber; c <= cuePlace; c++ {
-			cues[c] = holdsCue(p.Text, c)
-		}
-		e.cues[p.ID] = cues
-		var sp []span
-		for _, tok := range index.Analyze(p.Text) {
-			start := utf8.RuneCountInString(p.Text[:tok.Start])
-			sp = append(sp, span{string(tok.Term), start, start + utf8.RuneCountInString(p.Text[tok.Start:tok.End])})
-		}
-		e.spans[p.ID] = sp
-		for _, sentence := range splitSentences(p.Text) {
-			set := map[string]bool{}
-			for _, tok := range index.Analyze(sentence) {
-				set[string(tok.Term)] = true
-			}
-			e.sentences[p.ID] = append(e.sentences[p.ID], set)
-			var sc [cuePlace + 1]bool
-			for c := cueNumber; c <= cuePlace; c++ {
-				sc[c] = holdsCue(sentence, c)
-			}
-			e.sentenceCues[p.ID] = append(e.sentenceCues[p.ID], sc)
-		}
-		pos := map[string][]int{}
-		for _, tok := range index.Analyze(p.Question + " \n\n\n " + p.Text) {
-			pos[string(tok.Term)] = append(pos[string(tok.Term)], tok.Position)
-		}
-		e.positions[p.ID] = pos
-		set := map[string]bool{}
-		for _, text := range []string{p.Text, p.Question, p.Section, p.Title} {
-			for _, tok := range index.Analyze(text) {
-				set[string(tok.Term)] = true
-			}
-		}
-		e.stems[p.ID] = set
+		e.facts[p.ID] = measure(p)
 		if p.Kind == index.KindFAQ {
 			e.faq = append(e.faq, p)
 		}
@@ -200,4 +147,4 @@ func starters(ps []index.Passage, faq []index.Passage) []string {
 }
 
 // stemsOf returns the stems of a passage, all fields together.
-func (e *Engine) stemsOf(p *index.Passage) map[string]bool { return e.stems[p.ID] }
+func (e *Engine) stemsOf(p *index.Passage) map[string]bool { return e.facts[p.ID].stems }

@@ -49,9 +49,9 @@ type wordWeights struct {
 // over a long paragraph.
 func (e *Engine) sentenceCoverage(t *turn, p *index.Passage, w wordWeights) float64 {
 	best := 0.0
-	for i, have := range e.sentences[p.ID] {
-		cov := e.share(t, have, w)
-		if t.cue != cueNone && e.sentenceCues[p.ID][i][t.cue] {
+	for _, sf := range e.facts[p.ID].sentences {
+		cov := e.share(t, sf.stems, w)
+		if t.cue != cueNone && sf.cues[t.cue] {
 			cov *= 1 + sentenceCueBoost
 		}
 		best = math.Max(best, cov)
@@ -135,7 +135,7 @@ func (e *Engine) proximity(pairs []pair, p *index.Passage) float64 {
 	if len(pairs) == 0 {
 		return 0
 	}
-	pos := e.positions[p.ID]
+	pos := e.facts[p.ID].positions
 	var got, total float64
 	for _, pr := range pairs {
 		total += pr.weight

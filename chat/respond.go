@@ -108,7 +108,7 @@ func (e *Engine) answer(t *turn) Answer {
 		s.coverage = e.coverage(t, h.Passage, weights)
 		s.score *= 1 + sentenceBoost*e.sentenceCoverage(t, h.Passage, weights)
 		s.score *= coverageFloor + s.coverage*s.coverage
-		if t.cue != cueNone && e.cues[h.Passage.ID][t.cue] {
+		if t.cue != cueNone && e.facts[h.Passage.ID].cues[t.cue] {
 			s.score *= 1 + cueBoost
 		}
 		s.score *= 1 + proximityBoost*e.proximity(pairs, h.Passage)
@@ -164,7 +164,7 @@ func (e *Engine) expand(stems []index.WeightedStem) map[string]bool {
 func (e *Engine) cite(s scored, want map[string]bool) Citation {
 	p := s.hit.Passage
 	h := [][2]int{}
-	for _, sp := range e.spans[p.ID] {
+	for _, sp := range e.facts[p.ID].spans {
 		if want[sp.stem] {
 			h = append(h, [2]int{sp.start, sp.end})
 		}
