@@ -1,7 +1,9 @@
 package chat
 
 import (
+	"maps"
 	"math"
+	"slices"
 	"unicode/utf8"
 
 	"github.com/causette/causette/index"
@@ -31,8 +33,8 @@ func (e *Engine) wordWeights(t *turn) wordWeights {
 		}
 	}
 	var total float64
-	for _, x := range w {
-		total += x
+	for _, k := range slices.Sorted(maps.Keys(w)) { // in order: sums are repeatable
+		total += w[k]
 	}
 	return wordWeights{byWord: w, total: total}
 }
@@ -77,8 +79,8 @@ func (e *Engine) share(t *turn, have map[string]bool, w wordWeights) float64 {
 		}
 	}
 	var sum float64
-	for _, g := range got {
-		sum += g
+	for _, k := range slices.Sorted(maps.Keys(got)) {
+		sum += got[k]
 	}
 	return sum / w.total
 }
