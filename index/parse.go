@@ -169,6 +169,10 @@ func wrapped(lines []string) bool {
 	return unfinished
 }
 
+// textBlock reads a block of a plain-text document: each line a heading, an
+// FAQ question (with the line after it as its answer) or a paragraph, unless
+// the block is one hard-wrapped paragraph. bi advances past a block an FAQ
+// answer was taken from.
 func (p *parser) textBlock(b block, blocks []block, bi *int) {
 	if wrapped(b.lines) {
 		p.paragraph(b.line, joinLines(b.lines))
@@ -177,12 +181,12 @@ func (p *parser) textBlock(b block, blocks []block, bi *int) {
 	for i := 0; i < len(b.lines); i++ {
 		l := strings.TrimSpace(b.lines[i])
 		line := b.line + i
-		next, nextLine := "", 0
+		next := ""
 		if i+1 < len(b.lines) {
-			next, nextLine = strings.TrimSpace(b.lines[i+1]), line+1
+			next = strings.TrimSpace(b.lines[i+1])
 		} else if *bi+1 < len(blocks) && !isTableLine(blocks[*bi+1].lines[0]) {
 			nb := blocks[*bi+1]
-			next, nextLine = strings.TrimSpace(nb.lines[0]), nb.line
+			next = strings.TrimSpace(nb.lines[0])
 			if wrapped(nb.lines) {
 				next = joinLines(nb.lines)
 			}
@@ -195,7 +199,6 @@ func (p *parser) textBlock(b block, blocks []block, bi *int) {
 			} else {
 				*bi++
 			}
-			_ = nextLine
 		case isHeading(l, next != "" || *bi+1 < len(blocks)):
 			p.heading(l)
 		default:
@@ -204,6 +207,9 @@ func (p *parser) textBlock(b block, blocks []block, bi *int) {
 	}
 }
 
+// markdownBlock reads a block of a Markdown document: a heading (a question
+// heading introduces an FAQ answer), a bold or plain question line followed by
+// its answer, or a paragraph or list.
 func (p *parser) markdownBlock(b block, blocks []block, bi *int) {
 	first := strings.TrimSpace(b.lines[0])
 	if strings.HasPrefix(first, "#") {
@@ -214,15 +220,13 @@ func (p *parser) markdownBlock(b block, blocks []block, bi *int) {
 		} else if isQuestion(h) {
 			// A heading that asks a question introduces its answer.
 			answer := joinLines(rest)
-			line := b.line + 1
 			if answer == "" && *bi+1 < len(blocks) && !isTableLine(blocks[*bi+1].lines[0]) {
 				*bi++
-				answer, line = joinMarkdown(blocks[*bi].lines), blocks[*bi].line
+				answer = joinMarkdown(blocks[*bi].lines)
 			}
 			if answer != "" {
 				p.headed = true // a Markdown question heading stays in its section
 				p.faq(b.line, h, answer)
-				_ = line
 			}
 			return
 		} else {
