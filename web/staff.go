@@ -1,9 +1,7 @@
 package web
 
 import (
-	"crypto/rand"
 	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -164,9 +162,3 @@ func (st *Staff) handleHealth(w http.ResponseWriter, r *http.Request) {
 
 // NewStaffToken returns a random token, for when none is configured.
 func NewStaffToken() string { return randomHex(staffTokenBytes) }
-
-func randomHex(n int) string {
-	b := make([]byte, n)
-	rand.Read(b)
-	return hex.EncodeToString(b)
-}

@@ -60,10 +60,14 @@ func (s *Server) logTurn(rec TurnRecord, conn uint64) {
 }
 
 // newTurnID returns a random turn id.
-func newTurnID() string {
-	b := make([]byte, turnIDBytes)
+func newTurnID() string { return "t" + randomHex(turnIDBytes) }
+
+// randomHex returns n random bytes in hex: turn ids, staff tokens and staff
+// session ids.
+func randomHex(n int) string {
+	b := make([]byte, n)
 	rand.Read(b)
-	return "t" + hex.EncodeToString(b)
+	return hex.EncodeToString(b)
 }
 
 // validTurnID reports whether id has the form of newTurnID's ids.
