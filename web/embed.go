@@ -41,7 +41,7 @@ func (s *Server) handleEmbed(w http.ResponseWriter, r *http.Request) {
 	origin, err := normaliseOrigin(q.Get("origin"))
 	h := w.Header()
 	h.Del("X-Frame-Options") // frame-ancestors says who may frame it
-	if err == nil && s.embedAllowed(origin, r) {
+	if err == nil && s.originAllowed(origin, r) {
 		d.Origin = origin
 		h.Set("Content-Security-Policy", withDirective(contentSecurityPolicy, "frame-ancestors "+s.frameAncestors()))
 	} else {
@@ -58,16 +58,6 @@ func (s *Server) handleEmbed(w http.ResponseWriter, r *http.Request) {
 	if err := chatPage.Execute(w, d); err != nil {
 		s.log.Warn("embed page", "err", err)
 	}
-}
-
-// embedAllowed reports whether a page at origin (normalised) may embed the
-// chat: the same rule as AllowedOrigin for the socket.
-func (s *Server) embedAllowed(origin string, r *http.Request) bool {
-	if s.origins["*"] || s.origins[origin] {
-		return true
-	}
-	_, host, _ := strings.Cut(origin, "://")
-	return strings.EqualFold(host, r.Host)
 }
 
 // frameAncestors is the CSP source list of the sites that may frame /embed.

@@ -258,11 +258,18 @@ func (s *Server) AllowedOrigin(r *http.Request) bool {
 	if err != nil {
 		return false
 	}
-	if s.origins[n] {
+	return s.originAllowed(n, r)
+}
+
+// originAllowed reports whether a page at origin (normalised) may use the
+// socket and the API, or embed the chat (/embed): "*", one of
+// Config.AllowOrigins, or the request's own host.
+func (s *Server) originAllowed(origin string, r *http.Request) bool {
+	if s.origins["*"] || s.origins[origin] {
 		return true
 	}
-	u, _ := url.Parse(n)
-	return strings.EqualFold(u.Host, r.Host)
+	_, host, _ := strings.Cut(origin, "://")
+	return strings.EqualFold(host, r.Host)
 }
 
 // normaliseOrigin returns scheme://host[:port] in lower case.
