@@ -33,8 +33,9 @@ type apiError struct {
 	Message string `json:"message"`
 }
 
-// searchResult is one passage of GET /api/search.
-type searchResult struct {
+// rankedPassage is one passage of a search, GET /api/search's or the staff
+// lookup's.
+type rankedPassage struct {
 	index.Passage
 	Highlights [][2]int `json:"highlights"`
 	Score      float64  `json:"score"`
@@ -111,26 +112,33 @@ func (s *Server) handleAPISearch(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, http.StatusInternalServerError, errInternal)
 		return
 	}
+	out := struct {
+		Query    string          `json:"query"`
+		Passages []rankedPassage `json:"passages"`
+	}{Query: q, Passages: rankedPassages(s.index, stems, hits)}
+	writeJSON(w, http.StatusOK, out)
+	s.log.Info("search", "results", len(hits), "latency", time.Since(start))
+}
+
+// rankedPassages returns the hits of a search for stems, each with the
+// offsets (code points) of its words that match a stem or its synonyms.
+func rankedPassages(ix *index.Index, stems []index.WeightedStem, hits []index.Hit) []rankedPassage {
 	want := map[string]bool{}
 	for _, st := range stems {
 		want[st.Stem] = true
-		for _, o := range s.index.Synonyms(st.Stem) {
+		for _, o := range ix.Synonyms(st.Stem) {
 			want[o] = true
 		}
 	}
-	out := struct {
-		Query    string         `json:"query"`
-		Passages []searchResult `json:"passages"`
-	}{Query: q, Passages: make([]searchResult, 0, len(hits))}
+	out := make([]rankedPassage, 0, len(hits))
 	for _, h := range hits {
 		hl := index.Highlights(h.Passage.Text, want)
 		if hl == nil {
 			hl = [][2]int{}
 		}
-		out.Passages = append(out.Passages, searchResult{Passage: *h.Passage, Highlights: hl, Score: h.Score})
+		out = append(out, rankedPassage{Passage: *h.Passage, Highlights: hl, Score: h.Score})
 	}
-	writeJSON(w, http.StatusOK, out)
-	s.log.Info("search", "results", len(hits), "latency", time.Since(start))
+	return out
 }
 
 // handleAPIPreflight answers CORS preflights of allowed origins.

@@ -28,21 +28,14 @@ const (
 	staffFlushWait = 500 * time.Millisecond
 )
 
-// staffPassage is one passage of the lookup.
-type staffPassage struct {
-	index.Passage
-	Highlights [][2]int `json:"highlights"`
-	Score      float64  `json:"score"`
-}
-
 // staffSearch is the lookup's answer to a query.
 type staffSearch struct {
 	Query string `json:"query"`
 	// Searched is the query with its last word completed, as searched.
-	Searched string         `json:"searched"`
-	Answer   *chat.Answer   `json:"answer,omitempty"`
-	Passages []staffPassage `json:"passages"`
-	TookMS   float64        `json:"took_ms"`
+	Searched string          `json:"searched"`
+	Answer   *chat.Answer    `json:"answer,omitempty"`
+	Passages []rankedPassage `json:"passages"`
+	TookMS   float64         `json:"took_ms"`
 }
 
 // handleSearch answers GET /staff/api/search?q=...: the answer Causette would
@@ -54,37 +47,22 @@ func (st *Staff) handleSearch(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, apiError{Code: "too_long", Message: chat.ErrTooLong.Message})
 		return
 	}
-	res := staffSearch{Query: q, Searched: st.words.complete(q), Passages: []staffPassage{}}
+	res := staffSearch{Query: q, Searched: st.words.complete(q), Passages: []rankedPassage{}}
 	if strings.TrimSpace(res.Searched) != "" {
 		if a, err := st.engine.Ask(res.Searched, ""); err == nil {
 			res.Answer = &a
 		}
-		hits, err := st.index.SearchText(res.Searched, staffSearchTop)
+		stems := index.Weighted(st.index.Terms(res.Searched))
+		hits, err := st.index.Search(stems, staffSearchTop)
 		if err != nil {
 			st.logger.Error("staff search failed", "err", err)
 			writeJSON(w, http.StatusInternalServerError, apiError{Code: "internal", Message: "La recherche a échoué ; réessayez."})
 			return
 		}
-		stems := st.stems(res.Searched)
-		for _, h := range hits {
-			res.Passages = append(res.Passages, staffPassage{Passage: *h.Passage,
-				Highlights: index.Highlights(h.Passage.Text, stems), Score: h.Score})
-		}
+		res.Passages = rankedPassages(st.index, stems, hits)
 	}
 	res.TookMS = float64(time.Since(start).Microseconds()) / 1000
 	writeJSON(w, http.StatusOK, res)
-}
-
-// stems are the query's stems and their synonyms, to highlight.
-func (st *Staff) stems(q string) map[string]bool {
-	want := map[string]bool{}
-	for _, s := range index.Weighted(st.index.Terms(q)) {
-		want[s.Stem] = true
-		for _, o := range st.index.Synonyms(s.Stem) {
-			want[o] = true
-		}
-	}
-	return want
 }
 
 // handleLogView answers GET /staff/api/log/{view}[.csv]?since=7d: view is
