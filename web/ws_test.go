@@ -354,11 +354,10 @@ func TestOnTurnAndFeedback(t *testing.T) {
 		rec.Confidence != a.Confidence || rec.Channel != "ws" || rec.Time.IsZero() || rec.Latency <= 0 {
 		t.Errorf("OnTurn got %+v; want turn %q question %q kind %q cited %q on ws", rec, a.Turn, q, a.Kind, a.Citations[0].ID)
 	}
-	c.send(map[string]string{"type": "feedback", "id": "c1", "value": "up"})
-	// After a reconnection the client quotes the turn id.
-	other, _ := dial(t, base)
-	other.send(map[string]string{"type": "feedback", "id": "c1", "turn": a.Turn, "value": "down"})
-	for _, want := range []rating{{a.Turn, "up"}, {a.Turn, "down"}} {
+	// Each rating is awaited before the next is sent: two sockets are read by
+	// two goroutines, so their messages may be handled in either order.
+	expect := func(want rating) {
+		t.Helper()
 		select {
 		case got := <-ratings:
 			if got != want {
@@ -368,6 +367,12 @@ func TestOnTurnAndFeedback(t *testing.T) {
 			t.Fatalf("OnFeedback not called; want %+v", want)
 		}
 	}
+	c.send(map[string]string{"type": "feedback", "id": "c1", "value": "up"})
+	expect(rating{a.Turn, "up"})
+	// After a reconnection the client quotes the turn id.
+	other, _ := dial(t, base)
+	other.send(map[string]string{"type": "feedback", "id": "c1", "turn": a.Turn, "value": "down"})
+	expect(rating{a.Turn, "down"})
 }
 
 // BenchmarkAskOverSocket measures one question and its answer over a real
