@@ -143,27 +143,21 @@ func rankedPassages(ix *index.Index, stems []index.WeightedStem, hits []index.Hi
 
 // handleAPIPreflight answers CORS preflights of allowed origins.
 func (s *Server) handleAPIPreflight(w http.ResponseWriter, r *http.Request) {
-	if !s.AllowedOrigin(r) {
-		s.writeError(w, http.StatusForbidden, errForbiddenOrigin)
+	if !s.cors(w, r) {
 		return
 	}
-	s.cors(w, r)
 	w.Header().Set("Access-Control-Allow-Methods", "GET, POST")
 	w.Header().Set("Access-Control-Allow-Headers", "Content-Type")
 	w.Header().Set("Access-Control-Max-Age", "600")
 	w.WriteHeader(http.StatusNoContent)
 }
 
-var errForbiddenOrigin = &chat.Error{Code: "forbidden_origin", Message: "Origine non autorisée."}
-
 // apiGate checks the origin and the client's rate; it answers and returns
 // false when the request may not go on.
 func (s *Server) apiGate(w http.ResponseWriter, r *http.Request) bool {
-	if !s.AllowedOrigin(r) {
-		s.writeError(w, http.StatusForbidden, errForbiddenOrigin)
+	if !s.cors(w, r) {
 		return false
 	}
-	s.cors(w, r)
 	if !s.api.allow(s.visitorIP(r), time.Now()) {
 		w.Header().Set("Retry-After", "1")
 		s.writeError(w, http.StatusTooManyRequests, errRateLimited)
@@ -172,12 +166,18 @@ func (s *Server) apiGate(w http.ResponseWriter, r *http.Request) bool {
 	return true
 }
 
-// cors lets an allowed foreign page read the response.
-func (s *Server) cors(w http.ResponseWriter, r *http.Request) {
+// cors refuses (403) a page whose origin is not allowed, and lets an allowed
+// foreign page read the response; it reports whether the request may go on.
+func (s *Server) cors(w http.ResponseWriter, r *http.Request) bool {
+	if !s.AllowedOrigin(r) {
+		s.writeError(w, http.StatusForbidden, errForbiddenOrigin)
+		return false
+	}
 	if o := r.Header.Get("Origin"); o != "" {
 		w.Header().Set("Access-Control-Allow-Origin", o)
 		w.Header().Add("Vary", "Origin")
 	}
+	return true
 }
 
 // writeError writes an API error; internal errors are not shown.

@@ -53,6 +53,8 @@ var (
 	errUnknownID   = &chat.Error{Code: "unknown_id", Message: "Cette réponse n'est plus connue : l'avis n'a pas été enregistré."}
 	errTooLarge    = &chat.Error{Code: "too_long", Message: chat.ErrTooLong.Message} // a body this big holds a too-long question
 	errInternal    = &chat.Error{Code: "internal", Message: "Une erreur est survenue de notre côté : réessayez dans un instant."}
+	// errForbiddenOrigin answers an API call from a page of a site not allowed.
+	errForbiddenOrigin = &chat.Error{Code: "forbidden_origin", Message: "Origine non autorisée."}
 )
 
 // errorMsg builds the error message for err; errors that are not a
