@@ -21,27 +21,32 @@ type originList []string
 func (o *originList) String() string     { return strings.Join(*o, ",") }
 func (o *originList) Set(v string) error { *o = append(*o, v); return nil }
 
-// limitFlags adds a flag for every limit of web.Limits.
-func limitFlags(fs *flag.FlagSet) *web.Limits {
+// limitFlags adds a flag for every limit of web.Limits, and returns the
+// limits and the names of those flags (all must be positive, see
+// checkLimits). The flags are declared on a set of their own first, so that
+// the list of names is theirs and cannot drift from them.
+func limitFlags(fs *flag.FlagSet) (*web.Limits, []string) {
 	l := web.DefaultLimits()
-	fs.IntVar(&l.MaxConns, "max-conns", l.MaxConns, "connexions WebSocket ouvertes au plus, en tout")
-	fs.IntVar(&l.MaxConnsPerIP, "max-conns-per-ip", l.MaxConnsPerIP, "connexions WebSocket au plus par adresse IP")
-	fs.IntVar(&l.RateBurst, "rate-burst", l.RateBurst, "messages qu'une connexion peut envoyer d'un coup")
-	fs.Float64Var(&l.RatePerSecond, "rate", l.RatePerSecond, "messages par seconde ensuite, par connexion")
-	fs.Int64Var(&l.ReadLimit, "read-limit", l.ReadLimit, "taille maximale d'un message WebSocket, en octets")
-	fs.IntVar(&l.SendBuffer, "send-buffer", l.SendBuffer, "messages en attente d'un client lent avant de le déconnecter")
-	fs.DurationVar(&l.WriteWait, "write-wait", l.WriteWait, "délai maximal d'une écriture sur une connexion")
-	fs.DurationVar(&l.PongWait, "pong-wait", l.PongWait, "silence maximal d'une connexion avant de la fermer")
-	fs.DurationVar(&l.ShutdownWait, "shutdown-wait", l.ShutdownWait, "attente maximale des connexions à l'arrêt")
-	fs.Int64Var(&l.MaxBody, "max-body", l.MaxBody, "taille maximale d'une requête POST /api/ask, en octets")
-	fs.Float64Var(&l.APIRatePerSecond, "api-rate", l.APIRatePerSecond, "requêtes d'API par seconde, par adresse IP")
-	fs.IntVar(&l.APIRateBurst, "api-burst", l.APIRateBurst, "requêtes d'API d'un coup, par adresse IP")
-	return &l
+	lf := flag.NewFlagSet("limits", flag.ContinueOnError)
+	lf.IntVar(&l.MaxConns, "max-conns", l.MaxConns, "connexions WebSocket ouvertes au plus, en tout")
+	lf.IntVar(&l.MaxConnsPerIP, "max-conns-per-ip", l.MaxConnsPerIP, "connexions WebSocket au plus par adresse IP")
+	lf.IntVar(&l.RateBurst, "rate-burst", l.RateBurst, "messages qu'une connexion peut envoyer d'un coup")
+	lf.Float64Var(&l.RatePerSecond, "rate", l.RatePerSecond, "messages par seconde ensuite, par connexion")
+	lf.Int64Var(&l.ReadLimit, "read-limit", l.ReadLimit, "taille maximale d'un message WebSocket, en octets")
+	lf.IntVar(&l.SendBuffer, "send-buffer", l.SendBuffer, "messages en attente d'un client lent avant de le déconnecter")
+	lf.DurationVar(&l.WriteWait, "write-wait", l.WriteWait, "délai maximal d'une écriture sur une connexion")
+	lf.DurationVar(&l.PongWait, "pong-wait", l.PongWait, "silence maximal d'une connexion avant de la fermer")
+	lf.DurationVar(&l.ShutdownWait, "shutdown-wait", l.ShutdownWait, "attente maximale des connexions à l'arrêt")
+	lf.Int64Var(&l.MaxBody, "max-body", l.MaxBody, "taille maximale d'une requête POST /api/ask, en octets")
+	lf.Float64Var(&l.APIRatePerSecond, "api-rate", l.APIRatePerSecond, "requêtes d'API par seconde, par adresse IP")
+	lf.IntVar(&l.APIRateBurst, "api-burst", l.APIRateBurst, "requêtes d'API d'un coup, par adresse IP")
+	var names []string
+	lf.VisitAll(func(f *flag.Flag) {
+		fs.Var(f.Value, f.Name, f.Usage)
+		names = append(names, f.Name)
+	})
+	return &l, names
 }
-
-// limitNames are the flags of limitFlags, which must be positive.
-var limitNames = []string{"max-conns", "max-conns-per-ip", "rate-burst", "rate", "read-limit", "send-buffer",
-	"write-wait", "pong-wait", "shutdown-wait", "max-body", "api-rate", "api-burst"}
 
 // checkLimits rejects a limit set to zero or less: web would silently take
 // its default instead.
@@ -85,7 +90,7 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	fs.Var(&origins, "allow-origin", "origine autorisée en plus de l'hôte lui-même, par exemple https://exemple.fr (répétable)")
 	trustProxy := fs.Bool("trust-proxy", false, "derrière un proxy inverse : limites par adresse selon le dernier X-Forwarded-For")
 	debug := fs.Bool("debug", false, "journal détaillé (avec le texte des questions)")
-	limits := limitFlags(fs)
+	limits, limitNames := limitFlags(fs)
 	staff := staffFlags(fs) // log.go: --db, --log-days, --staff-token
 	if err := fs.Parse(args); err != nil {
 		return err
