@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
-	"flag"
 	"io"
 	"log/slog"
 	"path/filepath"
@@ -12,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/causette/causette/web"
 	"github.com/causette/causette/web/questionlog"
 )
 
@@ -94,60 +92,5 @@ func TestLogCommand(t *testing.T) {
 	}
 	if err := run(context.Background(), []string{"log", "top", "--db", filepath.Join(t.TempDir(), "absent.db")}, nil, io.Discard, io.Discard); err == nil {
 		t.Errorf("causette log on a missing database: no error; want one")
-	}
-}
-
-// TestStaffTokenGenerated: without --staff-token nor the environment
-// variable, serve makes a token and logs the sign-in link once.
-func TestStaffTokenGenerated(t *testing.T) {
-	ix, eng, err := openEngine("", 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tests := []struct {
-		name, flag, env string
-		generated       bool
-	}{
-		{"no token", "", "", true},
-		{"environment", "", "jeton-env-0123456789", false},
-		{"flag", "jeton-flag-0123456789", "", false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Setenv(staffTokenEnv, tt.env)
-			fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-			o := staffFlags(fs)
-			args := []string{"--db", filepath.Join(t.TempDir(), "c.db")}
-			if tt.flag != "" {
-				args = append(args, "--staff-token", tt.flag)
-			}
-			if err := fs.Parse(args); err != nil {
-				t.Fatal(err)
-			}
-			var logs bytes.Buffer
-			cfg := web.Config{Engine: eng, Index: ix, Logger: slog.New(slog.NewTextHandler(&logs, nil))}
-			closeLog, err := o.attach(&cfg, ":8080")
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer closeLog()
-			n := strings.Count(logs.String(), "http://localhost:8080/staff/signin#jeton=")
-			if want := map[bool]int{true: 1, false: 0}[tt.generated]; n != want {
-				t.Errorf("%s: the sign-in link is logged %d times; want %d\n%s", tt.name, n, want, logs.String())
-			}
-			if cfg.OnTurn == nil || cfg.OnFeedback == nil || len(cfg.Routes) == 0 {
-				t.Errorf("%s: attach left the config without the question log's callbacks or the console's routes", tt.name)
-			}
-		})
-	}
-}
-
-func TestServeHelpListsStaffFlags(t *testing.T) {
-	var stderr bytes.Buffer
-	run(context.Background(), []string{"serve", "-h"}, nil, io.Discard, &stderr)
-	for _, f := range []string{"db", "log-days", "staff-token"} {
-		if !strings.Contains(stderr.String(), "-"+f+" ") {
-			t.Errorf("serve -h does not list -%s", f)
-		}
 	}
 }

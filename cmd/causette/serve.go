@@ -91,7 +91,7 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	trustProxy := fs.Bool("trust-proxy", false, "derrière un proxy inverse : limites par adresse selon le dernier X-Forwarded-For")
 	debug := fs.Bool("debug", false, "journal détaillé (avec le texte des questions)")
 	limits, limitNames := limitFlags(fs)
-	staff := staffFlags(fs) // log.go: --db, --log-days, --staff-token
+	staff := staffFlags(fs) // staff.go: --db, --log-days, --staff-token
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -118,7 +118,7 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		Limits:       *limits,
 		Logger:       logger,
 	}
-	closeStaff, err := staff.attach(&cfg, *addr) // log.go: question log and staff console
+	closeStaff, err := staff.attach(&cfg, *addr) // staff.go: question log and staff console
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,84 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+
+	"github.com/causette/causette/web"
+	"github.com/causette/causette/web/questionlog"
+)
+
+// staffTokenEnv names the environment variable holding the staff token.
+const staffTokenEnv = "CAUSETTE_STAFF_TOKEN"
+
+// staffOptions are the flags of `causette serve` for the question log and
+// the staff console.
+type staffOptions struct {
+	db    *string
+	days  *int
+	token *string
+}
+
+// staffFlags adds --db, --log-days and --staff-token to serve's flags.
+func staffFlags(fs *flag.FlagSet) *staffOptions {
+	return &staffOptions{
+		db:    fs.String("db", defaultDB, "fichier SQLite du journal des questions"),
+		days:  fs.Int("log-days", questionlog.DefaultDays, "jours de conservation du journal des questions"),
+		token: fs.String("staff-token", "", "jeton de la console de l'équipe (défaut : $"+staffTokenEnv+", sinon un jeton aléatoire affiché au démarrage)"),
+	}
+}
+
+// attach opens the question log and plugs the staff console into cfg (its
+// routes, and the log of every visitor turn). The log stays usable when the
+// database cannot be written: the chat answers and the failure shows in the
+// log, /healthz and /healthz/log. close writes what is queued and closes the database.
+func (o *staffOptions) attach(cfg *web.Config, addr string) (close func(), err error) {
+	if *o.days <= 0 {
+		return nil, fmt.Errorf("--log-days %d : donnez un nombre de jours positif", *o.days)
+	}
+	logger := cfg.Logger
+	if logger == nil {
+		logger = slog.Default()
+	}
+	token := *o.token
+	if token == "" {
+		token = os.Getenv(staffTokenEnv)
+	}
+	generated := token == ""
+	if generated {
+		token = web.NewStaffToken()
+	}
+	qlog := questionlog.Open(*o.db, questionlog.Options{Days: *o.days, Logger: logger})
+	staff, err := web.NewStaff(web.StaffConfig{Token: token, Log: qlog, Engine: cfg.Engine, Index: cfg.Index, Logger: logger})
+	if err != nil {
+		qlog.Close()
+		return nil, err
+	}
+	staff.Attach(cfg)
+	if generated {
+		// Printed once: the fragment (#jeton=) fills the sign-in form without
+		// reaching the server or its access logs.
+		logger.Warn("staff console: no --staff-token nor "+staffTokenEnv+", generated a token for this run",
+			"signin", "http://"+localAddr(addr)+"/staff/signin#jeton="+token)
+	}
+	return func() {
+		if err := qlog.Close(); err != nil {
+			logger.Error("question log close", "err", err)
+		}
+	}, nil
+}
+
+// localAddr turns a listen address into one a browser on this machine opens.
+func localAddr(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return addr
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "localhost"
+	}
+	return net.JoinHostPort(host, port)
+}
