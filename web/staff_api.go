@@ -140,11 +140,7 @@ func (st *Staff) addNearest(groups []questionlog.Group) {
 		if err != nil {
 			continue
 		}
-		for _, h := range hits {
-			p := h.Passage
-			groups[i].Nearest = append(groups[i].Nearest, questionlog.Near{ID: p.ID, Title: p.Title,
-				Section: p.Section, Paragraph: p.Paragraph, Score: h.Score})
-		}
+		groups[i].Nearest = questionlog.NearOf(hits)
 	}
 }
 

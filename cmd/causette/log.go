@@ -114,11 +114,7 @@ func addNearest(groups []questionlog.Group, dir string) error {
 		if err != nil {
 			return err
 		}
-		for _, h := range hits {
-			p := h.Passage
-			groups[i].Nearest = append(groups[i].Nearest, questionlog.Near{ID: p.ID, Title: p.Title,
-				Section: p.Section, Paragraph: p.Paragraph, Score: h.Score})
-		}
+		groups[i].Nearest = questionlog.NearOf(hits)
 	}
 	return nil
 }

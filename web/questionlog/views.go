@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/causette/causette/index"
 )
 
 // maxWordings is how many distinct wordings a group lists: enough to see how
@@ -52,6 +54,16 @@ type Near struct {
 	Section   string  `json:"section"`
 	Paragraph int     `json:"paragraph"`
 	Score     float64 `json:"score"`
+}
+
+// NearOf lists search hits as the Nearest of a group, best first.
+func NearOf(hits []index.Hit) []Near {
+	var out []Near
+	for _, h := range hits {
+		p := h.Passage
+		out = append(out, Near{ID: p.ID, Title: p.Title, Section: p.Section, Paragraph: p.Paragraph, Score: h.Score})
+	}
+	return out
 }
 
 // Unanswered groups the questions answered no_answer since the given time,
