@@ -162,14 +162,8 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /", s.handleNotFound)
 }
 
-// Handle adds a route to the server; call it before serving.
-func (s *Server) Handle(pattern string, h http.Handler) { s.mux.Handle(pattern, h) }
-
 // Handler returns the server's handler, security headers included.
 func (s *Server) Handler() http.Handler { return s.handler }
-
-// Logger returns the server's logger.
-func (s *Server) Logger() *slog.Logger { return s.log }
 
 // Run listens on addr and serves until ctx is done, then shuts down
 // gracefully (see Serve).
