@@ -1,18 +1,14 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
-	"os"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -32,8 +28,6 @@ const (
 	benchInterval = time.Second
 	// benchTimeout bounds one answer; a slower one counts as an error.
 	benchTimeout = 10 * time.Second
-	// benchMaxLine is the longest line read from the questions file.
-	benchMaxLine = 1 << 20
 )
 
 func runBench(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -104,40 +98,21 @@ func runBench(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	return nil
 }
 
-// readQuestions reads the questions of an evaluation set: each line's q,
-// and the q of each of its turns.
+// readQuestions reads the questions of an evaluation set (readEval): each
+// line's q, and the q of each of its turns.
 func readQuestions(path string) ([]string, error) {
-	f, err := os.Open(path)
+	items, err := readEval(path)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
 	var qs []string
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 64<<10), benchMaxLine)
-	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" {
-			continue
+	for _, it := range items {
+		if it.Q != "" {
+			qs = append(qs, it.Q)
 		}
-		var item struct {
-			Q     string `json:"q"`
-			Turns []struct {
-				Q string `json:"q"`
-			} `json:"turns"`
-		}
-		if err := json.Unmarshal([]byte(line), &item); err != nil {
-			return nil, fmt.Errorf("%s:%d: %w", path, n, err)
-		}
-		if item.Q != "" {
-			qs = append(qs, item.Q)
-		}
-		for _, t := range item.Turns {
+		for _, t := range it.Turns {
 			qs = append(qs, t.Q)
 		}
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return qs, nil
 }

@@ -102,6 +102,7 @@ func reorder(args []string) []string {
 	return append(flags, pos...)
 }
 
+// readEval reads an eval set, one JSON item a line; blank lines are skipped.
 func readEval(path string) ([]evalItem, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -121,7 +122,10 @@ func readEval(path string) ([]evalItem, error) {
 		}
 		items = append(items, it)
 	}
-	return items, sc.Err()
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return items, nil
 }
 
 func evaluate(ctx context.Context, eng *chat.Engine, items []evalItem) evalReport {
