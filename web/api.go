@@ -21,6 +21,17 @@ const (
 	maxSearchTop = 50
 )
 
+// API headers.
+const (
+	// preflightMaxAge is how long a browser may reuse a CORS preflight: ten
+	// minutes spare a preflight per call, and a change of --allow-origin still
+	// reaches pages soon.
+	preflightMaxAge = 10 * time.Minute
+	// apiRetryAfter is what a rate-limited caller is told to wait: at the
+	// default rate (DefaultAPIRatePerSecond) a token is back well within it.
+	apiRetryAfter = time.Second
+)
+
 // askRequest is the body of POST /api/ask.
 type askRequest struct {
 	Q       string `json:"q"`
@@ -148,7 +159,7 @@ func (s *Server) handleAPIPreflight(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Access-Control-Allow-Methods", "GET, POST")
 	w.Header().Set("Access-Control-Allow-Headers", "Content-Type")
-	w.Header().Set("Access-Control-Max-Age", "600")
+	w.Header().Set("Access-Control-Max-Age", seconds(preflightMaxAge))
 	w.WriteHeader(http.StatusNoContent)
 }
 
@@ -159,7 +170,7 @@ func (s *Server) apiGate(w http.ResponseWriter, r *http.Request) bool {
 		return false
 	}
 	if !s.api.allow(s.visitorIP(r), time.Now()) {
-		w.Header().Set("Retry-After", "1")
+		w.Header().Set("Retry-After", seconds(apiRetryAfter))
 		s.writeError(w, http.StatusTooManyRequests, errRateLimited)
 		return false
 	}
@@ -185,6 +196,9 @@ func (s *Server) writeError(w http.ResponseWriter, status int, err error) {
 	m := errorMsg("", err)
 	writeJSON(w, status, apiError{Code: m.Code, Message: m.Message})
 }
+
+// seconds formats d in whole seconds, for Retry-After and Max-Age headers.
+func seconds(d time.Duration) string { return strconv.Itoa(int(d.Seconds())) }
 
 // writeJSON writes v as the JSON body.
 func writeJSON(w http.ResponseWriter, status int, v any) {

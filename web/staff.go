@@ -28,6 +28,9 @@ const (
 	// mistype a token once or twice, not dozens of times.
 	staffSignInAttempts = 5
 	staffSignInWindow   = time.Minute
+	// staffSignInMaxBody bounds the sign-in form: a token and a path back
+	// to the console fit in far less.
+	staffSignInMaxBody = 4 << 10
 	// staffCookie names the session cookie.
 	staffCookie = "causette_staff"
 )

@@ -6,7 +6,6 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -91,12 +90,12 @@ func (st *Staff) renderSignIn(w http.ResponseWriter, status int, next, msg strin
 // constant time) and opens a session.
 func (st *Staff) handleSignIn(w http.ResponseWriter, r *http.Request) {
 	staffHeaders(w)
-	r.Body = http.MaxBytesReader(w, r.Body, 4<<10)
+	r.Body = http.MaxBytesReader(w, r.Body, staffSignInMaxBody)
 	next := safeNext(r.PostFormValue("next"))
 	ip := visitorAddr(r) // honours Config.TrustProxy, as the chat's limits do
 	now := st.now()
 	if !st.mayTry(ip, now) {
-		w.Header().Set("Retry-After", strconv.Itoa(int(staffSignInWindow.Seconds())))
+		w.Header().Set("Retry-After", seconds(staffSignInWindow))
 		st.logger.Warn("staff sign-in refused: too many wrong tokens", "ip", ip)
 		st.renderSignIn(w, http.StatusTooManyRequests, next, msgTooManyTries)
 		return

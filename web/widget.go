@@ -3,7 +3,6 @@ package web
 import (
 	"html/template"
 	"net/http"
-	"strconv"
 	"time"
 )
 
@@ -33,7 +32,7 @@ func (s *Server) widgetRoutes() {
 func (s *Server) handleWidgetJS(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Set("Content-Type", "text/javascript; charset=utf-8")
-	h.Set("Cache-Control", "public, max-age="+strconv.Itoa(int(widgetMaxAge.Seconds())))
+	h.Set("Cache-Control", "public, max-age="+seconds(widgetMaxAge))
 	h.Set("Cross-Origin-Resource-Policy", "cross-origin")
 	w.Write(widgetJS)
 }

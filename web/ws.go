@@ -25,6 +25,10 @@ const (
 	// socketBufferSize is the upgrader's read and write buffer: an answer
 	// of a few KiB fits in one or two writes.
 	socketBufferSize = 4096
+	// socketRetryAfter is what a client refused for capacity is told to
+	// wait: sockets free up as visitors leave, and a few seconds spare the
+	// server a storm of immediate retries.
+	socketRetryAfter = 5 * time.Second
 )
 
 // Close reasons sent to clients.
@@ -68,7 +72,7 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 	ip := s.visitorIP(r)
 	if code := s.hub.reserve(ip); code != 0 {
 		s.log.Warn("socket refused", "reason", "capacity", "status", code)
-		w.Header().Set("Retry-After", "5")
+		w.Header().Set("Retry-After", seconds(socketRetryAfter))
 		http.Error(w, "Trop de connexions : réessayez dans un instant.", code)
 		return
 	}

@@ -165,11 +165,16 @@ func printTurns(w io.Writer, turns []questionlog.Turn) {
 	tw.Flush()
 }
 
-// oneLine keeps a visitor's text on one line of a table, at most 80 runes.
+// oneLineRunes bounds a visitor's text in a table of `causette log`: a
+// terminal's width, so that the other columns stay in view.
+const oneLineRunes = 80
+
+// oneLine keeps a visitor's text on one line of a table, at most
+// oneLineRunes runes.
 func oneLine(s string) string {
 	s = strings.Join(strings.Fields(s), " ")
-	if r := []rune(s); len(r) > 80 {
-		return string(r[:79]) + "…"
+	if r := []rune(s); len(r) > oneLineRunes {
+		return string(r[:oneLineRunes-1]) + "…"
 	}
 	return s
 }
