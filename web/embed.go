@@ -43,7 +43,7 @@ func (s *Server) handleEmbed(w http.ResponseWriter, r *http.Request) {
 	h.Del("X-Frame-Options") // frame-ancestors says who may frame it
 	if err == nil && s.originAllowed(origin, r) {
 		d.Origin = origin
-		h.Set("Content-Security-Policy", withDirective(contentSecurityPolicy, "frame-ancestors "+s.frameAncestors()))
+		h.Set("Content-Security-Policy", s.embedCSP)
 	} else {
 		claimed := truncate(strings.ToValidUTF8(q.Get("origin"), "?"), maxOriginRunes)
 		s.log.Info("embed refused", "origin", claimed)
@@ -51,7 +51,7 @@ func (s *Server) handleEmbed(w http.ResponseWriter, r *http.Request) {
 		d.Lang, d.L = labelsFor("fr") // the refusal is French: so is its page
 		d.DeniedText = deniedText
 		d.DeniedHelp = fmt.Sprintf(deniedHelp, claimed)
-		h.Set("Content-Security-Policy", withDirective(contentSecurityPolicy, "frame-ancestors *"))
+		h.Set("Content-Security-Policy", deniedCSP)
 	}
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
@@ -59,6 +59,9 @@ func (s *Server) handleEmbed(w http.ResponseWriter, r *http.Request) {
 		s.log.Warn("embed page", "err", err)
 	}
 }
+
+// deniedCSP is the refusal page's policy: any site may frame it, harmlessly.
+var deniedCSP = withDirective(contentSecurityPolicy, "frame-ancestors *")
 
 // frameAncestors is the CSP source list of the sites that may frame /embed.
 func (s *Server) frameAncestors() string {

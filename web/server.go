@@ -97,6 +97,9 @@ type Server struct {
 	handler http.Handler
 	hub     *hub
 	api     *ipLimiter
+	// embedCSP is /embed's Content-Security-Policy for an allowed site:
+	// those of frameAncestors may frame it. Set once, with the origins.
+	embedCSP string
 
 	shutdownOnce sync.Once
 }
@@ -138,6 +141,7 @@ func NewServer(cfg Config) (*Server, error) {
 		}
 		s.origins[n] = true
 	}
+	s.embedCSP = withDirective(contentSecurityPolicy, "frame-ancestors "+s.frameAncestors())
 	s.hub = newHub(s.limits)
 	s.api = newIPLimiter(s.limits.APIRatePerSecond, s.limits.APIRateBurst)
 	s.routes()

@@ -37,11 +37,15 @@ func (s *Server) handleWidgetJS(w http.ResponseWriter, r *http.Request) {
 	w.Write(widgetJS)
 }
 
+// demoCSP is the demo page's policy: the server's own plus frame-src 'self'
+// for the panel.
+var demoCSP = withDirective(contentSecurityPolicy, "frame-src 'self'")
+
 // handleDemo serves a host page that shows the snippet and the widget at
 // work. Its policy is the server's own plus frame-src 'self' for the panel.
 func (s *Server) handleDemo(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
-	h.Set("Content-Security-Policy", withDirective(contentSecurityPolicy, "frame-src 'self'"))
+	h.Set("Content-Security-Policy", demoCSP)
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-cache")
 	scheme := "http"
