@@ -48,14 +48,9 @@ func (st *Staff) handleAsset(w http.ResponseWriter, r *http.Request) {
 // asset wraps a console file: without a valid session, 401 (a script or a
 // style sheet cannot follow a redirect to the sign-in page).
 func (st *Staff) asset(h http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		staffHeaders(w)
-		if !st.signedIn(r) {
-			http.Error(w, "Connectez-vous à la console pour charger ce fichier.", http.StatusUnauthorized)
-			return
-		}
-		h(w, r)
-	}
+	return st.guard(h, func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "Connectez-vous à la console pour charger ce fichier.", http.StatusUnauthorized)
+	})
 }
 
 // serveStaffFile serves the file named in the path if files lists it, else

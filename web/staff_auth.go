@@ -28,22 +28,25 @@ const (
 // page wraps a console page: without a valid session, it redirects to the
 // sign-in page, which brings the visitor back after.
 func (st *Staff) page(h http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		staffHeaders(w)
-		if !st.signedIn(r) {
-			http.Redirect(w, r, "/staff/signin?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
-			return
-		}
-		h(w, r)
-	}
+	return st.guard(h, func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/staff/signin?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+	})
 }
 
 // api wraps a console API: without a valid session, 401.
 func (st *Staff) api(h http.HandlerFunc) http.HandlerFunc {
+	return st.guard(h, func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusUnauthorized, apiError{Code: "unauthorized", Message: "Connectez-vous à la console pour voir ceci."})
+	})
+}
+
+// guard wraps a console handler h with the staff headers; without a valid
+// session, refuse answers instead of h.
+func (st *Staff) guard(h, refuse http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		staffHeaders(w)
 		if !st.signedIn(r) {
-			writeJSON(w, http.StatusUnauthorized, apiError{Code: "unauthorized", Message: "Connectez-vous à la console pour voir ceci."})
+			refuse(w, r)
 			return
 		}
 		h(w, r)
