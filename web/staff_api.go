@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/causette/causette/chat"
 	"github.com/causette/causette/index"
@@ -43,7 +44,7 @@ type staffSearch struct {
 func (st *Staff) handleSearch(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	q := r.URL.Query().Get("q")
-	if len([]rune(q)) > chat.MaxQuestionRunes {
+	if utf8.RuneCountInString(q) > chat.MaxQuestionRunes {
 		writeJSON(w, http.StatusBadRequest, apiError{Code: "too_long", Message: chat.ErrTooLong.Message})
 		return
 	}
