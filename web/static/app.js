@@ -194,10 +194,17 @@
     if (!starters.length) fillChips($('starters'), m.suggestions || []);
   }
 
-  function onAnswer(m) {
-    var p = pending[m.id];
-    delete pending[m.id];
+  // settle forgets a question once answered or refused, removes its
+  // waiting dots and returns what was pending (undefined when nothing was).
+  function settle(id) {
+    var p = pending[id];
+    delete pending[id];
     if (p) p.el.remove();
+    return p;
+  }
+
+  function onAnswer(m) {
+    var p = settle(m.id);
     if (m.context) lastContext = m.context;
     var el = renderAnswer(m, false);
     log.appendChild(el);
@@ -208,14 +215,11 @@
   }
 
   function onError(m) {
-    var p = pending[m.id];
-    delete pending[m.id];
-    if (p) {
-      p.el.remove();
-      if (!input.value && !p.from) {
-        input.value = p.text;
-        grow();
-      }
+    var p = settle(m.id);
+    // A refused question of the visitor's goes back in the empty box.
+    if (p && !input.value && !p.from) {
+      input.value = p.text;
+      grow();
     }
     var el = div('msg bot error');
     el.setAttribute('role', 'alert');
