@@ -150,6 +150,24 @@ func (sv *serving) Stop(tb testing.TB) {
 // wsURL turns an http:// URL into the socket's ws:// URL.
 func wsURL(httpURL string) string { return "ws" + strings.TrimPrefix(httpURL, "http") + "/ws" }
 
+// dialStatus opens a socket at url with an Origin header (none when origin
+// is ""), closes it, and returns the handshake's HTTP status.
+func dialStatus(tb testing.TB, url, origin string) int {
+	tb.Helper()
+	h := http.Header{}
+	if origin != "" {
+		h.Set("Origin", origin)
+	}
+	ws, resp, err := websocket.DefaultDialer.Dial(url, h)
+	if ws != nil {
+		ws.Close()
+	}
+	if resp == nil {
+		tb.Fatalf("dial %s with Origin %q: no response: %v", url, origin, err)
+	}
+	return resp.StatusCode
+}
+
 // client is a test's end of a socket.
 type client struct {
 	tb testing.TB

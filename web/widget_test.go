@@ -13,7 +13,6 @@ import (
 	"github.com/causette/causette/chat"
 	"github.com/causette/causette/index"
 	"github.com/causette/causette/seeds"
-	"github.com/gorilla/websocket"
 )
 
 var (
@@ -173,15 +172,8 @@ func TestWidgetSocketOrigin(t *testing.T) {
 		{"http://site-inconnu.example", http.StatusForbidden},
 	}
 	for _, tt := range tests {
-		c, resp, err := websocket.DefaultDialer.Dial(sock, http.Header{"Origin": {tt.origin}})
-		if c != nil {
-			c.Close()
-		}
-		if resp == nil {
-			t.Fatalf("dial with Origin %s: %v", tt.origin, err)
-		}
-		if resp.StatusCode != tt.want {
-			t.Errorf("dial with Origin %s: status %d; want %d", tt.origin, resp.StatusCode, tt.want)
+		if got := dialStatus(t, sock, tt.origin); got != tt.want {
+			t.Errorf("dial with Origin %s: status %d; want %d", tt.origin, got, tt.want)
 		}
 	}
 }

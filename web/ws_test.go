@@ -160,19 +160,8 @@ func TestOrigin(t *testing.T) {
 		{"null", http.StatusForbidden},
 	}
 	for _, tt := range tests {
-		h := http.Header{}
-		if tt.origin != "" {
-			h.Set("Origin", tt.origin)
-		}
-		ws, resp, err := websocket.DefaultDialer.Dial(wsURL(base), h)
-		if ws != nil {
-			ws.Close()
-		}
-		if resp == nil {
-			t.Fatalf("Origin %q: dial failed without a response: %v", tt.origin, err)
-		}
-		if resp.StatusCode != tt.want {
-			t.Errorf("Origin %q: status %d; want %d", tt.origin, resp.StatusCode, tt.want)
+		if got := dialStatus(t, wsURL(base), tt.origin); got != tt.want {
+			t.Errorf("Origin %q: status %d; want %d", tt.origin, got, tt.want)
 		}
 	}
 }
