@@ -86,41 +86,24 @@ func DefaultLimits() Limits {
 // withDefaults fills zero fields with the defaults.
 func (l Limits) withDefaults() Limits {
 	d := DefaultLimits()
-	if l.MaxConns <= 0 {
-		l.MaxConns = d.MaxConns
-	}
-	if l.MaxConnsPerIP <= 0 {
-		l.MaxConnsPerIP = d.MaxConnsPerIP
-	}
-	if l.RateBurst <= 0 {
-		l.RateBurst = d.RateBurst
-	}
-	if l.RatePerSecond <= 0 {
-		l.RatePerSecond = d.RatePerSecond
-	}
-	if l.ReadLimit <= 0 {
-		l.ReadLimit = d.ReadLimit
-	}
-	if l.SendBuffer <= 0 {
-		l.SendBuffer = d.SendBuffer
-	}
-	if l.WriteWait <= 0 {
-		l.WriteWait = d.WriteWait
-	}
-	if l.PongWait <= 0 {
-		l.PongWait = d.PongWait
-	}
-	if l.ShutdownWait <= 0 {
-		l.ShutdownWait = d.ShutdownWait
-	}
-	if l.MaxBody <= 0 {
-		l.MaxBody = d.MaxBody
-	}
-	if l.APIRatePerSecond <= 0 {
-		l.APIRatePerSecond = d.APIRatePerSecond
-	}
-	if l.APIRateBurst <= 0 {
-		l.APIRateBurst = d.APIRateBurst
-	}
+	orDefault(&l.MaxConns, d.MaxConns)
+	orDefault(&l.MaxConnsPerIP, d.MaxConnsPerIP)
+	orDefault(&l.RateBurst, d.RateBurst)
+	orDefault(&l.RatePerSecond, d.RatePerSecond)
+	orDefault(&l.ReadLimit, d.ReadLimit)
+	orDefault(&l.SendBuffer, d.SendBuffer)
+	orDefault(&l.WriteWait, d.WriteWait)
+	orDefault(&l.PongWait, d.PongWait)
+	orDefault(&l.ShutdownWait, d.ShutdownWait)
+	orDefault(&l.MaxBody, d.MaxBody)
+	orDefault(&l.APIRatePerSecond, d.APIRatePerSecond)
+	orDefault(&l.APIRateBurst, d.APIRateBurst)
 	return l
+}
+
+// orDefault sets *v to def when *v is zero or less.
+func orDefault[T int | int64 | float64 | time.Duration](v *T, def T) {
+	if *v <= 0 {
+		*v = def
+	}
 }
