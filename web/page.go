@@ -19,6 +19,7 @@ var static embed.FS
 // staticFS is static with the "static/" prefix removed.
 var staticFS = mustSub(static, "static")
 
+// mustSub is fs.Sub for the embedded trees, which always hold dir.
 func mustSub(fsys fs.FS, dir string) fs.FS {
 	sub, err := fs.Sub(fsys, dir)
 	if err != nil {
@@ -27,6 +28,7 @@ func mustSub(fsys fs.FS, dir string) fs.FS {
 	return sub
 }
 
+// mustRead reads an embedded file at start; a missing one is a build bug.
 func mustRead(fsys fs.FS, name string) []byte {
 	b, err := fs.ReadFile(fsys, name)
 	if err != nil {
@@ -61,6 +63,7 @@ func (pageData) MaxQuestion() int { return chat.MaxQuestionRunes }
 // indexPage is the visitors' chat page, rendered once.
 var indexPage = mustRender(pageData{Lang: "fr", L: labels["fr"], Title: "Causette"})
 
+// mustRender renders the chat page for d at start.
 func mustRender(d pageData) []byte {
 	var b bytes.Buffer
 	if err := chatPage.Execute(&b, d); err != nil {

@@ -145,6 +145,7 @@ func (st *Staff) addNearest(groups []questionlog.Group) {
 	}
 }
 
+// nonNil returns s, or an empty slice for nil, so that JSON says [] and not null.
 func nonNil[T any](s []T) []T {
 	if s == nil {
 		return []T{}

@@ -78,11 +78,14 @@ func (st *Staff) signedIn(r *http.Request) bool {
 	return true
 }
 
+// handleSignInPage serves the sign-in form.
 func (st *Staff) handleSignInPage(w http.ResponseWriter, r *http.Request) {
 	staffHeaders(w)
 	st.renderSignIn(w, http.StatusOK, safeNext(r.URL.Query().Get("next")), "")
 }
 
+// renderSignIn writes the sign-in form with status, the path to go back to
+// and an error message ("" for none).
 func (st *Staff) renderSignIn(w http.ResponseWriter, status int, next, msg string) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)

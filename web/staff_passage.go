@@ -36,6 +36,7 @@ type passageItem struct {
 	Heading string
 }
 
+// handleConsole serves the console page (the lookup and the log views).
 func (st *Staff) handleConsole(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Write(consolePage)

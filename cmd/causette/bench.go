@@ -30,6 +30,7 @@ const (
 	benchTimeout = 10 * time.Second
 )
 
+// runBench measures answers over WebSockets under load: `causette bench ws`.
 func runBench(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] != "ws" {
 		fmt.Fprintln(stderr, "Usage : causette bench ws [--conns N] [--per-conn N] [--questions FICHIER.jsonl] [--addr HÔTE:PORT] [--corpus DIR]")

@@ -119,6 +119,7 @@ func addNearest(groups []questionlog.Group, dir string) error {
 	return nil
 }
 
+// printGroups prints a view of grouped questions (unanswered, top) as a table.
 func printGroups(w io.Writer, view string, groups []questionlog.Group) {
 	if len(groups) == 0 {
 		fmt.Fprintln(w, "Aucune question sur la période.")
@@ -152,6 +153,7 @@ func printGroups(w io.Writer, view string, groups []questionlog.Group) {
 	tw.Flush()
 }
 
+// printTurns prints the disliked turns as a table.
 func printTurns(w io.Writer, turns []questionlog.Turn) {
 	if len(turns) == 0 {
 		fmt.Fprintln(w, "Aucune réponse jugée mauvaise sur la période.")

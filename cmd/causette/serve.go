@@ -76,6 +76,8 @@ func checkLimits(fs *flag.FlagSet, names []string) error {
 	return nil
 }
 
+// runServe serves the chat, its API, the widget and the staff console until
+// ctx is done.
 func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
