@@ -59,6 +59,7 @@ func TestAskAnswers(t *testing.T) {
 		{"Qu'a refusé Arthur Mensch ?", "Apple", "offre d’Apple"},
 		{"combien de puces nvidia en essonne", "18 000", "18 000"},
 		{"Qui est le PDG de Mistral ? 0", "Arthur Mensch", "Arthur Mensch"},
+		{"quand a ete creee openai", "2015", "Pour OpenAI, année de création : 2015."}, // no accents, no capitals
 	}
 	for _, tt := range tests {
 		a, err := e.Ask(tt.q, "")

@@ -30,7 +30,7 @@ const answerCueBoost = 0.6
 // by the question, or the sentences that hold most of the question's words.
 func (e *Engine) extract(t *turn, p *index.Passage, want map[string]bool) string {
 	if p.Row != nil {
-		if fact := tableFact(p.Row, want, e.ownWords(t), t.order(), t.entities); fact != "" {
+		if fact := tableFact(p.Row, want, e.ownWords(t), t.order()); fact != "" {
 			return fact
 		}
 		return p.Text + "." // the whole row, read with its header
@@ -98,8 +98,8 @@ func (e *Engine) extract(t *turn, p *index.Passage, want map[string]bool) string
 // the column is named by an entity of the question ("Google AI" in a table
 // whose columns are companies), the row says what is asked: "Pour Google AI,
 // modèles phares : Bard." It returns "" when the question names no column.
-func tableFact(r *index.TableRow, want, own map[string]bool, order map[string]int, entities []string) string {
-	col, byEntity := tableCell(r, want, own, order, entities)
+func tableFact(r *index.TableRow, want, own map[string]bool, order map[string]int) string {
+	col, byEntity := tableCell(r, want, own, order)
 	if col == 0 {
 		return ""
 	}
@@ -112,25 +112,20 @@ func tableFact(r *index.TableRow, want, own map[string]bool, order map[string]in
 
 // tableCell finds the column the question names (0: none) and whether an
 // entity of the question named it.
-func tableCell(r *index.TableRow, want, own map[string]bool, order map[string]int, entities []string) (col int, byEntity bool) {
-	isEntity := map[string]bool{}
-	for _, e := range entities {
-		isEntity[e] = true
-	}
+func tableCell(r *index.TableRow, want, own map[string]bool, order map[string]int) (col int, byEntity bool) {
 	// The header's first word is its head ("durée" in "Durée du contrat"): a
 	// question naming only "contrat" asks about the whole row, not this cell.
 	// A head named by this turn beats one inherited from the previous turn:
 	// "Et son montant ?" after the duration asks for the amount.
 	bestOwn, bestN, bestAt := false, 0, 0
 	for i := 1; i < len(r.Header) && i < len(r.Cells); i++ {
-		n, at, entity, head, ownHead := 0, 1<<30, false, false, false
+		n, at, head, ownHead := 0, 1<<30, false, false
 		for j, tok := range index.Analyze(r.Header[i]) {
 			term := string(tok.Term)
 			if want[term] {
 				n++
 				head = head || j == 0
 				ownHead = ownHead || j == 0 && own[term]
-				entity = entity || isEntity[term]
 				if o, ok := order[term]; ok && o < at {
 					at = o
 				}
@@ -142,10 +137,39 @@ func tableCell(r *index.TableRow, want, own map[string]bool, order map[string]in
 		better := ownHead && !bestOwn ||
 			ownHead == bestOwn && (at < bestAt || at == bestAt && n > bestN)
 		if col == 0 || better {
-			col, bestOwn, bestN, bestAt, byEntity = i, ownHead, n, at, entity
+			col, bestOwn, bestN, bestAt = i, ownHead, n, at
 		}
 	}
-	return col, byEntity
+	return col, col != 0 && entityColumns(r)
+}
+
+// entityColumns reports whether a table's columns name entities and its rows
+// attributes ("Caractéristique | Mistral AI | OpenAI | Google AI"): every
+// header after the first is written as a name.
+func entityColumns(r *index.TableRow) bool {
+	for _, h := range r.Header[1:] {
+		if !nameLike(h) {
+			return false
+		}
+	}
+	return len(r.Header) > 1
+}
+
+// nameLike reports whether every word of s starts with a capital or a digit
+// ("Google AI", "OpenAI"), as names are written and attributes are not
+// ("Durée du contrat").
+func nameLike(s string) bool {
+	ws := strings.Fields(s)
+	if len(ws) == 0 {
+		return false
+	}
+	for _, w := range ws {
+		r, _ := utf8.DecodeRuneInString(w)
+		if !unicode.IsUpper(r) && !unicode.IsDigit(r) {
+			return false
+		}
+	}
+	return true
 }
 
 // tableFollowUps proposes the next questions a table answer invites: the

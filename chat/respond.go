@@ -189,7 +189,7 @@ func (e *Engine) suggest(t *turn, ranked []scored) []string {
 	}
 	if len(ranked) > 0 && ranked[0].hit.Passage.Row != nil && t.answered {
 		r := ranked[0].hit.Passage.Row
-		col, byEntity := tableCell(r, e.expand(t.stems), e.ownWords(t), t.order(), t.entities)
+		col, byEntity := tableCell(r, e.expand(t.stems), e.ownWords(t), t.order())
 		for _, q := range tableFollowUps(r, col, byEntity) {
 			add(q)
 		}

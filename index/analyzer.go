@@ -84,6 +84,10 @@ func init() {
 		for _, w := range extraStopWords {
 			m.AddToken(w)
 		}
+		// Visitors often type without accents: "ete" is "été".
+		for w := range m {
+			m.AddToken(foldRunes(w))
+		}
 		return m, nil
 	}))
 	must(registry.RegisterTokenFilter(stopName, func(_ map[string]interface{}, c *registry.Cache) (analysis.TokenFilter, error) {

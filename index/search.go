@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
@@ -89,6 +90,11 @@ func (ix *Index) Terms(q string) []Term {
 			term.Exact = string(exact[i].Term)
 		}
 		term.Known = ix.vocab.df[term.Stem] > 0
+		if !term.Known && len(ix.vocab.synonyms[term.Stem]) == 0 {
+			if st, ok := ix.reaccented(term.Exact); ok {
+				term.Stem, term.Known = st, ix.vocab.df[st] > 0
+			}
+		}
 		for _, syn := range ix.vocab.synonyms[term.Stem] {
 			if ix.vocab.df[syn] > 0 {
 				term.Synonyms = append(term.Synonyms, syn)
@@ -101,6 +107,32 @@ func (ix *Index) Terms(q string) []Term {
 		out = append(out, term)
 	}
 	return out
+}
+
+// accentedEndings put back the accent of a French ending typed without it:
+// "creee" stems as "créée" does. Longest endings first.
+var accentedEndings = []struct{ plain, accented string }{
+	{"ees", "ées"}, {"ee", "ée"}, {"es", "és"}, {"e", "é"},
+}
+
+// reaccented stems a word typed without the accent of its ending, when the
+// accented form's stem is one the corpus or the synonyms know.
+func (ix *Index) reaccented(exact string) (string, bool) {
+	for _, end := range accentedEndings {
+		base, ok := strings.CutSuffix(exact, end.plain)
+		if !ok || base == "" {
+			continue
+		}
+		toks := Analyze(base + end.accented)
+		if len(toks) != 1 {
+			continue
+		}
+		st := string(toks[0].Term)
+		if ix.vocab.df[st] > 0 || len(ix.vocab.synonyms[st]) > 0 {
+			return st, true
+		}
+	}
+	return "", false
 }
 
 // Weighted turns analysed terms into weighted stems: corrections stand in for

@@ -67,6 +67,7 @@ func TestSearchFinds(t *testing.T) {
 		{"patron de Mistral", "PDG"},                // synonym
 		{"raisonement automatique", "Raisonnement"}, // typo
 		{"data center Essonne", "18 000 puces"},
+		{"strategie souverainete numerique", "souveraineté"}, // typed without accents
 	}
 	for _, tt := range tests {
 		hits, err := ix.SearchText(tt.q, 3)
