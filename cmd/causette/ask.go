@@ -16,23 +16,31 @@ import (
 // maxLineBytes bounds one question read from standard input.
 const maxLineBytes = 1 << 20
 
-func runAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("ask", flag.ContinueOnError)
+// answeringEngine reads the flags that ask and chat share (--json, --top,
+// --corpus), builds the engine and returns the other arguments.
+func answeringEngine(name string, args []string, stderr io.Writer) (eng *chat.Engine, asJSON bool, rest []string, err error) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	asJSON := fs.Bool("json", false, "une réponse JSON par ligne")
+	jsonOut := fs.Bool("json", false, "une réponse JSON par ligne")
 	top := fs.Int("top", chat.DefaultTop, "nombre maximal de citations")
 	dir := corpusFlag(fs)
 	if err := fs.Parse(reorder(args)); err != nil {
-		return err
+		return nil, false, nil, err
 	}
-	_, eng, err := openEngine(*dir, *top)
+	_, eng, err = openEngine(*dir, *top)
+	return eng, *jsonOut, fs.Args(), err
+}
+
+// runAsk answers each question on its own: the argument, or one a line.
+func runAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	eng, asJSON, rest, err := answeringEngine("ask", args, stderr)
 	if err != nil {
 		return err
 	}
 	out := bufio.NewWriter(stdout)
 	defer out.Flush()
-	if fs.NArg() > 0 {
-		return answerOne(eng, strings.Join(fs.Args(), " "), "", *asJSON, out)
+	if len(rest) > 0 {
+		return answerOne(eng, strings.Join(rest, " "), "", asJSON, out)
 	}
 	sc := bufio.NewScanner(stdin)
 	sc.Buffer(make([]byte, 64<<10), maxLineBytes)
@@ -40,7 +48,7 @@ func runAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		if err := answerOne(eng, sc.Text(), "", *asJSON, out); err != nil {
+		if err := answerOne(eng, sc.Text(), "", asJSON, out); err != nil {
 			return err
 		}
 	}

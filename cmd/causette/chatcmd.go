@@ -3,28 +3,18 @@ package main
 import (
 	"bufio"
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
-
-	"github.com/causette/causette/chat"
 )
 
+// runChat holds one conversation on standard input, a turn a line.
 func runChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("chat", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	asJSON := fs.Bool("json", false, "une réponse JSON par ligne")
-	top := fs.Int("top", chat.DefaultTop, "nombre maximal de citations")
-	dir := corpusFlag(fs)
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	_, eng, err := openEngine(*dir, *top)
+	eng, asJSON, _, err := answeringEngine("chat", args, stderr)
 	if err != nil {
 		return err
 	}
-	interactive := !*asJSON && isTerminal(stdin)
+	interactive := !asJSON && isTerminal(stdin)
 	if interactive {
 		fmt.Fprintf(stdout, "%s\n", eng.Greeting())
 		for _, s := range eng.Starters() {
@@ -39,7 +29,7 @@ func runChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		if ctx.Err() != nil {
 			return nil
 		}
-		token, err = answerTurn(eng, sc.Text(), token, *asJSON, stdout)
+		token, err = answerTurn(eng, sc.Text(), token, asJSON, stdout)
 		if err != nil {
 			return err
 		}
