@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"os"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -30,6 +31,9 @@ const (
 	// apiRetryAfter is what a rate-limited caller is told to wait: at the
 	// default rate (DefaultAPIRatePerSecond) a token is back well within it.
 	apiRetryAfter = time.Second
+	// bodyWait bounds the reading of a request body: the largest taken is
+	// a few KiB, which a phone on a poor network sends in well under a second.
+	bodyWait = 5 * time.Second
 )
 
 // askRequest is the body of POST /api/ask.
@@ -57,23 +61,14 @@ func (s *Server) handleAPIAsk(w http.ResponseWriter, r *http.Request) {
 	if !s.apiGate(w, r) {
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.limits.MaxBody))
+	body, err := readBody(w, r, s.limits.MaxBody)
 	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			s.writeError(w, http.StatusRequestEntityTooLarge, errTooLarge)
-			return
-		}
-		s.writeError(w, http.StatusBadRequest, errBadJSON)
+		s.writeError(w, bodyErrorStatus(err), err)
 		return
 	}
-	if !utf8.Valid(body) {
-		s.writeError(w, http.StatusBadRequest, errInvalidText)
-		return
-	}
-	var req askRequest
-	if err := json.Unmarshal(body, &req); err != nil {
-		s.writeError(w, http.StatusBadRequest, errBadJSON)
+	req, err := parseAskRequest(body)
+	if err != nil {
+		s.writeError(w, http.StatusBadRequest, err)
 		return
 	}
 	rec, a, err := s.answer(req.Q, req.Context, "api")
@@ -89,6 +84,56 @@ func (s *Server) handleAPIAsk(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Causette-Turn", rec.ID)
 	writeJSON(w, http.StatusOK, a)
 	s.logTurn(rec, 0)
+}
+
+// parseAskRequest reads a POST /api/ask body; the error is a *chat.Error
+// safe to show.
+func parseAskRequest(body []byte) (askRequest, error) {
+	var req askRequest
+	if !utf8.Valid(body) {
+		return req, errInvalidText
+	}
+	if err := json.Unmarshal(body, &req); err != nil {
+		return askRequest{}, errBadJSON
+	}
+	return req, nil
+}
+
+// readBody reads a request's body: at most max bytes, and within bodyWait
+// whatever the server's own timeouts, so a client that sends a byte a
+// second is cut. The error is a *chat.Error safe to show (see
+// bodyErrorStatus).
+func readBody(w http.ResponseWriter, r *http.Request, max int64) ([]byte, error) {
+	setBodyDeadline(w)
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, max))
+	var tooBig *http.MaxBytesError
+	switch {
+	case err == nil:
+		return body, nil
+	case errors.As(err, &tooBig):
+		return nil, errTooLarge
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		return nil, errSlowBody
+	default:
+		return nil, errBadJSON
+	}
+}
+
+// setBodyDeadline gives the request's body bodyWait to arrive, on servers
+// that allow it (not on test recorders).
+func setBodyDeadline(w http.ResponseWriter) {
+	http.NewResponseController(w).SetReadDeadline(time.Now().Add(bodyWait))
+}
+
+// bodyErrorStatus is the HTTP status of a readBody error.
+func bodyErrorStatus(err error) int {
+	switch err {
+	case errTooLarge:
+		return http.StatusRequestEntityTooLarge
+	case errSlowBody:
+		return http.StatusRequestTimeout
+	}
+	return http.StatusBadRequest
 }
 
 // handleAPISearch returns the passages ranked for ?q=, with the matched
@@ -169,7 +214,7 @@ func (s *Server) apiGate(w http.ResponseWriter, r *http.Request) bool {
 	if !s.cors(w, r) {
 		return false
 	}
-	if !s.api.allow(s.visitorIP(r), time.Now()) {
+	if !s.api.allow(s.visitorIP(r)) {
 		w.Header().Set("Retry-After", seconds(apiRetryAfter))
 		s.writeError(w, http.StatusTooManyRequests, errRateLimited)
 		return false

@@ -176,7 +176,7 @@ func TestBrowserOfflineCountdown(t *testing.T) {
 func TestBrowserThumbsChangeOfMind(t *testing.T) {
 	ctx := newBrowser(t)
 	ratings := make(chan string, 16)
-	s := newTestServer(t, Config{OnFeedback: func(_, value string) { ratings <- value }})
+	s := newTestServer(t, Config{OnFeedback: func(_, value string) bool { ratings <- value; return true }})
 	base := startHTTP(t, s)
 	step(t, ctx, "load the page",
 		chromedp.Navigate(base+"/"),
@@ -226,7 +226,7 @@ func TestBrowserThumbsChangeOfMind(t *testing.T) {
 func TestBrowserThumbsBeforeLeaving(t *testing.T) {
 	ctx := newBrowser(t)
 	ratings := make(chan string, 16)
-	base := startHTTP(t, newTestServer(t, Config{OnFeedback: func(_, value string) { ratings <- value }}))
+	base := startHTTP(t, newTestServer(t, Config{OnFeedback: func(_, value string) bool { ratings <- value; return true }}))
 	step(t, ctx, "load the page",
 		chromedp.Navigate(base+"/"),
 		chromedp.WaitVisible(chromedp.CSS(`#status[data-state="online"]`)),

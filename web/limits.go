@@ -42,6 +42,11 @@ const (
 	// needs little; a scraper gets 429.
 	DefaultAPIRatePerSecond = 5.0
 	DefaultAPIRateBurst     = 20
+	// DefaultMaxConnsPerAddr caps the TCP connections open at once from one
+	// address, sockets included: a browser opens six or so per site, an
+	// office behind one NAT a few dozen browsers; a flood of idle or slow
+	// connections from one address is held to this many.
+	DefaultMaxConnsPerAddr = 128
 )
 
 // pingPeriod is how often the writer pings: twice per pongWait, so a live
@@ -63,6 +68,7 @@ type Limits struct {
 	MaxBody          int64
 	APIRatePerSecond float64
 	APIRateBurst     int
+	MaxConnsPerAddr  int
 }
 
 // DefaultLimits returns the limits used for zero fields.
@@ -80,6 +86,7 @@ func DefaultLimits() Limits {
 		MaxBody:          DefaultMaxBody,
 		APIRatePerSecond: DefaultAPIRatePerSecond,
 		APIRateBurst:     DefaultAPIRateBurst,
+		MaxConnsPerAddr:  DefaultMaxConnsPerAddr,
 	}
 }
 
@@ -98,6 +105,7 @@ func (l Limits) withDefaults() Limits {
 	orDefault(&l.MaxBody, d.MaxBody)
 	orDefault(&l.APIRatePerSecond, d.APIRatePerSecond)
 	orDefault(&l.APIRateBurst, d.APIRateBurst)
+	orDefault(&l.MaxConnsPerAddr, d.MaxConnsPerAddr)
 	return l
 }
 

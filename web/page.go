@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"path"
 
 	"github.com/causette/causette/chat"
 )
@@ -79,10 +80,33 @@ func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) {
 	w.Write(indexPage)
 }
 
-// handleStatic serves the embedded files under /static/.
+// staticAssets are the files /static/ serves: the pages' scripts, styles
+// and icons. The HTML files beside them are templates, rendered by their
+// own routes, and no directory is ever listed.
+var staticAssets = map[string]bool{}
+
+func init() {
+	entries, err := fs.ReadDir(staticFS, ".")
+	if err != nil {
+		panic(err)
+	}
+	for _, e := range entries {
+		switch path.Ext(e.Name()) {
+		case ".css", ".js", ".svg":
+			staticAssets[e.Name()] = true
+		}
+	}
+}
+
+// handleStatic serves the embedded assets under /static/{file}; anything
+// else there is the French 404 page.
 func (s *Server) handleStatic() http.Handler {
 	files := http.StripPrefix("/static/", http.FileServerFS(staticFS))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !staticAssets[r.PathValue("file")] {
+			s.handleNotFound(w, r)
+			return
+		}
 		w.Header().Set("Cache-Control", "no-cache")
 		files.ServeHTTP(w, r)
 	})

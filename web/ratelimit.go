@@ -1,78 +1,68 @@
 package web
 
 import (
-	"sync"
-	"time"
+	"net/netip"
+
+	lru "github.com/hashicorp/golang-lru/v2"
+	"golang.org/x/time/rate"
 )
 
-// maxTrackedIPs bounds the API limiter's memory: past it, idle addresses
-// (full buckets) are forgotten.
+// maxTrackedIPs bounds the memory of every per-address table (the API's
+// rate limits, the staff sign-in failures): past it, the address least
+// recently seen is forgotten, in constant time. An office or a mobile
+// network's worth of visitors fit many times over.
 const maxTrackedIPs = 10000
 
-// bucket is a token bucket: burst tokens at most, refilled at rate a second.
-// It is not safe for concurrent use.
-type bucket struct {
-	tokens float64
-	last   time.Time
-	rate   float64
-	burst  float64
+// newLimiter returns a token bucket of burst tokens refilled at perSecond.
+func newLimiter(perSecond float64, burst int) *rate.Limiter {
+	return rate.NewLimiter(rate.Limit(perSecond), burst)
 }
 
-func newBucket(rate float64, burst int) bucket {
-	return bucket{tokens: float64(burst), rate: rate, burst: float64(burst)}
-}
-
-// allow takes a token if one is left at now.
-func (b *bucket) allow(now time.Time) bool {
-	b.refill(now)
-	if b.tokens < 1 {
-		return false
-	}
-	b.tokens--
-	return true
-}
-
-func (b *bucket) refill(now time.Time) {
-	if !b.last.IsZero() {
-		b.tokens = min(b.burst, b.tokens+now.Sub(b.last).Seconds()*b.rate)
-	}
-	b.last = now
-}
-
-// ipLimiter holds one bucket per client address; it is safe for concurrent use.
+// ipLimiter holds one token bucket per client address, the least recently
+// seen forgotten past maxTrackedIPs; it is safe for concurrent use.
 type ipLimiter struct {
-	mu      sync.Mutex
-	rate    float64
-	burst   int
-	buckets map[string]*bucket
+	perSecond float64
+	burst     int
+	buckets   *lru.Cache[string, *rate.Limiter]
 }
 
-func newIPLimiter(rate float64, burst int) *ipLimiter {
-	return &ipLimiter{rate: rate, burst: burst, buckets: map[string]*bucket{}}
+func newIPLimiter(perSecond float64, burst int) *ipLimiter {
+	c, err := lru.New[string, *rate.Limiter](maxTrackedIPs)
+	if err != nil {
+		panic(err) // only for a size <= 0
+	}
+	return &ipLimiter{perSecond: perSecond, burst: burst, buckets: c}
 }
 
-// allow takes a token from ip's bucket.
-func (l *ipLimiter) allow(ip string, now time.Time) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	b, ok := l.buckets[ip]
+// allow takes a token from ip's bucket. An address forgotten comes back with
+// a full bucket, as an idle one would have.
+func (l *ipLimiter) allow(ip string) bool {
+	key := addressKey(ip)
+	b, ok := l.buckets.Get(key)
 	if !ok {
-		if len(l.buckets) >= maxTrackedIPs {
-			l.forgetIdle(now)
+		b = newLimiter(l.perSecond, l.burst)
+		if prev, found, _ := l.buckets.PeekOrAdd(key, b); found {
+			b = prev // another request of the same address got there first
 		}
-		nb := newBucket(l.rate, l.burst)
-		b = &nb
-		l.buckets[ip] = b
 	}
-	return b.allow(now)
+	return b.Allow()
 }
 
-// forgetIdle drops the buckets that have refilled: their owners are idle.
-func (l *ipLimiter) forgetIdle(now time.Time) {
-	for ip, b := range l.buckets {
-		b.refill(now)
-		if b.tokens >= b.burst {
-			delete(l.buckets, ip)
-		}
+// addressKey is the key of an address in per-address tables: the address
+// itself for IPv4, its /64 for IPv6, since one subscriber holds a whole /64
+// and could otherwise take a fresh key for every request.
+func addressKey(ip string) string {
+	a, err := netip.ParseAddr(ip)
+	if err != nil {
+		return ip
 	}
+	a = a.Unmap()
+	if a.Is4() {
+		return a.String()
+	}
+	p, err := a.Prefix(64)
+	if err != nil {
+		return ip
+	}
+	return p.String()
 }

@@ -2,11 +2,13 @@ package web
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"sync"
@@ -16,15 +18,26 @@ import (
 	"github.com/causette/causette/index"
 )
 
-// Timeouts of the HTTP server itself (not of sockets, see Limits).
+// Timeouts of the HTTP server itself (not of sockets, see Limits). A
+// WebSocket leaves them at its upgrade (gorilla clears the deadlines).
 const (
 	// readHeaderTimeout stops clients that open a connection and trickle
 	// headers (slowloris); real browsers send them at once.
 	readHeaderTimeout = 5 * time.Second
-	// idleTimeout closes keep-alive connections nobody uses.
-	idleTimeout = 120 * time.Second
-	// maxHeaderBytes is ample for cookies-free requests to a chat.
+	// readTimeout bounds the reading of a whole request, body included: the
+	// largest body taken (a question, a sign-in form) is a few KiB.
+	readTimeout = 15 * time.Second
+	// writeTimeout bounds a handler and its response: an answer takes
+	// milliseconds, a staff CSV export of a month a second or two.
+	writeTimeout = 30 * time.Second
+	// idleTimeout closes keep-alive connections nobody uses; a page's
+	// requests come within seconds of each other.
+	idleTimeout = 60 * time.Second
+	// maxHeaderBytes is ample for a chat's requests and a staff cookie.
 	maxHeaderBytes = 16 << 10
+	// hstsHeader keeps browsers on https for a year once they saw it there.
+	// No includeSubDomains: an administration's other hosts are not ours.
+	hstsHeader = "max-age=31536000"
 )
 
 // Config is what a Server needs. Engine and Index are required.
@@ -37,10 +50,21 @@ type Config struct {
 	AllowOrigins []string
 	// Limits bound what visitors can cost; zero fields take their defaults.
 	Limits Limits
-	// TrustProxy says the server runs behind a reverse proxy that appends
-	// the visitor's address to X-Forwarded-For: per-address limits then use
-	// the last address of that header instead of the proxy's.
-	TrustProxy bool
+	// TrustedProxies are the reverse proxies in front of the server: only a
+	// peer in one of them has its X-Forwarded-For and X-Forwarded-Proto
+	// believed, and the visitor is the right-most address of that header
+	// that is not a trusted proxy (see visitorIP). Their connections are not
+	// capped per address (each carries many visitors).
+	TrustedProxies []netip.Prefix
+	// PublicURL is the address visitors use ("https://faq.example.org"),
+	// when known: with https, every response carries HSTS and cookies are
+	// Secure, whatever the proxy in front says; its origin is the server's
+	// own for the origin checks. Empty: the request's own host and scheme.
+	PublicURL string
+	// TLSCertFile and TLSKeyFile, both set, make Serve speak TLS itself
+	// (for a server with no proxy in front). The files are read again when
+	// they change, so a renewed certificate needs no restart.
+	TLSCertFile, TLSKeyFile string
 	// Logger receives one line per turn and per problem (slog.Default when nil).
 	Logger *slog.Logger
 
@@ -54,8 +78,10 @@ type Config struct {
 	// channel or a buffered writer) and must not keep the record's slices.
 	OnTurn func(TurnRecord)
 	// OnFeedback, when set, is called when a visitor rates an answer: turnID
-	// is the TurnRecord.ID of the rated turn, value is "up" or "down".
-	OnFeedback func(turnID, value string)
+	// is the TurnRecord.ID of the rated turn, value is "up" or "down". It
+	// returns false when it knows no such turn: the visitor is told
+	// unknown_turn.
+	OnFeedback func(turnID, value string) bool
 	// Health adds components to GET /healthz, by name (see HealthCheck);
 	// the staff console adds its question log here.
 	Health map[string]HealthCheck
@@ -89,8 +115,10 @@ type Server struct {
 	log     *slog.Logger
 	origins map[string]bool // allowed origins, normalised; "*" for any
 	onTurn  func(TurnRecord)
-	onFeed  func(turnID, value string)
-	proxied bool // Config.TrustProxy
+	onFeed  func(turnID, value string) bool
+	proxies []netip.Prefix // Config.TrustedProxies
+	public  *url.URL       // Config.PublicURL, nil when not set
+	tls     *certificate   // nil without Config.TLSCertFile
 	health  map[string]HealthCheck
 
 	mux     *http.ServeMux
@@ -117,7 +145,7 @@ func NewServer(cfg Config) (*Server, error) {
 		origins: map[string]bool{},
 		onTurn:  cfg.OnTurn,
 		onFeed:  cfg.OnFeedback,
-		proxied: cfg.TrustProxy,
+		proxies: cfg.TrustedProxies,
 		health:  map[string]HealthCheck{},
 		mux:     http.NewServeMux(),
 	}
@@ -129,6 +157,20 @@ func NewServer(cfg Config) (*Server, error) {
 	}
 	if s.log == nil {
 		s.log = slog.Default()
+	}
+	if cfg.PublicURL != "" {
+		u, err := parsePublicURL(cfg.PublicURL)
+		if err != nil {
+			return nil, err
+		}
+		s.public = u
+	}
+	if cfg.TLSCertFile != "" || cfg.TLSKeyFile != "" {
+		cert, err := loadCertificate(cfg.TLSCertFile, cfg.TLSKeyFile, s.log)
+		if err != nil {
+			return nil, err
+		}
+		s.tls = cert
 	}
 	for _, o := range cfg.AllowOrigins {
 		if o == "*" {
@@ -148,22 +190,25 @@ func NewServer(cfg Config) (*Server, error) {
 	for _, add := range cfg.Routes {
 		add(s.mux)
 	}
-	s.handler = s.secure(s.mux)
+	cop, err := s.crossOriginProtection()
+	if err != nil {
+		return nil, err
+	}
+	s.handler = s.secure(s.recovering(cop.Handler(http.HandlerFunc(s.dispatch))))
 	return s, nil
 }
 
 // routes sets every route of the server.
 func (s *Server) routes() {
 	s.mux.HandleFunc("GET /{$}", s.handlePage)
-	s.mux.Handle("GET /static/", s.handleStatic())
+	s.mux.Handle("GET /static/{file}", s.handleStatic())
 	s.mux.HandleFunc("GET /ws", s.handleWS)
 	s.mux.HandleFunc("POST /api/ask", s.handleAPIAsk)
 	s.mux.HandleFunc("GET /api/search", s.handleAPISearch)
 	s.mux.HandleFunc("OPTIONS /api/", s.handleAPIPreflight)
 	s.mux.HandleFunc("GET /healthz", s.handleHealth)
 	s.widgetRoutes() // widget.go: /widget.js, /embed, /demo
-	// notfound.go: any other address gets a French page.
-	s.mux.HandleFunc("GET /", s.handleNotFound)
+	// Any other address gets a French 404 or 405: see dispatch.
 }
 
 // Handler returns the server's handler, security headers included.
@@ -187,14 +232,21 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{
 		Handler:           s.handler,
 		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
 		IdleTimeout:       idleTimeout,
 		MaxHeaderBytes:    maxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
 	srv.RegisterOnShutdown(s.CloseSockets)
+	ln = s.limitConns(ln) // connlimit.go: per-address cap on connections
+	if s.tls != nil {
+		srv.TLSConfig = s.tls.config()
+		ln = tls.NewListener(ln, srv.TLSConfig)
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	s.log.Info("serving", "addr", ln.Addr().String())
+	s.log.Info("serving", "addr", ln.Addr().String(), "tls", s.tls != nil)
 	select {
 	case err := <-errc:
 		return err
@@ -218,14 +270,19 @@ func (s *Server) CloseSockets() {
 	s.shutdownOnce.Do(s.hub.shutdown)
 }
 
-// secure adds the security headers every response carries. A handler may
-// replace one (w.Header().Set) before writing. It also puts the visitor's
-// address in the request's context, for the routes added by Config.Routes
-// (see visitorAddr).
+// secure adds the security headers every response carries (HSTS over
+// https). A handler may replace one (w.Header().Set) before writing. It also
+// puts the visitor's address and scheme in the request's context, for the
+// routes added by Config.Routes (see visitorAddr and secureRequest).
 func (s *Server) secure(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r = r.WithContext(context.WithValue(r.Context(), visitorKey{}, s.visitorIP(r)))
+		https := s.isHTTPS(r)
+		ctx := context.WithValue(r.Context(), visitorKey{}, s.visitorIP(r))
+		r = r.WithContext(context.WithValue(ctx, httpsKey{}, https))
 		h := w.Header()
+		if https {
+			h.Set("Strict-Transport-Security", hstsHeader)
+		}
 		h.Set("Content-Security-Policy", contentSecurityPolicy)
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "no-referrer")
@@ -261,9 +318,12 @@ func (s *Server) AllowedOrigin(r *http.Request) bool {
 
 // originAllowed reports whether a page at origin (normalised) may use the
 // socket and the API, or embed the chat (/embed): "*", one of
-// Config.AllowOrigins, or the request's own host.
+// Config.AllowOrigins, Config.PublicURL's, or the request's own host.
 func (s *Server) originAllowed(origin string, r *http.Request) bool {
 	if s.origins["*"] || s.origins[origin] {
+		return true
+	}
+	if s.public != nil && origin == strings.ToLower(s.public.Scheme+"://"+s.public.Host) {
 		return true
 	}
 	_, host, _ := strings.Cut(origin, "://")
@@ -283,41 +343,4 @@ func normaliseOrigin(o string) (string, error) {
 		return "", errors.New("want scheme://host[:port] without path")
 	}
 	return strings.ToLower(u.Scheme + "://" + u.Host), nil
-}
-
-// visitorIP is the visitor's address, for per-address limits: the last
-// address of X-Forwarded-For behind a trusted proxy, else the peer's.
-func (s *Server) visitorIP(r *http.Request) string {
-	if s.proxied {
-		if xff := r.Header.Values("X-Forwarded-For"); len(xff) > 0 {
-			parts := strings.Split(xff[len(xff)-1], ",")
-			if ip := net.ParseIP(strings.TrimSpace(parts[len(parts)-1])); ip != nil {
-				return ip.String()
-			}
-		}
-	}
-	return clientIP(r)
-}
-
-// visitorKey is the request context key of the visitor's address.
-type visitorKey struct{}
-
-// visitorAddr is the visitor's address of a request served by a Server,
-// as Server.visitorIP sees it (X-Forwarded-For honoured behind a trusted
-// proxy): per-address limits of added routes, such as the staff sign-in,
-// count the same visitors as the chat's. Outside a Server, the peer's.
-func visitorAddr(r *http.Request) string {
-	if ip, ok := r.Context().Value(visitorKey{}).(string); ok {
-		return ip
-	}
-	return clientIP(r)
-}
-
-// clientIP is the address a request comes from, without the port.
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }

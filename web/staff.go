@@ -3,10 +3,14 @@ package web
 import (
 	"crypto/sha256"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"sync"
 	"time"
+	"unicode/utf8"
+
+	lru "github.com/hashicorp/golang-lru/v2"
 
 	"github.com/causette/causette/chat"
 	"github.com/causette/causette/index"
@@ -33,6 +37,9 @@ const (
 	staffSignInMaxBody = 4 << 10
 	// staffCookie names the session cookie.
 	staffCookie = "causette_staff"
+	// MinStaffTokenLength is the shortest staff token taken: 16 random
+	// characters are beyond guessing at the sign-in's rate limit.
+	MinStaffTokenLength = 16
 )
 
 // StaffConfig is what the staff console needs. Token, Log, Engine and Index
@@ -64,14 +71,21 @@ type Staff struct {
 	words    *vocabulary
 
 	mu       sync.Mutex
-	sessions map[string]time.Time // session id -> expiry
-	failures map[string][]time.Time
+	sessions map[string]time.Time            // session id -> expiry
+	failures *lru.Cache[string, []time.Time] // wrong tokens by addressKey
 }
 
 // NewStaff checks cfg and returns the console.
 func NewStaff(cfg StaffConfig) (*Staff, error) {
 	if cfg.Token == "" || cfg.Log == nil || cfg.Engine == nil || cfg.Index == nil {
 		return nil, errors.New("web: staff config needs a token, a question log, an engine and an index")
+	}
+	if n := utf8.RuneCountInString(cfg.Token); n < MinStaffTokenLength {
+		return nil, fmt.Errorf("web: staff token of %d characters: at least %d are needed", n, MinStaffTokenLength)
+	}
+	failures, err := lru.New[string, []time.Time](maxTrackedIPs)
+	if err != nil {
+		return nil, err
 	}
 	st := &Staff{
 		tokenSum: sha256.Sum256([]byte(cfg.Token)),
@@ -82,7 +96,7 @@ func NewStaff(cfg StaffConfig) (*Staff, error) {
 		now:      cfg.Now,
 		words:    newVocabulary(cfg.Index),
 		sessions: map[string]time.Time{},
-		failures: map[string][]time.Time{},
+		failures: failures,
 	}
 	if st.logger == nil {
 		st.logger = slog.Default()
@@ -111,11 +125,12 @@ func (st *Staff) Attach(cfg *Config) {
 			onTurn(rec)
 		}
 	}
-	cfg.OnFeedback = func(id, value string) {
-		st.log.Feedback(id, value)
+	cfg.OnFeedback = func(id, value string) bool {
+		known := st.log.Feedback(id, value)
 		if onFeedback != nil {
-			onFeedback(id, value)
+			known = onFeedback(id, value) || known
 		}
+		return known
 	}
 }
 

@@ -96,9 +96,10 @@ func (st *Staff) renderSignIn(w http.ResponseWriter, status int, next, msg strin
 // constant time) and opens a session.
 func (st *Staff) handleSignIn(w http.ResponseWriter, r *http.Request) {
 	staffHeaders(w)
+	setBodyDeadline(w)
 	r.Body = http.MaxBytesReader(w, r.Body, staffSignInMaxBody)
 	next := safeNext(r.PostFormValue("next"))
-	ip := visitorAddr(r) // honours Config.TrustProxy, as the chat's limits do
+	ip := visitorAddr(r) // honours Config.TrustedProxies, as the chat's limits do
 	now := st.now()
 	if !st.mayTry(ip, now) {
 		w.Header().Set("Retry-After", seconds(staffSignInWindow))
@@ -120,7 +121,7 @@ func (st *Staff) handleSignIn(w http.ResponseWriter, r *http.Request) {
 		Path:     "/",
 		MaxAge:   int(staffSessionTTL.Seconds()),
 		HttpOnly: true,
-		Secure:   r.TLS != nil,
+		Secure:   secureRequest(r),
 		SameSite: http.SameSiteStrictMode,
 	})
 	st.logger.Info("staff signed in", "ip", ip)
@@ -136,7 +137,7 @@ func (st *Staff) handleSignOut(w http.ResponseWriter, r *http.Request) {
 		st.mu.Unlock()
 	}
 	http.SetCookie(w, &http.Cookie{Name: staffCookie, Value: "", Path: "/", MaxAge: -1,
-		HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode})
+		HttpOnly: true, Secure: secureRequest(r), SameSite: http.SameSiteStrictMode})
 	http.Redirect(w, r, "/staff/signin", http.StatusSeeOther)
 }
 
@@ -165,41 +166,37 @@ func (st *Staff) newSession(now time.Time) string {
 }
 
 // mayTry reports whether ip has wrong tokens left in the current window.
+// Only ip's own failures count: the right token from an address with none is
+// never refused, whatever other addresses tried.
 func (st *Staff) mayTry(ip string, now time.Time) bool {
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	return len(st.recentFailures(ip, now)) < staffSignInAttempts
+	return len(st.recentFailures(addressKey(ip), now)) < staffSignInAttempts
 }
 
-// failed counts a wrong token from ip.
+// failed counts a wrong token from ip. The table of failures is an LRU of
+// maxTrackedIPs addresses: memory and time per sign-in stay bounded however
+// many addresses fail.
 func (st *Staff) failed(ip string, now time.Time) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	if len(st.failures) >= maxTrackedIPs {
-		for k := range st.failures {
-			if len(st.recentFailures(k, now)) == 0 {
-				delete(st.failures, k)
-			}
-		}
-	}
-	st.failures[ip] = append(st.recentFailures(ip, now), now)
+	key := addressKey(ip)
+	st.failures.Add(key, append(st.recentFailures(key, now), now))
 }
 
-// recentFailures returns ip's wrong tokens within the window, dropping the
+// recentFailures returns key's wrong tokens within the window, dropping the
 // older ones. st.mu is held.
-func (st *Staff) recentFailures(ip string, now time.Time) []time.Time {
-	fs := st.failures[ip]
+func (st *Staff) recentFailures(key string, now time.Time) []time.Time {
+	fs, _ := st.failures.Peek(key)
 	i := 0
 	for i < len(fs) && now.Sub(fs[i]) >= staffSignInWindow {
 		i++
 	}
-	fs = fs[i:]
-	if len(fs) == 0 {
-		delete(st.failures, ip)
+	if i == len(fs) {
+		st.failures.Remove(key)
 		return nil
 	}
-	st.failures[ip] = fs
-	return fs
+	return fs[i:]
 }
 
 // safeNext keeps a redirect after sign-in on the console: a path under /staff

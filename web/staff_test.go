@@ -502,7 +502,7 @@ func BenchmarkStaffSearch(b *testing.B) {
 // X-Forwarded-For address; else the peer's, whatever the header says.
 func TestStaffSignInLimitBehindProxy(t *testing.T) {
 	tests := []struct {
-		trust          bool
+		trust          bool   // the test server's peer (127.0.0.1) is a trusted proxy
 		wrongFrom      string // X-Forwarded-For of the wrong tokens
 		rightFrom      string // X-Forwarded-For of the right token, after them
 		wantRightToken int
@@ -513,7 +513,11 @@ func TestStaffSignInLimitBehindProxy(t *testing.T) {
 		{false, "203.0.113.7", "198.51.100.9", http.StatusTooManyRequests}, // header ignored: one peer
 	}
 	for _, tt := range tests {
-		f := newStaffFixtureWith(t, "", Config{TrustProxy: tt.trust})
+		var cfg Config
+		if tt.trust {
+			cfg.TrustedProxies = mustProxies(t, "127.0.0.1")
+		}
+		f := newStaffFixtureWith(t, "", cfg)
 		signIn := func(token, from string) int {
 			t.Helper()
 			req, err := http.NewRequest("POST", f.URL+"/staff/signin",

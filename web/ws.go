@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/gorilla/websocket"
+	"golang.org/x/time/rate"
 )
 
 // Socket constants that are not visitor limits.
@@ -32,7 +33,24 @@ const (
 )
 
 // Close reasons sent to clients.
-const closeGoingAway = "Le serveur redémarre : reconnexion dans un instant."
+const (
+	closeGoingAway = "Le serveur redémarre : reconnexion dans un instant."
+	closeInternal  = "Erreur interne : reconnexion dans un instant."
+)
+
+// closeFrame is a close message for the writer to send.
+type closeFrame struct {
+	code int
+	text string
+	// waitReply makes the writer wait for the client's close reply (the
+	// reader still runs); a socket whose reader has failed does not wait.
+	waitReply bool
+}
+
+var (
+	goingAway     = closeFrame{websocket.CloseGoingAway, closeGoingAway, true}
+	internalError = closeFrame{websocket.CloseInternalServerErr, closeInternal, false}
+)
 
 var upgrader = websocket.Upgrader{
 	ReadBufferSize:  socketBufferSize,
@@ -47,19 +65,21 @@ var connSeq atomic.Uint64
 // conn is one visitor's socket: a reader (the handler's goroutine) and a
 // writer goroutine; only the writer writes.
 type conn struct {
-	s      *Server
-	ws     *websocket.Conn
-	ip     string
-	id     uint64
-	send   chan []byte
-	quit   chan struct{} // closed to stop the writer
-	away   chan struct{} // closed to send close 1001
-	done   chan struct{} // closed when the writer has returned
-	stopMu sync.Once
-	awayMu sync.Once
-	bucket bucket
-	turns  map[string]string // client message id -> turn id
-	order  []string          // client message ids, oldest first
+	s       *Server
+	ws      *websocket.Conn
+	ip      string
+	id      uint64
+	send    chan []byte
+	quit    chan struct{} // closed to stop the writer
+	away    chan struct{} // closed to send closing, then close the socket
+	closing closeFrame    // set before away is closed
+	done    chan struct{} // closed when the writer has returned
+	stopMu  sync.Once
+	awayMu  sync.Once
+	dropMu  sync.Once // the slow-client drop is logged once
+	limiter *rate.Limiter
+	turns   map[string]string // client message id -> turn id
+	order   []string          // client message ids, oldest first
 }
 
 // handleWS upgrades to a WebSocket and runs the conversation.
@@ -69,7 +89,7 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "Origine non autorisée.", http.StatusForbidden)
 		return
 	}
-	ip := s.visitorIP(r)
+	ip := addressKey(s.visitorIP(r))
 	if code := s.hub.reserve(ip); code != 0 {
 		s.log.Warn("socket refused", "reason", "capacity", "status", code)
 		w.Header().Set("Retry-After", seconds(socketRetryAfter))
@@ -82,16 +102,16 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c := &conn{
-		s:      s,
-		ws:     ws,
-		ip:     ip,
-		id:     connSeq.Add(1),
-		send:   make(chan []byte, s.limits.SendBuffer),
-		quit:   make(chan struct{}),
-		away:   make(chan struct{}),
-		done:   make(chan struct{}),
-		bucket: newBucket(s.limits.RatePerSecond, s.limits.RateBurst),
-		turns:  map[string]string{},
+		s:       s,
+		ws:      ws,
+		ip:      ip,
+		id:      connSeq.Add(1),
+		send:    make(chan []byte, s.limits.SendBuffer),
+		quit:    make(chan struct{}),
+		away:    make(chan struct{}),
+		done:    make(chan struct{}),
+		limiter: newLimiter(s.limits.RatePerSecond, s.limits.RateBurst),
+		turns:   map[string]string{},
 	}
 	if !s.hub.register(c) {
 		ws.WriteControl(websocket.CloseMessage,
@@ -103,17 +123,33 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 	}
 	defer s.hub.unregister(c)
 	go c.writeLoop()
+	defer func() {
+		// A panic while serving this visitor ends this socket only: one log
+		// line, close 1011, and the slot is released (unregister above).
+		if v := recover(); v != nil {
+			s.logPanic(v, "channel", "ws", "conn", c.id)
+			c.closeWith(internalError)
+		}
+		c.stop()
+		<-c.done
+	}()
 	c.queue(helloMsg{Type: "hello", Greeting: s.engine.Greeting(), Suggestions: s.engine.Starters()})
 	c.readLoop()
-	c.stop()
-	<-c.done
 }
 
 // stop makes the writer close the socket.
 func (c *conn) stop() { c.stopMu.Do(func() { close(c.quit) }) }
 
 // goAway makes the writer send close 1001 and close the socket.
-func (c *conn) goAway() { c.awayMu.Do(func() { close(c.away) }) }
+func (c *conn) goAway() { c.closeWith(goingAway) }
+
+// closeWith makes the writer send f and close the socket; the first call wins.
+func (c *conn) closeWith(f closeFrame) {
+	c.awayMu.Do(func() {
+		c.closing = f
+		close(c.away)
+	})
+}
 
 // queue hands a message to the writer; a client too slow to drain its
 // queue is dropped, never waited on.
@@ -126,7 +162,8 @@ func (c *conn) queue(v any) {
 	select {
 	case c.send <- data:
 	default:
-		c.s.log.Warn("slow client dropped", "conn", c.id)
+		// Once: the messages queued after the drop would each say it again.
+		c.dropMu.Do(func() { c.s.log.Warn("slow client dropped", "conn", c.id) })
 		c.stop()
 	}
 }
@@ -136,6 +173,9 @@ func (c *conn) writeLoop() {
 	l := c.s.limits
 	ticker := time.NewTicker(pingPeriod(l.PongWait))
 	defer func() {
+		if v := recover(); v != nil {
+			c.s.logPanic(v, "channel", "ws", "conn", c.id, "in", "writer")
+		}
 		ticker.Stop()
 		c.ws.Close()
 		close(c.done)
@@ -153,9 +193,7 @@ func (c *conn) writeLoop() {
 				return
 			}
 		case <-c.away:
-			c.ws.SetWriteDeadline(time.Now().Add(l.WriteWait))
-			msg := websocket.FormatCloseMessage(websocket.CloseGoingAway, closeGoingAway)
-			if err := c.ws.WriteMessage(websocket.CloseMessage, msg); err != nil {
+			if err := c.writeClose(); err != nil || !c.closing.waitReply {
 				return
 			}
 			// Wait for the client's close reply (the reader then stops us).
@@ -167,9 +205,21 @@ func (c *conn) writeLoop() {
 			}
 			return
 		case <-c.quit:
+			select {
+			case <-c.away: // asked for both: the close frame still goes out
+				c.writeClose()
+			default:
+			}
 			return
 		}
 	}
+}
+
+// writeClose sends the close frame asked for by closeWith.
+func (c *conn) writeClose() error {
+	c.ws.SetWriteDeadline(time.Now().Add(c.s.limits.WriteWait))
+	msg := websocket.FormatCloseMessage(c.closing.code, c.closing.text)
+	return c.ws.WriteMessage(websocket.CloseMessage, msg)
 }
 
 // readLoop reads and answers messages until the socket fails or closes.
@@ -197,7 +247,7 @@ func (c *conn) readLoop() {
 
 // handle answers one client message.
 func (c *conn) handle(typ int, data []byte) {
-	if !c.bucket.allow(time.Now()) {
+	if !c.limiter.Allow() {
 		c.queue(errorMsg(peekID(data), errRateLimited))
 		return
 	}
@@ -269,10 +319,11 @@ func (c *conn) feedback(m clientMsg) {
 		c.queue(errorMsg(m.ID, errUnknownID))
 		return
 	}
-	c.s.log.Info("feedback", "conn", c.id, "turn", turn, "value", m.Value)
-	if c.s.onFeed != nil {
-		c.s.onFeed(turn, m.Value)
+	if c.s.onFeed != nil && !c.s.onFeed(turn, m.Value) {
+		c.queue(errorMsg(m.ID, errUnknownTurn))
+		return
 	}
+	c.s.log.Info("feedback", "conn", c.id, "turn", turn, "value", m.Value)
 }
 
 // peekID returns the id of a message, when it can be read.

@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"net/netip"
 	"strings"
 	"testing"
 	"time"
@@ -328,7 +329,7 @@ func TestOnTurnAndFeedback(t *testing.T) {
 	base := startHTTP(t, newTestServer(t, Config{
 		Limits:     generous,
 		OnTurn:     func(r TurnRecord) { turns <- r },
-		OnFeedback: func(turn, value string) { ratings <- rating{turn, value} },
+		OnFeedback: func(turn, value string) bool { ratings <- rating{turn, value}; return true },
 	}))
 	c, _ := dial(t, base)
 	const q = "Qui est le PDG de Mistral ?"
@@ -379,26 +380,42 @@ func BenchmarkAskOverSocket(b *testing.B) {
 
 func TestVisitorIPBehindProxy(t *testing.T) {
 	tests := []struct {
-		trust bool
-		xff   []string
-		want  string
+		proxies string // Config.TrustedProxies
+		peer    string
+		xff     []string
+		want    string
 	}{
-		{false, []string{"203.0.113.9"}, "127.0.0.1"},
-		{true, nil, "127.0.0.1"},
-		{true, []string{"203.0.113.9"}, "203.0.113.9"},
-		{true, []string{"198.51.100.1, 203.0.113.9"}, "203.0.113.9"},
-		{true, []string{"198.51.100.1", "203.0.113.9 "}, "203.0.113.9"},
-		{true, []string{"not an address"}, "127.0.0.1"},
+		{"", "127.0.0.1", []string{"203.0.113.9"}, "127.0.0.1"},                     // no proxy trusted
+		{"10.0.0.0/8", "127.0.0.1", []string{"203.0.113.9"}, "127.0.0.1"},           // the peer is not the proxy
+		{"127.0.0.1", "127.0.0.1", nil, "127.0.0.1"},                                // no header: the proxy itself
+		{"127.0.0.1", "127.0.0.1", []string{"203.0.113.9"}, "203.0.113.9"},          // one proxy
+		{"127.0.0.1", "127.0.0.1", []string{"6.6.6.6, 203.0.113.9"}, "203.0.113.9"}, // a forged prefix is never read
+		{"127.0.0.1", "127.0.0.1", []string{"6.6.6.6", "203.0.113.9 "}, "203.0.113.9"},
+		{"127.0.0.1,10.0.0.0/8", "127.0.0.1", []string{"6.6.6.6, 203.0.113.9, 10.1.2.3"}, "203.0.113.9"}, // two proxies
+		{"127.0.0.1,10.0.0.0/8", "127.0.0.1", []string{"10.9.9.9, 10.1.2.3"}, "10.9.9.9"},                // all trusted: the farthest
+		{"127.0.0.1", "127.0.0.1", []string{"203.0.113.9, pas une adresse"}, "127.0.0.1"},                // the proxy wrote garbage
+		{"127.0.0.1", "127.0.0.1", []string{"2001:db8::1"}, "2001:db8::1"},
+		{"::1", "[::1]", []string{"::ffff:203.0.113.9"}, "203.0.113.9"},
 	}
 	for _, tt := range tests {
-		s := newTestServer(t, Config{TrustProxy: tt.trust})
+		s := newTestServer(t, Config{TrustedProxies: mustProxies(t, tt.proxies)})
 		r, _ := http.NewRequest("GET", "/ws", nil)
-		r.RemoteAddr = "127.0.0.1:5555"
+		r.RemoteAddr = tt.peer + ":5555"
 		for _, v := range tt.xff {
 			r.Header.Add("X-Forwarded-For", v)
 		}
 		if got := s.visitorIP(r); got != tt.want {
-			t.Errorf("visitorIP(trust %v, X-Forwarded-For %q) = %q; want %q", tt.trust, tt.xff, got, tt.want)
+			t.Errorf("visitorIP(proxies %q, peer %s, X-Forwarded-For %q) = %q; want %q", tt.proxies, tt.peer, tt.xff, got, tt.want)
 		}
 	}
+}
+
+// mustProxies parses a --trusted-proxy list.
+func mustProxies(tb testing.TB, list string) []netip.Prefix {
+	tb.Helper()
+	p, err := ParseTrustedProxies(list)
+	if err != nil {
+		tb.Fatalf("ParseTrustedProxies(%q): %v", list, err)
+	}
+	return p
 }
