@@ -100,11 +100,9 @@ func parseAskRequest(body []byte) (askRequest, error) {
 }
 
 // readBody reads a request's body: at most max bytes, and within bodyWait
-// whatever the server's own timeouts, so a client that sends a byte a
-// second is cut. The error is a *chat.Error safe to show (see
-// bodyErrorStatus).
+// (set by Server.secure), so a client that sends a byte a second is cut.
+// The error is a *chat.Error safe to show (see bodyErrorStatus).
 func readBody(w http.ResponseWriter, r *http.Request, max int64) ([]byte, error) {
-	setBodyDeadline(w)
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, max))
 	var tooBig *http.MaxBytesError
 	switch {

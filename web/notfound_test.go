@@ -21,7 +21,7 @@ func TestNotFoundInFrench(t *testing.T) {
 		{"POST", "/healthz", http.StatusMethodNotAllowed, "Méthode non autorisée"},
 		{"POST", "/nope", http.StatusNotFound, "Cette page n'existe pas."},
 		{"DELETE", "/", http.StatusMethodNotAllowed, "Méthode non autorisée"},
-		{"GET", "/static/", http.StatusNotFound, "Cette page n'existe pas."},          // no listing
+		{"GET", "/static/", http.StatusNotFound, "Cette page n'existe pas."},           // no listing
 		{"GET", "/static/index.html", http.StatusNotFound, "Cette page n'existe pas."}, // templates are not assets
 		{"GET", "/static/notfound.html", http.StatusNotFound, "Cette page n'existe pas."},
 		{"GET", "/static/demo.html", http.StatusNotFound, "Cette page n'existe pas."},

@@ -271,11 +271,14 @@ func (s *Server) CloseSockets() {
 }
 
 // secure adds the security headers every response carries (HSTS over
-// https). A handler may replace one (w.Header().Set) before writing. It also
+// https) and gives a request's body bodyWait to arrive. A handler may replace one (w.Header().Set) before writing. It also
 // puts the visitor's address and scheme in the request's context, for the
 // routes added by Config.Routes (see visitorAddr and secureRequest).
 func (s *Server) secure(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Body != nil && r.Body != http.NoBody {
+			setBodyDeadline(w) // every route that reads a body, those added later too
+		}
 		https := s.isHTTPS(r)
 		ctx := context.WithValue(r.Context(), visitorKey{}, s.visitorIP(r))
 		r = r.WithContext(context.WithValue(ctx, httpsKey{}, https))

@@ -96,7 +96,6 @@ func (st *Staff) renderSignIn(w http.ResponseWriter, status int, next, msg strin
 // constant time) and opens a session.
 func (st *Staff) handleSignIn(w http.ResponseWriter, r *http.Request) {
 	staffHeaders(w)
-	setBodyDeadline(w)
 	r.Body = http.MaxBytesReader(w, r.Body, staffSignInMaxBody)
 	next := safeNext(r.PostFormValue("next"))
 	ip := visitorAddr(r) // honours Config.TrustedProxies, as the chat's limits do

@@ -30,12 +30,16 @@ const (
 	// wait: sockets free up as visitors leave, and a few seconds spare the
 	// server a storm of immediate retries.
 	socketRetryAfter = 5 * time.Second
+	// pingNonceBytes is the randomness of a ping's payload: enough that a
+	// client cannot answer a ping it has not seen.
+	pingNonceBytes = 8
 )
 
 // Close reasons sent to clients.
 const (
 	closeGoingAway = "Le serveur redémarre : reconnexion dans un instant."
 	closeInternal  = "Erreur interne : reconnexion dans un instant."
+	closeFragments = "Message en trop de morceaux : envoyez-le d’un seul tenant."
 )
 
 // closeFrame is a close message for the writer to send.
@@ -50,6 +54,7 @@ type closeFrame struct {
 var (
 	goingAway     = closeFrame{websocket.CloseGoingAway, closeGoingAway, true}
 	internalError = closeFrame{websocket.CloseInternalServerErr, closeInternal, false}
+	tooManyFrames = closeFrame{websocket.CloseMessageTooBig, closeFragments, false}
 )
 
 var upgrader = websocket.Upgrader{
@@ -78,6 +83,8 @@ type conn struct {
 	awayMu  sync.Once
 	dropMu  sync.Once // the slow-client drop is logged once
 	limiter *rate.Limiter
+	meter   *wireMeter
+	ping    atomic.Value      // string: the payload of the last ping sent
 	turns   map[string]string // client message id -> turn id
 	order   []string          // client message ids, oldest first
 }
@@ -96,7 +103,8 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "Trop de connexions : réessayez dans un instant.", code)
 		return
 	}
-	ws, err := upgrader.Upgrade(w, r, nil)
+	meter := &wireMeter{budget: s.limits.ReadLimit + maxFramesPerMessage*maxFrameHeader}
+	ws, err := upgrader.Upgrade(&meteringWriter{ResponseWriter: w, meter: meter}, r, nil)
 	if err != nil {
 		s.hub.release(ip) // the upgrader has answered the client
 		return
@@ -111,6 +119,7 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 		away:    make(chan struct{}),
 		done:    make(chan struct{}),
 		limiter: newLimiter(s.limits.RatePerSecond, s.limits.RateBurst),
+		meter:   meter,
 		turns:   map[string]string{},
 	}
 	if !s.hub.register(c) {
@@ -188,8 +197,11 @@ func (c *conn) writeLoop() {
 				return
 			}
 		case <-ticker.C:
+			// A fresh payload a ping: only the pong to it may reset the meter.
+			nonce := randomHex(pingNonceBytes)
+			c.ping.Store(nonce)
 			c.ws.SetWriteDeadline(time.Now().Add(l.WriteWait))
-			if err := c.ws.WriteMessage(websocket.PingMessage, nil); err != nil {
+			if err := c.ws.WriteMessage(websocket.PingMessage, []byte(nonce)); err != nil {
 				return
 			}
 		case <-c.away:
@@ -227,7 +239,10 @@ func (c *conn) readLoop() {
 	l := c.s.limits
 	c.ws.SetReadLimit(l.ReadLimit)
 	c.ws.SetReadDeadline(time.Now().Add(l.PongWait))
-	c.ws.SetPongHandler(func(string) error {
+	c.ws.SetPongHandler(func(data string) error {
+		if want, _ := c.ping.Load().(string); want != "" && data == want {
+			c.meter.reset() // an idle visitor's pongs do not add up
+		}
 		return c.ws.SetReadDeadline(time.Now().Add(l.PongWait))
 	})
 	for {
@@ -235,11 +250,15 @@ func (c *conn) readLoop() {
 		if err != nil {
 			if errors.Is(err, websocket.ErrReadLimit) {
 				c.s.log.Warn("socket closed", "conn", c.id, "reason", "frame too large")
+			} else if errors.Is(err, errTooManyFrames) {
+				c.s.log.Warn("socket closed", "conn", c.id, "reason", "message in too many frames")
+				c.closeWith(tooManyFrames)
 			} else if websocket.IsUnexpectedCloseError(err, websocket.CloseGoingAway, websocket.CloseNormalClosure, websocket.CloseNoStatusReceived) {
 				c.s.log.Debug("socket closed", "conn", c.id, "err", err)
 			}
 			return
 		}
+		c.meter.reset()
 		c.ws.SetReadDeadline(time.Now().Add(l.PongWait))
 		c.handle(typ, data)
 	}

@@ -27,7 +27,7 @@ func answeringEngine(name string, args []string, stderr io.Writer) (eng *chat.En
 	if err := fs.Parse(reorder(args)); err != nil {
 		return nil, false, nil, err
 	}
-	_, eng, err = openEngine(*dir, *top)
+	_, eng, err = openEngine(*dir, *top, nil)
 	return eng, *jsonOut, fs.Args(), err
 }
 

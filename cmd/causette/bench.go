@@ -59,7 +59,7 @@ func runBench(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	}
 	target := *addr
 	if target == "" {
-		ix, eng, err := openEngine(*dir, 0)
+		ix, eng, err := openEngine(*dir, 0, nil)
 		if err != nil {
 			return err
 		}

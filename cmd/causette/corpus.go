@@ -43,8 +43,9 @@ func openIndex(dir string) (*index.Index, error) {
 	return index.Build(c, syn)
 }
 
-// openEngine builds the index and the chat engine over it.
-func openEngine(dir string, top int) (*index.Index, *chat.Engine, error) {
+// openEngine builds the index and the chat engine over it. key signs the
+// context tokens (nil: a random key, for this process only).
+func openEngine(dir string, top int, key []byte) (*index.Index, *chat.Engine, error) {
 	ix, err := openIndex(dir)
 	if err != nil {
 		return nil, nil, err
@@ -53,7 +54,7 @@ func openEngine(dir string, top int) (*index.Index, *chat.Engine, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	return ix, chat.New(ix, chat.Options{Top: top, Glossary: glossary}), nil
+	return ix, chat.New(ix, chat.Options{Top: top, Glossary: glossary, Secret: key}), nil
 }
 
 // lexicon reads an embedded lexicon and, when the corpus folder has a file of

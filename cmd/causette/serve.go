@@ -40,6 +40,7 @@ func limitFlags(fs *flag.FlagSet) (*web.Limits, []string) {
 	lf.Int64Var(&l.MaxBody, "max-body", l.MaxBody, "taille maximale d'une requête POST /api/ask, en octets")
 	lf.Float64Var(&l.APIRatePerSecond, "api-rate", l.APIRatePerSecond, "requêtes d'API par seconde, par adresse IP")
 	lf.IntVar(&l.APIRateBurst, "api-burst", l.APIRateBurst, "requêtes d'API d'un coup, par adresse IP")
+	lf.IntVar(&l.MaxConnsPerAddr, "max-http-conns-per-ip", l.MaxConnsPerAddr, "connexions TCP ouvertes au plus par adresse IP, WebSockets comprises (sauf les proxys de confiance)")
 	var names []string
 	lf.VisitAll(func(f *flag.Flag) {
 		fs.Var(f.Value, f.Name, f.Usage)
@@ -90,7 +91,13 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	top := fs.Int("top", 0, "citations par réponse (0 : la valeur par défaut)")
 	var origins originList
 	fs.Var(&origins, "allow-origin", "origine autorisée en plus de l'hôte lui-même, par exemple https://exemple.fr (répétable)")
-	trustProxy := fs.Bool("trust-proxy", false, "derrière un proxy inverse : limites par adresse selon le dernier X-Forwarded-For")
+	proxies := fs.String("trusted-proxy", "", "proxys inverses de confiance, adresses ou plages CIDR séparées par des virgules "+
+		"(par exemple 127.0.0.1,10.0.0.0/8) : seuls leurs X-Forwarded-For et X-Forwarded-Proto comptent")
+	publicURL := fs.String("public-url", "", "adresse publique du chat, par exemple https://faq.exemple.fr "+
+		"(en https : cookies Secure et HSTS)")
+	tlsCert := fs.String("tls-cert", "", "certificat TLS (PEM) pour servir en https sans proxy, avec --tls-key")
+	tlsKey := fs.String("tls-key", "", "clé privée du certificat --tls-cert (PEM)")
+	data := dataFlags(fs) // data.go: --data, --secret
 	debug := fs.Bool("debug", false, "journal détaillé (avec le texte des questions)")
 	limits, limitNames := limitFlags(fs)
 	staff := staffFlags(fs) // staff.go: --db, --log-days, --staff-token
@@ -108,19 +115,36 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		level = slog.LevelDebug
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
-	ix, eng, err := openEngine(*dir, *top)
+	trusted, err := web.ParseTrustedProxies(*proxies)
+	if err != nil {
+		return fmt.Errorf("serve : --trusted-proxy : %w", err)
+	}
+	if (*tlsCert == "") != (*tlsKey == "") {
+		return fmt.Errorf("serve : --tls-cert et --tls-key vont ensemble")
+	}
+	if err := data.ensureDir(); err != nil {
+		return fmt.Errorf("serve : %w", err)
+	}
+	key, err := data.key()
+	if err != nil {
+		return fmt.Errorf("serve : %w", err)
+	}
+	ix, eng, err := openEngine(*dir, *top, key)
 	if err != nil {
 		return err
 	}
 	cfg := web.Config{
-		Engine:       eng,
-		Index:        ix,
-		AllowOrigins: origins,
-		TrustProxy:   *trustProxy,
-		Limits:       *limits,
-		Logger:       logger,
+		Engine:         eng,
+		Index:          ix,
+		AllowOrigins:   origins,
+		TrustedProxies: trusted,
+		PublicURL:      *publicURL,
+		TLSCertFile:    *tlsCert,
+		TLSKeyFile:     *tlsKey,
+		Limits:         *limits,
+		Logger:         logger,
 	}
-	closeStaff, err := staff.attach(&cfg, *addr) // staff.go: question log and staff console
+	closeStaff, err := staff.attach(&cfg, *addr, data, *publicURL, *tlsCert != "") // staff.go: question log and staff console
 	if err != nil {
 		return err
 	}

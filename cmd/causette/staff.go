@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/causette/causette/web"
 	"github.com/causette/causette/web/questionlog"
@@ -25,7 +27,7 @@ type staffOptions struct {
 // staffFlags adds --db, --log-days and --staff-token to serve's flags.
 func staffFlags(fs *flag.FlagSet) *staffOptions {
 	return &staffOptions{
-		db:    fs.String("db", defaultDB, "fichier SQLite du journal des questions"),
+		db:    fs.String("db", "", "fichier SQLite du journal des questions (défaut : "+dbFileName+" dans le dossier --data)"),
 		days:  fs.Int("log-days", questionlog.DefaultDays, "jours de conservation du journal des questions"),
 		token: fs.String("staff-token", "", "jeton de la console de l'équipe (défaut : $"+staffTokenEnv+", sinon un jeton aléatoire affiché au démarrage)"),
 	}
@@ -35,7 +37,7 @@ func staffFlags(fs *flag.FlagSet) *staffOptions {
 // routes, and the log of every visitor turn). The log stays usable when the
 // database cannot be written: the chat answers and the failure shows in the
 // log, /healthz and /healthz/log. close writes what is queued and closes the database.
-func (o *staffOptions) attach(cfg *web.Config, addr string) (close func(), err error) {
+func (o *staffOptions) attach(cfg *web.Config, addr string, data *dataOptions, publicURL string, tls bool) (close func(), err error) {
 	if *o.days <= 0 {
 		return nil, fmt.Errorf("--log-days %d : donnez un nombre de jours positif", *o.days)
 	}
@@ -51,7 +53,14 @@ func (o *staffOptions) attach(cfg *web.Config, addr string) (close func(), err e
 	if generated {
 		token = web.NewStaffToken()
 	}
-	qlog := questionlog.Open(*o.db, questionlog.Options{Days: *o.days, Logger: logger})
+	if n := utf8.RuneCountInString(token); n < web.MinStaffTokenLength {
+		return nil, fmt.Errorf("--staff-token : %d caractères, il en faut au moins %d (par exemple : openssl rand -hex 16)", n, web.MinStaffTokenLength)
+	}
+	db := *o.db
+	if db == "" {
+		db = data.path(dbFileName)
+	}
+	qlog := questionlog.Open(db, questionlog.Options{Days: *o.days, Logger: logger})
 	staff, err := web.NewStaff(web.StaffConfig{Token: token, Log: qlog, Engine: cfg.Engine, Index: cfg.Index, Logger: logger})
 	if err != nil {
 		qlog.Close()
@@ -62,13 +71,26 @@ func (o *staffOptions) attach(cfg *web.Config, addr string) (close func(), err e
 		// Printed once: the fragment (#jeton=) fills the sign-in form without
 		// reaching the server or its access logs.
 		logger.Warn("staff console: no --staff-token nor "+staffTokenEnv+", generated a token for this run",
-			"signin", "http://"+localAddr(addr)+"/staff/signin#jeton="+token)
+			"signin", signInURL(addr, publicURL, tls)+"#jeton="+token)
 	}
 	return func() {
 		if err := qlog.Close(); err != nil {
 			logger.Error("question log close", "err", err)
 		}
 	}, nil
+}
+
+// signInURL is the staff sign-in page's address: under the public URL when
+// known, else on this machine.
+func signInURL(addr, publicURL string, tls bool) string {
+	if publicURL != "" {
+		return strings.TrimSuffix(publicURL, "/") + "/staff/signin"
+	}
+	scheme := "http://"
+	if tls {
+		scheme = "https://"
+	}
+	return scheme + localAddr(addr) + "/staff/signin"
 }
 
 // localAddr turns a listen address into one a browser on this machine opens.

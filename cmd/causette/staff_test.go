@@ -6,7 +6,6 @@ import (
 	"flag"
 	"io"
 	"log/slog"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -16,7 +15,7 @@ import (
 // TestStaffTokenGenerated: without --staff-token nor the environment
 // variable, serve makes a token and logs the sign-in link once.
 func TestStaffTokenGenerated(t *testing.T) {
-	ix, eng, err := openEngine("", 0)
+	ix, eng, err := openEngine("", 0, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,7 +32,8 @@ func TestStaffTokenGenerated(t *testing.T) {
 			t.Setenv(staffTokenEnv, tt.env)
 			fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 			o := staffFlags(fs)
-			args := []string{"--db", filepath.Join(t.TempDir(), "c.db")}
+			data := dataFlags(fs)
+			args := []string{"--data", t.TempDir()}
 			if tt.flag != "" {
 				args = append(args, "--staff-token", tt.flag)
 			}
@@ -42,7 +42,7 @@ func TestStaffTokenGenerated(t *testing.T) {
 			}
 			var logs bytes.Buffer
 			cfg := web.Config{Engine: eng, Index: ix, Logger: slog.New(slog.NewTextHandler(&logs, nil))}
-			closeLog, err := o.attach(&cfg, ":8080")
+			closeLog, err := o.attach(&cfg, ":8080", data, "", false)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -58,10 +58,19 @@ func TestStaffTokenGenerated(t *testing.T) {
 	}
 }
 
+func TestStaffTokenTooShortRefused(t *testing.T) {
+	var stderr bytes.Buffer
+	err := run(context.Background(), []string{"serve", "--addr", "127.0.0.1:0", "--data", t.TempDir(), "--staff-token", "a"},
+		nil, io.Discard, &stderr)
+	if err == nil || !strings.Contains(err.Error(), "--staff-token") || !strings.Contains(err.Error(), "16") {
+		t.Errorf("serve --staff-token a: %v; want an error asking for 16 characters", err)
+	}
+}
+
 func TestServeHelpListsStaffFlags(t *testing.T) {
 	var stderr bytes.Buffer
 	run(context.Background(), []string{"serve", "-h"}, nil, io.Discard, &stderr)
-	for _, f := range []string{"db", "log-days", "staff-token"} {
+	for _, f := range []string{"db", "log-days", "staff-token", "data", "secret", "trusted-proxy", "public-url", "tls-cert", "tls-key"} {
 		if !strings.Contains(stderr.String(), "-"+f+" ") {
 			t.Errorf("serve -h does not list -%s", f)
 		}
