@@ -32,9 +32,13 @@ const (
 
 // runBench measures answers over WebSockets under load: `causette bench ws`.
 func runBench(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "slow" {
+		return runBenchSlow(ctx, args[1:], stdout, stderr) // bench_slow.go
+	}
 	if len(args) == 0 || args[0] != "ws" {
 		fmt.Fprintln(stderr, "Usage : causette bench ws [--conns N] [--per-conn N] [--questions FICHIER.jsonl] [--addr HÔTE:PORT] [--corpus DIR]")
-		return errors.New("bench : seule la mesure « ws » existe")
+		fmt.Fprintln(stderr, "        causette bench slow [--clients N] [--secs DURÉE] [--corpus DIR]")
+		return errors.New("bench : les mesures sont « ws » et « slow »")
 	}
 	fs := flag.NewFlagSet("bench ws", flag.ContinueOnError)
 	fs.SetOutput(stderr)
