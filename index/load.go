@@ -3,7 +3,6 @@ package index
 import (
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"path"
 	"sort"
@@ -34,9 +33,28 @@ func IsCorpusFile(name string) bool {
 	return (ext == ".txt" || ext == ".md") && !strings.HasPrefix(path.Base(name), ".")
 }
 
+// LoadDir reads every .txt and .md document of the folder dir, as Load does,
+// through an os.Root: no path, symlinks included, leads outside the folder.
+// Errors start with dir.
+func LoadDir(dir string) (*Corpus, error) {
+	root, err := openDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer root.Close()
+	c, err := Load(root.FS(), ".")
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", dir, err)
+	}
+	return c, nil
+}
+
 // Load reads every .txt and .md document under root in fsys, in name order.
-// A missing or empty folder, or a file that is unreadable, binary, empty or
-// larger than MaxFileSize, is an error that names the file and the reason.
+// Only regular files are opened, and symbolic links that lead to one inside
+// fsys's folder. A missing or empty folder, or a file that is unreadable,
+// binary, empty, larger than MaxFileSize, not a regular file (a FIFO, a
+// socket, a device), or a link that leads outside, dangles or loops, is an
+// error that names the file and the reason.
 func Load(fsys fs.FS, root string) (*Corpus, error) {
 	info, err := fs.Stat(fsys, root)
 	if err != nil {
@@ -71,7 +89,7 @@ func Load(fsys fs.FS, root string) (*Corpus, error) {
 	c := &Corpus{}
 	seen := map[string]string{}
 	for _, name := range names {
-		data, err := readLimited(fsys, name)
+		data, err := readFile(fsys, name)
 		if err != nil {
 			return nil, err
 		}
@@ -86,20 +104,4 @@ func Load(fsys fs.FS, root string) (*Corpus, error) {
 		c.Docs = append(c.Docs, doc)
 	}
 	return c, nil
-}
-
-func readLimited(fsys fs.FS, name string) ([]byte, error) {
-	f, err := fsys.Open(name)
-	if err != nil {
-		return nil, fmt.Errorf("corpus %s : lecture impossible : %w", name, err)
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("corpus %s : lecture impossible : %w", name, err)
-	}
-	if len(data) > MaxFileSize {
-		return nil, fmt.Errorf("corpus %s : fichier de plus de %d Mio", name, MaxFileSize>>20)
-	}
-	return data, nil
 }

@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io/fs"
-	"os"
 
 	"github.com/causette/causette/chat"
 	"github.com/causette/causette/index"
@@ -25,15 +24,14 @@ func corpusFlag(fs *flag.FlagSet) *string {
 
 // openIndex loads and indexes the corpus in dir, or the embedded seeds.
 func openIndex(dir string) (*index.Index, error) {
-	var fsys fs.FS = seeds.FS
+	var c *index.Corpus
+	var err error
 	if dir != "" {
-		fsys = os.DirFS(dir)
+		c, err = index.LoadDir(dir)
+	} else {
+		c, err = index.Load(seeds.FS, ".")
 	}
-	c, err := index.Load(fsys, ".")
 	if err != nil {
-		if dir != "" {
-			return nil, fmt.Errorf("%s: %w", dir, err)
-		}
 		return nil, err
 	}
 	syn, err := lexicon(dir, synonymsFile, index.ParseSynonyms)
@@ -58,7 +56,8 @@ func openEngine(dir string, top int, key []byte) (*index.Index, *chat.Engine, er
 }
 
 // lexicon reads an embedded lexicon and, when the corpus folder has a file of
-// the same name, adds its entries.
+// the same name, adds its entries; that file is read as the documents are
+// (index.ReadDirFile: a regular file inside the folder).
 func lexicon[T any](dir, name string, parse func(string, []byte) (T, error)) (T, error) {
 	var zero T
 	data, err := fs.ReadFile(seeds.FS, name)
@@ -66,12 +65,12 @@ func lexicon[T any](dir, name string, parse func(string, []byte) (T, error)) (T,
 		return zero, fmt.Errorf("embedded %s: %w", name, err)
 	}
 	if dir != "" {
-		own, err := os.ReadFile(dir + string(os.PathSeparator) + name)
+		own, err := index.ReadDirFile(dir, name)
 		switch {
 		case err == nil:
 			data = append(append(data, '\n'), own...)
 		case !errors.Is(err, fs.ErrNotExist):
-			return zero, fmt.Errorf("%s: %w", name, err)
+			return zero, err
 		}
 	}
 	return parse(name, data)
