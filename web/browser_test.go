@@ -29,7 +29,10 @@ const (
 	// axeEnv names axe.min.js (axe-core) for the accessibility check; by
 	// default the test looks in axeDefault.
 	axeEnv     = "CAUSETTE_AXE"
-	axeDefault = "/tmp/axe/node_modules/axe-core/axe.min.js"
+	axeDefault = "/tmp/causette-axe/node_modules/axe-core/axe.min.js"
+	// ciEnv is set (CI=true) where the tools the tests need are installed
+	// by .ci/run: a missing one is then a failure, never a skip.
+	ciEnv = "CI"
 	// pollInterval is how often the page is polled for a condition.
 	pollInterval = 20 * time.Millisecond
 )
@@ -54,7 +57,7 @@ func newBrowserSized(tb testing.TB, width, height int) context.Context {
 			}
 		}
 		if path == "" {
-			tb.Skipf("no Chromium at %s nor on PATH: install Debian's chromium (apt-get install chromium) to run the browser tests", chromiumPath)
+			needTool(tb, fmt.Sprintf("no Chromium at %s nor on PATH: install Debian's chromium (apt-get install chromium) to run the browser tests", chromiumPath))
 		}
 	}
 	opts := []chromedp.ExecAllocatorOption{
@@ -271,19 +274,37 @@ type axeResult struct {
 	Passes int `json:"passes"`
 }
 
-// checkAccessibility runs axe-core (WCAG 2.0-2.2 A and AA rules) on the page
-// as it is, or says why it cannot.
-func checkAccessibility(t *testing.T, ctx context.Context, mode string) {
-	t.Helper()
+// needTool stops a test that lacks a tool: it fails in CI, which installs
+// every tool the tests need (.ci/run), and skips elsewhere, saying which
+// package to install. A check never passes having checked nothing.
+func needTool(tb testing.TB, why string) {
+	tb.Helper()
+	if os.Getenv(ciEnv) != "" {
+		tb.Fatalf("%s (%s=%s: .ci/run should have installed it)", why, ciEnv, os.Getenv(ciEnv))
+	}
+	tb.Skip(why)
+}
+
+// mustAxe returns axe-core's axe.min.js, from $CAUSETTE_AXE or axeDefault,
+// or stops the test (needTool).
+func mustAxe(tb testing.TB) []byte {
+	tb.Helper()
 	path := os.Getenv(axeEnv)
 	if path == "" {
 		path = axeDefault
 	}
 	src, err := os.ReadFile(path)
 	if err != nil {
-		t.Logf("accessibility check skipped: no axe-core at %s (npm install axe-core, or set %s)", path, axeEnv)
-		return
+		needTool(tb, fmt.Sprintf("no axe-core at %s: npm install --prefix /tmp/causette-axe axe-core@4 (npm's axe-core), or set %s", path, axeEnv))
 	}
+	return src
+}
+
+// checkAccessibility runs axe-core (WCAG 2.0-2.2 A and AA rules) on the page
+// as it is.
+func checkAccessibility(t *testing.T, ctx context.Context, mode string) {
+	t.Helper()
+	src := mustAxe(t)
 	sctx, cancel := context.WithTimeout(ctx, browserStepTimeout)
 	defer cancel()
 	// The page's CSP forbids eval; DevTools evaluation is not subject to it.

@@ -130,16 +130,9 @@ func TestWidgetScreenshots(t *testing.T) {
 
 // TestWidgetAccessibility runs axe-core on the demo page and the panel's
 // pages (a conversation with a source open, in light and dark mode, and the
-// refusal). Run it with CAUSETTE_AXE=/path/to/axe.min.js.
+// refusal), with axe-core from mustAxe.
 func TestWidgetAccessibility(t *testing.T) {
-	axePath := os.Getenv("CAUSETTE_AXE")
-	if axePath == "" {
-		t.Skip("set CAUSETTE_AXE to axe-core's axe.min.js (npm install axe-core) to check the widget's pages")
-	}
-	axe, err := os.ReadFile(axePath)
-	if err != nil {
-		t.Fatal(err)
-	}
+	axe := mustAxe(t)
 	ctx := widgetBrowser(t)
 	ts := widgetServer(t)
 	check := func(what string) {
