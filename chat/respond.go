@@ -108,7 +108,7 @@ func (e *Engine) answer(t *turn) Answer {
 		s.coverage = e.coverage(t, h.Passage, weights)
 		s.score *= 1 + sentenceBoost*e.sentenceCoverage(t, h.Passage, weights)
 		s.score *= coverageFloor + s.coverage*s.coverage
-		if t.cue != cueNone && e.facts[h.Passage.ID].cues[t.cue] {
+		if e.facts[h.Passage.ID].cues.has(t.cue) {
 			s.score *= 1 + cueBoost
 		}
 		s.score *= 1 + proximityBoost*e.proximity(pairs, h.Passage)

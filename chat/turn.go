@@ -17,6 +17,10 @@ const (
 	cuePlace      // où
 )
 
+// defined reports whether c is one of the cues above: a cue read from a
+// context token is checked before it indexes anything.
+func (c cue) defined() bool { return c >= cueNone && c <= cuePlace }
+
 // cueWords map question words (folded, lower case) to what they want. Longer
 // phrases are tried first.
 var cueWords = []struct {
