@@ -1,8 +1,6 @@
 package chat
 
 import (
-	"encoding/base64"
-	"encoding/json"
 	"slices"
 	"strings"
 	"unicode"
@@ -11,12 +9,8 @@ import (
 	"github.com/causette/causette/index"
 )
 
-// Context limits: a token carries the topic of the last turn, no more.
+// Follow-up limits.
 const (
-	// maxContextBytes bounds a token handed back by a client.
-	maxContextBytes = 2048
-	// maxContextStems bounds the topic words carried to the next turn.
-	maxContextStems = 12
 	// inheritedWeight is the weight of the previous turn's words in a follow-up.
 	inheritedWeight = 0.6
 	// followupMaxTerms: a turn with at most this many content words may lean on
@@ -24,7 +18,8 @@ const (
 	followupMaxTerms = 3
 )
 
-// convContext is what one turn hands to the next, inside the opaque token.
+// convContext is what one turn hands to the next, inside the signed token
+// (token.go).
 type convContext struct {
 	// Topic holds the stems of the previous question, resolved.
 	Topic []string `json:"t,omitempty"`
@@ -34,35 +29,6 @@ type convContext struct {
 	Passage string `json:"p,omitempty"`
 	// Cue is what kind of fact the previous question wanted.
 	Cue cue `json:"c,omitempty"`
-}
-
-// encodeContext packs a context into the opaque token handed to the caller.
-func encodeContext(c convContext) string {
-	if len(c.Topic) == 0 && c.Passage == "" {
-		return ""
-	}
-	if len(c.Topic) > maxContextStems {
-		c.Topic = c.Topic[:maxContextStems]
-	}
-	b, _ := json.Marshal(c)
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-// decodeContext reads a token; a missing, damaged or oversized one is an
-// empty context, never an error: the turn is then answered on its own.
-func decodeContext(token string) convContext {
-	var c convContext
-	if token == "" || len(token) > maxContextBytes {
-		return c
-	}
-	b, err := base64.RawURLEncoding.DecodeString(token)
-	if err != nil || json.Unmarshal(b, &c) != nil {
-		return convContext{}
-	}
-	if len(c.Topic) > maxContextStems {
-		c.Topic = c.Topic[:maxContextStems]
-	}
-	return c
 }
 
 // pronouns and leading words that make a turn lean on the previous one.

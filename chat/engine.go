@@ -1,6 +1,8 @@
 package chat
 
 import (
+	"bytes"
+	"crypto/rand"
 	"strings"
 	"unicode"
 
@@ -45,6 +47,14 @@ type Options struct {
 	// Glossary maps English words to French ones ("" drops the word), for
 	// questions asked in English.
 	Glossary map[string]string
+	// Secret is the HMAC-SHA256 key that signs the context tokens handed to
+	// visitors: a token tampered with, or signed with another key, is read as
+	// no context. Engines given the same Secret take each other's tokens:
+	// replicas, and the engine that replaces this one when the corpus is
+	// reloaded. When empty, New draws a random SecretBytes key, and tokens
+	// then hold only for this engine. A configured Secret should hold at
+	// least SecretBytes random bytes; New keeps a copy.
+	Secret []byte
 }
 
 // Engine answers questions about one index. It is safe for concurrent use.
@@ -53,6 +63,8 @@ type Engine struct {
 	opts     Options
 	starters []string
 	faq      []index.Passage
+	// key signs and checks the context tokens (Options.Secret).
+	key []byte
 	// facts holds what the engine measured of each passage, by passage id.
 	facts map[string]*passageFacts
 }
@@ -68,7 +80,13 @@ func New(ix Searcher, opts Options) *Engine {
 	if opts.Threshold <= 0 {
 		opts.Threshold = DefaultThreshold
 	}
-	e := &Engine{ix: ix, opts: opts, facts: map[string]*passageFacts{}}
+	key := bytes.Clone(opts.Secret)
+	if len(key) == 0 {
+		key = make([]byte, SecretBytes)
+		rand.Read(key) // never fails: it crashes the program first
+	}
+	opts.Secret = nil // the key is kept once, out of what may be printed
+	e := &Engine{ix: ix, opts: opts, key: key, facts: map[string]*passageFacts{}}
 	for _, p := range ix.Passages() {
 		e.facts[p.ID] = measure(p)
 		if p.Kind == index.KindFAQ {
@@ -86,7 +104,10 @@ func (e *Engine) Starters() []string { return append([]string(nil), e.starters..
 func (e *Engine) Greeting() string { return greeting }
 
 // Ask answers one turn. context is the token of the previous answer ("" for
-// the first turn). Only a question that cannot be read is an error (*Error).
+// the first turn); a token that is damaged, forged, oversized or signed with
+// another key is no context, not an error. Only a question that cannot be
+// read is an error (*Error). The answer's Context is always a token signed by
+// the engine, or "".
 func (e *Engine) Ask(question, context string) (Answer, error) {
 	if err := checkQuestion(question); err != nil {
 		return Answer{}, err
@@ -98,14 +119,14 @@ func (e *Engine) Ask(question, context string) (Answer, error) {
 	if !hasLetterOrDigit(question) {
 		return Answer{}, ErrNoLetter
 	}
-	prev := decodeContext(context)
+	prev := e.decodeContext(context)
 	if a, ok := e.smalltalk(question); ok {
-		a.Context = context
+		// The conversation goes on after small talk, with the context as
+		// checked, never the visitor's bytes.
+		a.Context = e.encodeContext(prev)
 		return a, nil
 	}
-	t := e.understand(stripCourtesy(question), prev)
-	t.prevToken = context
-	return e.answer(t), nil
+	return e.answer(e.understand(stripCourtesy(question), prev)), nil
 }
 
 // hasLetterOrDigit reports whether s holds something to search for.

@@ -12,7 +12,12 @@ import (
 	"github.com/causette/causette/seeds"
 )
 
-func mustEngine(tb testing.TB) *Engine {
+// testSecret signs the context tokens of the test engines: fixed, so that the
+// fuzzing workers, each with its own engine, accept the seed tokens.
+var testSecret = []byte("causette: the tests' context key")
+
+// mustIndex builds the index of the embedded seeds and reads their glossary.
+func mustIndex(tb testing.TB) (*index.Index, map[string]string) {
 	tb.Helper()
 	c, err := index.Load(seeds.FS, ".")
 	if err != nil {
@@ -38,7 +43,14 @@ func mustEngine(tb testing.TB) *Engine {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return New(ix, Options{Glossary: glossary})
+	return ix, glossary
+}
+
+// mustEngine is an engine over the embedded seeds, signing with testSecret.
+func mustEngine(tb testing.TB) *Engine {
+	tb.Helper()
+	ix, glossary := mustIndex(tb)
+	return New(ix, Options{Glossary: glossary, Secret: testSecret})
 }
 
 func TestAskAnswers(t *testing.T) {

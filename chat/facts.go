@@ -17,7 +17,7 @@ type passageFacts struct {
 	// highlighting.
 	spans []span
 	// cues records which cues the text satisfies.
-	cues [cuePlace + 1]bool
+	cues cueSet
 	// sentences holds each sentence of the text: its stems and cues.
 	sentences []sentenceFacts
 }
@@ -25,7 +25,7 @@ type passageFacts struct {
 // sentenceFacts is one sentence of a passage's text.
 type sentenceFacts struct {
 	stems map[string]bool
-	cues  [cuePlace + 1]bool
+	cues  cueSet
 }
 
 // span is a token of a passage's text: its stem and [start, end) in code points.
@@ -59,9 +59,16 @@ func measure(p index.Passage) *passageFacts {
 	return f
 }
 
+// cueSet records which cues a text satisfies, indexed by cue.
+type cueSet [cuePlace + 1]bool
+
+// has reports whether the set holds c; cueNone and a cue the engine does not
+// define are never held.
+func (s cueSet) has(c cue) bool { return c != cueNone && c.defined() && s[c] }
+
 // cuesOf records which cues a text satisfies.
-func cuesOf(text string) [cuePlace + 1]bool {
-	var c [cuePlace + 1]bool
+func cuesOf(text string) cueSet {
+	var c cueSet
 	for k := cueNumber; k <= cuePlace; k++ {
 		c[k] = holdsCue(text, k)
 	}

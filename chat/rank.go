@@ -53,7 +53,7 @@ func (e *Engine) sentenceCoverage(t *turn, p *index.Passage, w wordWeights) floa
 	best := 0.0
 	for _, sf := range e.facts[p.ID].sentences {
 		cov := e.share(t, sf.stems, w)
-		if t.cue != cueNone && sf.cues[t.cue] {
+		if sf.cues.has(t.cue) {
 			cov *= 1 + sentenceCueBoost
 		}
 		best = math.Max(best, cov)

@@ -108,7 +108,7 @@ func (e *Engine) answer(t *turn) Answer {
 		s.coverage = e.coverage(t, h.Passage, weights)
 		s.score *= 1 + sentenceBoost*e.sentenceCoverage(t, h.Passage, weights)
 		s.score *= coverageFloor + s.coverage*s.coverage
-		if t.cue != cueNone && e.facts[h.Passage.ID].cues[t.cue] {
+		if e.facts[h.Passage.ID].cues.has(t.cue) {
 			s.score *= 1 + cueBoost
 		}
 		s.score *= 1 + proximityBoost*e.proximity(pairs, h.Passage)
@@ -143,7 +143,7 @@ func (e *Engine) answer(t *turn) Answer {
 	}
 	t.answered = true
 	a.Suggestions = e.suggest(t, ranked)
-	a.Context = t.nextContext(best.hit.Passage.ID)
+	a.Context = e.encodeContext(t.nextContext(best.hit.Passage.ID))
 	return a
 }
 
@@ -209,10 +209,10 @@ func (e *Engine) suggest(t *turn, ranked []scored) []string {
 }
 
 // noAnswer says the corpus does not answer, keeps the conversation's
-// context and proposes questions it can answer.
+// context (as checked, signed again) and proposes questions it can answer.
 func (e *Engine) noAnswer(t *turn, ranked []scored) Answer {
 	a := Answer{Kind: KindNoAnswer, Answer: noAnswerText, Citations: []Citation{}}
 	a.Suggestions = e.suggest(t, ranked)
-	a.Context = t.prevToken
+	a.Context = e.encodeContext(t.prev)
 	return a
 }

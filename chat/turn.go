@@ -17,6 +17,10 @@ const (
 	cuePlace      // où
 )
 
+// defined reports whether c is one of the cues above: a cue read from a
+// context token is checked before it indexes anything.
+func (c cue) defined() bool { return c >= cueNone && c <= cuePlace }
+
 // cueWords map question words (folded, lower case) to what they want. Longer
 // phrases are tried first.
 var cueWords = []struct {
@@ -49,8 +53,8 @@ type turn struct {
 	cue         cue
 	followup    bool
 	prevPassage string
-	prevToken   string
-	answered    bool // the turn got an answer (not no_answer)
+	prev        convContext // the previous turn's context, as checked
+	answered    bool        // the turn got an answer (not no_answer)
 }
 
 // detectCue reads from a question's words what kind of fact it wants.
@@ -70,7 +74,7 @@ func detectCue(text string) cue {
 
 // understand analyses a question in the light of the previous turn.
 func (e *Engine) understand(question string, prev convContext) *turn {
-	t := &turn{question: question, text: question}
+	t := &turn{question: question, text: question, prev: prev}
 	if translated, ok := translate(question, e.opts.Glossary); ok {
 		t.text, t.english = translated, true
 	}
@@ -108,8 +112,9 @@ func firstWordStart(s string) int {
 	return 0
 }
 
-// nextContext is the context token handed back with an answer.
-func (t *turn) nextContext(first string) string {
+// nextContext is the context handed back with an answer whose first
+// citation is the passage first.
+func (t *turn) nextContext(first string) convContext {
 	c := convContext{Passage: first, Entities: t.entities, Cue: t.cue}
 	seen := map[int]bool{}
 	for _, s := range t.stems {
@@ -119,7 +124,7 @@ func (t *turn) nextContext(first string) string {
 			c.Topic = append(c.Topic, s.Stem)
 		}
 	}
-	return encodeContext(c)
+	return c
 }
 
 // order maps each searched stem to the place of its word in the question.
