@@ -8,6 +8,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/json"
 	"encoding/pem"
 	"errors"
 	"io"
@@ -23,6 +24,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/causette/causette/chat"
 	"github.com/gorilla/websocket"
 )
 
@@ -472,5 +474,51 @@ func TestMessageInTooManyFramesClosesSocket(t *testing.T) {
 	var ce *websocket.CloseError
 	if !errors.As(err, &ce) || ce.Code != websocket.CloseMessageTooBig {
 		t.Errorf("a message sent in 200,000 frames: read %v; want close 1009", err)
+	}
+}
+
+func TestTamperedContextOverAPI(t *testing.T) {
+	logs := &syncBuffer{}
+	base := startHTTP(t, newTestServer(t, Config{Logger: slog.New(slog.NewTextHandler(logs, nil))}))
+	// The issue's token: {"t":["mistral"],"c":99}, unsigned.
+	resp, body := postAsk(t, base, "", `{"q":"Et lui ?","context":"eyJ0IjpbIm1pc3RyYWwiXSwiYyI6OTl9"}`)
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("POST /api/ask with a tampered context: %d %s; want 200, the question answered on its own", resp.StatusCode, body)
+	}
+	if strings.Contains(logs.String(), "panic") {
+		t.Errorf("a tampered context panicked:\n%s", logs.String())
+	}
+}
+
+func TestReplicasShareContextThroughTheSecret(t *testing.T) {
+	ix, _ := mustEngine(t)
+	key := []byte(strings.Repeat("s", 32))
+	replica := func(secret []byte) string {
+		return startHTTP(t, newTestServerWith(t, Config{}, chat.New(ix, chat.Options{Secret: secret})))
+	}
+	a, b, other := replica(key), replica(key), replica([]byte(strings.Repeat("o", 32)))
+	ask := func(base, q, context string) chat.Answer {
+		t.Helper()
+		body, _ := json.Marshal(map[string]string{"q": q, "context": context})
+		resp, raw := postAsk(t, base, "", string(body))
+		var ans chat.Answer
+		if resp.StatusCode != http.StatusOK || json.Unmarshal([]byte(raw), &ans) != nil {
+			t.Fatalf("POST %s/api/ask %q: %d %s", base, q, resp.StatusCode, raw)
+		}
+		return ans
+	}
+	first := ask(a, "Quel est le montant du contrat avec la SNCF ?", "")
+	if first.Context == "" {
+		t.Fatalf("first answer has no context")
+	}
+	same := ask(b, "Et pour combien d'années ?", first.Context)
+	alone := ask(b, "Et pour combien d'années ?", "")
+	foreign := ask(other, "Et pour combien d'années ?", first.Context)
+	if len(same.Citations) == 0 || (len(alone.Citations) > 0 && same.Citations[0].ID == alone.Citations[0].ID && same.Kind == alone.Kind) {
+		t.Errorf("a replica with the same secret ignored the context: %+v; alone %+v", same.Citations, alone.Citations)
+	}
+	if foreign.Kind != alone.Kind || len(foreign.Citations) != len(alone.Citations) ||
+		(len(alone.Citations) > 0 && foreign.Citations[0].ID != alone.Citations[0].ID) {
+		t.Errorf("a replica with another secret used the context: %v; want the answer without it, %v", foreign.Citations, alone.Citations)
 	}
 }

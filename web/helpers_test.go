@@ -77,7 +77,15 @@ func quietLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard
 // newTestServer returns a Server over the seed corpus with cfg's other fields.
 func newTestServer(tb testing.TB, cfg Config) *Server {
 	tb.Helper()
-	cfg.Index, cfg.Engine = mustEngine(tb)
+	_, eng := mustEngine(tb)
+	return newTestServerWith(tb, cfg, eng)
+}
+
+// newTestServerWith returns a Server over the seed corpus answered by eng.
+func newTestServerWith(tb testing.TB, cfg Config, eng *chat.Engine) *Server {
+	tb.Helper()
+	cfg.Index, _ = mustEngine(tb)
+	cfg.Engine = eng
 	if cfg.Logger == nil {
 		cfg.Logger = quietLogger()
 	}

@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/causette/causette/chat"
 )
 
 // Where a server keeps its state (see the README: « Où vivent les données »).
@@ -24,7 +26,7 @@ const (
 	// secretEnv names the environment variable holding the secret.
 	secretEnv = "CAUSETTE_SECRET"
 	// secretBytes is the size of a generated key: HMAC-SHA256's own.
-	secretBytes = 32
+	secretBytes = chat.SecretBytes
 	// minSecretLength is the shortest secret given by hand: 32 characters
 	// of `openssl rand -hex 16` or a passphrase of that length are beyond
 	// guessing.
