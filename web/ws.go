@@ -270,21 +270,9 @@ func (c *conn) handle(typ int, data []byte) {
 		c.queue(errorMsg(peekID(data), errRateLimited))
 		return
 	}
-	if typ != websocket.TextMessage {
-		c.queue(errorMsg("", errBinary))
-		return
-	}
-	if !utf8.Valid(data) {
-		c.queue(errorMsg("", errInvalidText))
-		return
-	}
-	var m clientMsg
-	if err := json.Unmarshal(data, &m); err != nil {
-		c.queue(errorMsg("", errBadJSON))
-		return
-	}
-	if len(m.ID) > maxMessageID {
-		c.queue(errorMsg("", errBadID))
+	m, err := parseClientMsg(typ, data)
+	if err != nil {
+		c.queue(errorMsg(m.ID, err))
 		return
 	}
 	switch m.Type {
@@ -292,9 +280,29 @@ func (c *conn) handle(typ int, data []byte) {
 		c.ask(m)
 	case "feedback":
 		c.feedback(m)
-	default:
-		c.queue(errorMsg(m.ID, errUnknownType))
 	}
+}
+
+// parseClientMsg reads a client frame. The error is a *chat.Error safe to
+// show; with it, the message holds the id to echo when one could be read.
+func parseClientMsg(typ int, data []byte) (clientMsg, error) {
+	if typ != websocket.TextMessage {
+		return clientMsg{}, errBinary
+	}
+	if !utf8.Valid(data) {
+		return clientMsg{}, errInvalidText
+	}
+	var m clientMsg
+	if err := json.Unmarshal(data, &m); err != nil {
+		return clientMsg{}, errBadJSON
+	}
+	if len(m.ID) > maxMessageID {
+		return clientMsg{}, errBadID
+	}
+	if m.Type != "ask" && m.Type != "feedback" {
+		return clientMsg{ID: m.ID}, errUnknownType
+	}
+	return m, nil
 }
 
 // ask answers a question and records the turn.
