@@ -84,8 +84,9 @@ func runBenchSlow(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	wg.Wait()
 	fmt.Fprintf(stdout, "visiteur seul          : %s\n", alone)
 	fmt.Fprintf(stdout, "sous %d clients lents : %s\n", *clients, under)
-	fmt.Fprintf(stdout, "clients lents : %d connectés, %d refusés à l'ouverture, %d coupés par le serveur, %d encore ouverts à la fin\n",
-		attack.connected.Load(), attack.refused.Load(), attack.cut.Load(), held)
+	fmt.Fprintf(stdout, "clients lents : %d connectés, %d coupés dans la seconde, %d coupés ensuite (après %v au plus), %d encore ouverts à la fin\n",
+		attack.connected.Load(), attack.cutAtOnce.Load(), attack.cut.Load()-attack.cutAtOnce.Load(),
+		time.Duration(attack.longest.Load()).Round(time.Second), held)
 	return nil
 }
 
@@ -142,7 +143,22 @@ func visit(ctx context.Context, target, q string, d time.Duration) visitResult {
 
 // slowStats counts what became of the slow clients.
 type slowStats struct {
-	connected, refused, cut, open atomic.Int64
+	connected, refused, cut, cutAtOnce, open atomic.Int64
+	longest                                  atomic.Int64 // the longest a cut client lived, in ns
+}
+
+// cutAfter counts a client the server cut after d.
+func (s *slowStats) cutAfter(d time.Duration) {
+	s.cut.Add(1)
+	if d < time.Second {
+		s.cutAtOnce.Add(1)
+	}
+	for {
+		old := s.longest.Load()
+		if int64(d) <= old || s.longest.CompareAndSwap(old, int64(d)) {
+			return
+		}
+	}
 }
 
 // run is one slow client: a body announced, then a byte a second, until the
@@ -155,11 +171,12 @@ func (s *slowStats) run(ctx context.Context, target string) {
 		return
 	}
 	defer c.Close()
+	start := time.Now()
 	s.connected.Add(1)
 	s.open.Add(1)
 	defer s.open.Add(-1)
 	if _, err := io.WriteString(c, "POST /api/ask HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 10000\r\n\r\n{"); err != nil {
-		s.cut.Add(1)
+		s.cutAfter(time.Since(start))
 		return
 	}
 	closed := make(chan struct{})
@@ -174,11 +191,11 @@ func (s *slowStats) run(ctx context.Context, target string) {
 		case <-ctx.Done():
 			return
 		case <-closed:
-			s.cut.Add(1)
+			s.cutAfter(time.Since(start))
 			return
 		case <-tick.C:
 			if _, err := c.Write([]byte(" ")); err != nil && !errors.Is(err, net.ErrClosed) {
-				s.cut.Add(1)
+				s.cutAfter(time.Since(start))
 				return
 			}
 		}
