@@ -23,6 +23,7 @@ type evalItem struct {
 	Q               string     `json:"q"`
 	Expect          []string   `json:"expect"`
 	Gold            string     `json:"gold"`
+	Doc             string     `json:"doc"`
 	ExpectNone      bool       `json:"expect_none"`
 	ExpectSmalltalk bool       `json:"expect_smalltalk"`
 	Turns           []evalItem `json:"turns"`
@@ -193,7 +194,7 @@ func scoreTurn(ks *kindScore, it evalItem, a chat.Answer) bool {
 	rank := 0
 	if a.Kind == chat.KindAnswer {
 		for i, c := range a.Citations {
-			if matches(it, c.Text) {
+			if cites(it, c) {
 				rank = i + 1
 				break
 			}
@@ -213,6 +214,15 @@ func scoreTurn(ks *kindScore, it evalItem, a chat.Answer) bool {
 		ks.Facts++
 	}
 	return rank == 1
+}
+
+// cites reports whether a citation is the one an item expects: its text
+// (matches) or, for a doc item, its document.
+func cites(it evalItem, c chat.Citation) bool {
+	if it.Doc != "" {
+		return strings.EqualFold(c.Doc, it.Doc)
+	}
+	return matches(it, c.Text)
 }
 
 // matches applies the README's rule: expect holds a fact the text must

@@ -136,3 +136,14 @@ func TestAskJSONOneLineEach(t *testing.T) {
 		}
 	}
 }
+
+func TestEvalScoresDocItems(t *testing.T) {
+	it := evalItem{Q: "q", Doc: "F18960"}
+	a := chat.Answer{Kind: chat.KindAnswer, Citations: []chat.Citation{
+		{Doc: "f100", Text: "f18960 cité dans le texte ne compte pas"}, {Doc: "f18960"}}}
+	var ks kindScore
+	if scoreTurn(&ks, it, a) || ks.Top5 != 1 || ks.MRR != 0.5 {
+		t.Errorf("doc item with its document cited second: top-1 %v, top-5 %d, MRR %.2f; want false, 1, 0.50",
+			ks.Top1 == 1, ks.Top5, ks.MRR)
+	}
+}
