@@ -17,6 +17,7 @@ type Searcher interface {
 	Known(stem string) bool
 	Synonyms(stem string) []string
 	Passages() []index.Passage
+	Glossary() map[string]string
 }
 
 // Defaults for Options.
@@ -45,7 +46,8 @@ type Options struct {
 	// best one (citeRatio when 0).
 	CiteRatio float64
 	// Glossary maps English words to French ones ("" drops the word), for
-	// questions asked in English.
+	// questions asked in English (the index's own, Searcher.Glossary, when
+	// nil).
 	Glossary map[string]string
 	// Secret is the HMAC-SHA256 key that signs the context tokens handed to
 	// visitors: a token tampered with, or signed with another key, is read as
@@ -79,6 +81,9 @@ func New(ix Searcher, opts Options) *Engine {
 	}
 	if opts.Threshold <= 0 {
 		opts.Threshold = DefaultThreshold
+	}
+	if opts.Glossary == nil {
+		opts.Glossary = ix.Glossary()
 	}
 	key := bytes.Clone(opts.Secret)
 	if len(key) == 0 {

@@ -9,41 +9,20 @@ import (
 	"unicode/utf8"
 
 	"github.com/causette/causette/index"
-	"github.com/causette/causette/seeds"
 )
 
 // testSecret signs the context tokens of the test engines: fixed, so that the
 // fuzzing workers, each with its own engine, accept the seed tokens.
 var testSecret = []byte("causette: the tests' context key")
 
-// mustIndex builds the index of the embedded seeds and reads their glossary.
+// mustIndex opens the index of the embedded seeds, with their glossary.
 func mustIndex(tb testing.TB) (*index.Index, map[string]string) {
 	tb.Helper()
-	c, err := index.Load(seeds.FS, ".")
+	ix, err := index.Open(index.Options{})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	data, err := seeds.FS.ReadFile("synonymes.tsv")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	syn, err := index.ParseSynonyms("synonymes.tsv", data)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	ix, err := index.Build(c, syn)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	g, err := seeds.FS.ReadFile("anglais.tsv")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	glossary, err := ParseGlossary("anglais.tsv", g)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return ix, glossary
+	return ix, ix.Glossary()
 }
 
 // mustEngine is an engine over the embedded seeds, signing with testSecret.

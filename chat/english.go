@@ -1,36 +1,12 @@
 package chat
 
 import (
-	"bufio"
-	"bytes"
-	"fmt"
 	"strings"
 )
 
 // minEnglishShare is the share of a question's words that must be English
 // glossary words before the question is read as English.
 const minEnglishShare = 0.5
-
-// ParseGlossary reads English-to-French lines "english<TAB>français"; an empty
-// French side marks a word to drop (the, does...).
-func ParseGlossary(name string, data []byte) (map[string]string, error) {
-	g := map[string]string{}
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	n := 0
-	for sc.Scan() {
-		n++
-		line := sc.Text()
-		if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		en, fr, ok := strings.Cut(line, "\t")
-		if !ok {
-			return nil, fmt.Errorf("%s:%d: want english<TAB>français", name, n)
-		}
-		g[strings.ToLower(strings.TrimSpace(en))] = strings.TrimSpace(fr)
-	}
-	return g, sc.Err()
-}
 
 // translate puts an English question's words into French, word by word,
 // keeping names and numbers. ok is false when the question is not English.

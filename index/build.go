@@ -30,6 +30,7 @@ type Index struct {
 	byID     map[string]int
 	stats    Stats
 	vocab    *vocabulary
+	glossary map[string]string // see Open
 }
 
 // Stats describes a built index.

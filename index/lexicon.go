@@ -54,3 +54,24 @@ func (v *vocabulary) addSynonyms(groups [][]string) {
 		}
 	}
 }
+
+// ParseGlossary reads English-to-French lines "english<TAB>français"; an empty
+// French side marks a word to drop (the, does...).
+func ParseGlossary(name string, data []byte) (map[string]string, error) {
+	g := map[string]string{}
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	n := 0
+	for sc.Scan() {
+		n++
+		line := sc.Text()
+		if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		en, fr, ok := strings.Cut(line, "\t")
+		if !ok {
+			return nil, fmt.Errorf("%s:%d: want english<TAB>français", name, n)
+		}
+		g[strings.ToLower(strings.TrimSpace(en))] = strings.TrimSpace(fr)
+	}
+	return g, sc.Err()
+}

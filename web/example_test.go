@@ -12,17 +12,12 @@ import (
 
 	"github.com/causette/causette/chat"
 	"github.com/causette/causette/index"
-	"github.com/causette/causette/seeds"
 	"github.com/causette/causette/web"
 )
 
 // A Server over the seed corpus, asked through the JSON API.
 func ExampleNewServer() {
-	corpus, err := index.Load(seeds.FS, ".")
-	if err != nil {
-		log.Fatal(err)
-	}
-	ix, err := index.Build(corpus, nil)
+	ix, err := index.Open(index.Options{}) // the embedded seed corpus
 	if err != nil {
 		log.Fatal(err)
 	}

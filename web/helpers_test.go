@@ -15,7 +15,6 @@ import (
 
 	"github.com/causette/causette/chat"
 	"github.com/causette/causette/index"
-	"github.com/causette/causette/seeds"
 	"github.com/gorilla/websocket"
 )
 
@@ -33,37 +32,9 @@ var (
 func mustEngine(tb testing.TB) (*index.Index, *chat.Engine) {
 	tb.Helper()
 	engineOnce.Do(func() {
-		c, err := index.Load(seeds.FS, ".")
-		if err != nil {
-			engineErr = err
-			return
+		if testIx, engineErr = index.Open(index.Options{}); engineErr == nil {
+			testEng = chat.New(testIx, chat.Options{})
 		}
-		synData, err := seeds.FS.ReadFile("synonymes.tsv")
-		if err != nil {
-			engineErr = err
-			return
-		}
-		syn, err := index.ParseSynonyms("synonymes.tsv", synData)
-		if err != nil {
-			engineErr = err
-			return
-		}
-		testIx, err = index.Build(c, syn)
-		if err != nil {
-			engineErr = err
-			return
-		}
-		glossData, err := seeds.FS.ReadFile("anglais.tsv")
-		if err != nil {
-			engineErr = err
-			return
-		}
-		gloss, err := chat.ParseGlossary("anglais.tsv", glossData)
-		if err != nil {
-			engineErr = err
-			return
-		}
-		testEng = chat.New(testIx, chat.Options{Glossary: gloss})
 	})
 	if engineErr != nil {
 		tb.Fatalf("building the seed engine: %v", engineErr)

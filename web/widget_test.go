@@ -2,24 +2,11 @@ package web
 
 import (
 	"io"
-	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
-
-	"github.com/causette/causette/chat"
-	"github.com/causette/causette/index"
-	"github.com/causette/causette/seeds"
-)
-
-var (
-	widgetOnce   sync.Once
-	widgetIndex  *index.Index
-	widgetEngine *chat.Engine
-	widgetErr    error
 )
 
 // widgetServer starts a Causette server over the seed corpus that lets the
@@ -32,31 +19,8 @@ func widgetServer(tb testing.TB, allow ...string) *httptest.Server {
 // widgetServerWith is widgetServer with its handler wrapped by wrap.
 func widgetServerWith(tb testing.TB, wrap func(http.Handler) http.Handler, allow ...string) *httptest.Server {
 	tb.Helper()
-	widgetOnce.Do(func() {
-		c, err := index.Load(seeds.FS, ".")
-		if err != nil {
-			widgetErr = err
-			return
-		}
-		data, err := fs.ReadFile(seeds.FS, "synonymes.tsv")
-		if err != nil {
-			widgetErr = err
-			return
-		}
-		syn, err := index.ParseSynonyms("synonymes.tsv", data)
-		if err != nil {
-			widgetErr = err
-			return
-		}
-		widgetIndex, widgetErr = index.Build(c, syn)
-		if widgetErr == nil {
-			widgetEngine = chat.New(widgetIndex, chat.Options{})
-		}
-	})
-	if widgetErr != nil {
-		tb.Fatalf("seed index: %v", widgetErr)
-	}
-	srv, err := NewServer(Config{Engine: widgetEngine, Index: widgetIndex, AllowOrigins: allow,
+	ix, eng := mustEngine(tb)
+	srv, err := NewServer(Config{Engine: eng, Index: ix, AllowOrigins: allow,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		tb.Fatalf("NewServer: %v", err)

@@ -62,11 +62,7 @@ func runEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if err != nil {
 		return err
 	}
-	glossary, err := lexicon(*dir, glossaryFile, chat.ParseGlossary)
-	if err != nil {
-		return err
-	}
-	eng := chat.New(ix, chat.Options{Top: evalTop, CiteRatio: 1e-9, Glossary: glossary})
+	eng := chat.New(ix, chat.Options{Top: evalTop, CiteRatio: 1e-9})
 	rep := evaluate(ctx, eng, items)
 	printReport(stdout, rep)
 	if *verbose {

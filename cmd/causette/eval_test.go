@@ -35,11 +35,7 @@ func scoreSet(t *testing.T, file, corpus string) evalReport {
 	if err != nil {
 		t.Fatal(err)
 	}
-	glossary, err := lexicon(corpus, glossaryFile, chat.ParseGlossary)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return evaluate(context.Background(), chat.New(ix, chat.Options{Top: evalTop, CiteRatio: 1e-9, Glossary: glossary}), items)
+	return evaluate(context.Background(), chat.New(ix, chat.Options{Top: evalTop, CiteRatio: 1e-9}), items)
 }
 
 // TestEvalFloors guards the quality measured on the shared sets: the floors
