@@ -35,10 +35,14 @@ func runBench(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if len(args) > 0 && args[0] == "slow" {
 		return runBenchSlow(ctx, args[1:], stdout, stderr) // bench_slow.go
 	}
+	if len(args) > 0 && args[0] == "ask" {
+		return runBenchAsk(ctx, args[1:], stdout, stderr) // bench_ask.go
+	}
 	if len(args) == 0 || args[0] != "ws" {
 		fmt.Fprintln(stderr, "Usage : causette bench ws [--conns N] [--per-conn N] [--questions FICHIER.jsonl] [--addr HÔTE:PORT] [--corpus DIR]")
 		fmt.Fprintln(stderr, "        causette bench slow [--clients N] [--secs DURÉE] [--corpus DIR]")
-		return errors.New("bench : les mesures sont « ws » et « slow »")
+		fmt.Fprintln(stderr, "        causette bench ask [--questions FICHIER] [--rounds N] [--corpus DIR]")
+		return errors.New("bench : les mesures sont « ws », « slow » et « ask »")
 	}
 	fs := flag.NewFlagSet("bench ws", flag.ContinueOnError)
 	fs.SetOutput(stderr)
