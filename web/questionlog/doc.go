@@ -15,5 +15,7 @@
 // The staff views group questions worded alike (same content words after
 // French analysis: case, accents, punctuation, stop words and inflections do
 // not matter): the questions left unanswered, the answers disliked and the most
-// asked questions, each also as CSV.
+// asked questions, each also as CSV for spreadsheets (cells a spreadsheet would
+// run as formulas defused). The log stores what visitors typed, escape
+// sequences included: TerminalText shows such text safely on a terminal.
 package questionlog
