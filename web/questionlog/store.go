@@ -3,8 +3,11 @@ package questionlog
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
+	"os"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the pure Go "sqlite" driver
@@ -20,7 +23,14 @@ const (
 	maxReaders = 4
 	// schemaVersion is stored in PRAGMA user_version.
 	schemaVersion = 1
+	// filePerm is the database's and its WAL files' mode: visitors'
+	// questions are for the server's user alone.
+	filePerm os.FileMode = 0o600
 )
+
+// walFiles are the suffixes of the files SQLite keeps beside the database in
+// WAL mode.
+var walFiles = []string{"-wal", "-shm"}
 
 const schema = `
 CREATE TABLE IF NOT EXISTS turns (
@@ -52,8 +62,16 @@ func dsn(path string, readOnly bool) string {
 	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
 }
 
-// openDB opens the database at path for writing and creates its table.
+// openDB opens the database at path for writing and creates its table. The
+// file is created with filePerm before SQLite opens it (SQLite would create
+// it 0644, less the umask), and SQLite gives its WAL files the database's
+// mode; files left wider by an older version are narrowed to filePerm.
 func openDB(ctx context.Context, path string) (*sql.DB, error) {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, filePerm)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	f.Close()
 	db, err := sql.Open("sqlite", dsn(path, false))
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
@@ -67,7 +85,32 @@ func openDB(ctx context.Context, path string) (*sql.DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
+	if err := narrowPerm(path); err != nil {
+		db.Close()
+		return nil, err
+	}
 	return db, nil
+}
+
+// narrowPerm takes from the database at path and its WAL files any
+// permission beyond filePerm.
+func narrowPerm(path string) error {
+	for _, suffix := range append([]string{""}, walFiles...) {
+		name := path + suffix
+		fi, err := os.Stat(name)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("open %s: %w", name, err)
+		}
+		if fi.Mode().Perm()&^filePerm != 0 {
+			if err := os.Chmod(name, fi.Mode().Perm()&filePerm); err != nil {
+				return fmt.Errorf("open %s: %w", name, err)
+			}
+		}
+	}
+	return nil
 }
 
 // openReadOnlyDB opens an existing database at path for the views only.
