@@ -10,7 +10,13 @@
 // (WAL mode, synchronous FULL): Flush waits for that, and nothing acknowledged
 // is lost on restart. No IP address or other identifier of the visitor is
 // stored, and rows older than the retention are purged at start and then
-// periodically.
+// hourly; a failed purge is counted, logged and shown in Health until a purge
+// succeeds.
+//
+// At open, and after a purge fails, PRAGMA quick_check reads the whole file:
+// a damaged database makes Health not OK, with the finding, and is logged.
+// Health holds file paths and SQLite's error texts, for the staff;
+// Health.Public is what anyone may see.
 //
 // The staff views group questions worded alike (same content words after
 // French analysis: case, accents, punctuation, stop words and inflections do

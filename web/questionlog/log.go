@@ -31,6 +31,9 @@ const (
 	// feedbackMemory is how many recent turns can still take a thumbs up or
 	// down: the key is kept in memory only, never stored.
 	feedbackMemory = 10000
+	// integrityLines is how many of PRAGMA quick_check's findings the
+	// health keeps: enough to say what is damaged, short enough to read.
+	integrityLines = 5
 	// maxQuestionRunes bounds a stored question (the chat refuses longer).
 	maxQuestionRunes = 2000
 	// DefaultDays is the retention when Options.Days is 0.
@@ -70,22 +73,6 @@ type Options struct {
 	Now func() time.Time
 }
 
-// Health is the state of the log, for /healthz.
-type Health struct {
-	// OK is false while the database cannot be written.
-	OK bool `json:"ok"`
-	// Written counts the operations committed since start.
-	Written int64 `json:"written"`
-	// Queued is how many wait for the writer.
-	Queued int `json:"queued"`
-	// Dropped counts turns not logged because the queue was full.
-	Dropped int64 `json:"dropped"`
-	// Failed counts operations whose write failed.
-	Failed int64 `json:"failed"`
-	// Error is the last failure, "" when the last write succeeded.
-	Error string `json:"error,omitempty"`
-}
-
 // ErrUnavailable is returned by the views while the database is not open.
 var ErrUnavailable = errors.New("question log unavailable")
 
@@ -110,12 +97,18 @@ type Log struct {
 	queue  chan op
 	done   chan struct{}
 
-	db   atomic.Pointer[sql.DB] // nil while the database cannot be opened
-	keys keyCache               // grouping keys of the wordings seen
+	db       atomic.Pointer[sql.DB] // nil while the database cannot be opened
+	keys     keyCache               // grouping keys of the wordings seen
+	checks   sync.WaitGroup         // integrity checks running beside the writer
+	checking atomic.Bool            // one of them is running
 
-	written, dropped, failed atomic.Int64
-	errMu                    sync.Mutex
-	lastErr                  string
+	written, dropped, failed, purgeFailed atomic.Int64
+
+	errMu     sync.Mutex // guards the four below
+	lastErr   string     // last write failure, "" after a success
+	purgeErr  string     // last purge failure, "" after a success
+	lastPurge time.Time  // last successful purge, by the Log's clock
+	integrity string     // what quick_check found wrong, "" when sound
 }
 
 // Open starts a log written to the SQLite file at path. It never fails: when
@@ -224,25 +217,11 @@ func (l *Log) Close() error {
 	}
 	l.mu.Unlock()
 	<-l.done
+	l.checks.Wait()
 	if db := l.db.Swap(nil); db != nil {
 		return db.Close()
 	}
 	return nil
-}
-
-// Health reports the writer's counters and last error.
-func (l *Log) Health() Health {
-	l.errMu.Lock()
-	e := l.lastErr
-	l.errMu.Unlock()
-	return Health{
-		OK:      e == "" && l.db.Load() != nil,
-		Written: l.written.Load(),
-		Queued:  len(l.queue),
-		Dropped: l.dropped.Load(),
-		Failed:  l.failed.Load(),
-		Error:   e,
-	}
 }
 
 // reader returns the database for the views.

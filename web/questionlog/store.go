@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"net/url"
 	"os"
+	"strings"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the pure Go "sqlite" driver
@@ -160,4 +161,29 @@ func purge(ctx context.Context, db *sql.DB, before time.Time) (int64, error) {
 		return 0, fmt.Errorf("purge turns before %s: %w", before.Format(time.RFC3339), err)
 	}
 	return res.RowsAffected()
+}
+
+// quickCheck runs PRAGMA quick_check on db (integrity_check without matching
+// indexes to their tables: it reads the whole file once) and returns at most max of its findings, none when the database is
+// sound.
+func quickCheck(ctx context.Context, db *sql.DB, max int) ([]string, error) {
+	rows, err := db.QueryContext(ctx, fmt.Sprintf("PRAGMA quick_check(%d)", max))
+	if err != nil {
+		return nil, fmt.Errorf("quick_check: %w", err)
+	}
+	defer rows.Close()
+	var found []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, fmt.Errorf("quick_check: %w", err)
+		}
+		if s != "ok" {
+			found = append(found, strings.Join(strings.Fields(s), " "))
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("quick_check: %w", err)
+	}
+	return found, nil
 }

@@ -2,19 +2,21 @@ package questionlog
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 )
 
 // writer is the one goroutine that writes the database.
 type writer struct {
 	*Log
-	keys      map[string]int64 // turn key -> row id, for feedback
-	keyOrder  []string         // keys oldest first, to forget the oldest
-	lastOpen  time.Time        // last attempt to open the database
-	lastPurge time.Time        // last purge, by the Log's clock
-	lastLog   time.Time        // last log line about a failure
-	unlogged  int64            // failures since that line
+	keys         map[string]int64 // turn key -> row id, for feedback
+	keyOrder     []string         // keys oldest first, to forget the oldest
+	lastOpen     time.Time        // last attempt to open the database
+	lastPurgeTry time.Time        // last purge attempted, by the Log's clock
+	lastLog      time.Time        // last log line about a failure
+	unlogged     int64            // failures since that line
 }
 
 func (w *writer) run() {
@@ -45,13 +47,13 @@ func (w *writer) run() {
 			}
 			w.write(batch)
 		case <-tick.C:
-			w.purge()
+			w.purgeAndCheck()
 		}
 	}
 }
 
 // open opens the database when it is not open, at most every reopenEvery,
-// and purges it on success.
+// then purges it and checks its integrity.
 func (w *writer) open() bool {
 	if w.db.Load() != nil {
 		return true
@@ -69,11 +71,13 @@ func (w *writer) open() bool {
 	w.db.Store(db)
 	w.clearError()
 	w.log.Info("question log open", "db", w.path, "days", w.days)
-	w.purge()
+	w.purge(db)
+	w.checkIntegrity(db)
 	return true
 }
 
-// write commits a batch in one transaction and releases its barriers.
+// write commits a batch in one transaction, purges when a purge is due and
+// releases the batch's barriers.
 func (w *writer) write(batch []op) {
 	n := 0
 	for _, o := range batch {
@@ -95,21 +99,22 @@ func (w *writer) write(batch []op) {
 		w.fail(fmt.Errorf("%s: %w", w.path, ErrUnavailable), int64(n))
 		return
 	}
-	// A busy log purges between batches too, on the Log's clock: the ticker
-	// alone would keep an idle log tidy but follows the wall clock.
-	if w.now().Sub(w.lastPurge) >= purgeEvery {
-		w.purge()
-	}
 	added, err := w.commit(batch)
 	if err != nil {
 		w.fail(err, int64(n))
-		return
+	} else {
+		for k, id := range added {
+			w.remember(k, id)
+		}
+		w.written.Add(int64(n))
+		w.clearError()
 	}
-	for k, id := range added {
-		w.remember(k, id)
+	// A busy log purges between batches too, on the Log's clock: the ticker
+	// alone would keep an idle log tidy but follows the wall clock. After
+	// the commit, so that a purge never holds turns uncommitted.
+	if w.now().Sub(w.lastPurgeTry) >= purgeEvery {
+		w.purgeAndCheck()
 	}
-	w.written.Add(int64(n))
-	w.clearError()
 }
 
 // commit writes the batch; it returns the keys of the inserted turns.
@@ -163,22 +168,66 @@ func (w *writer) remember(key string, id int64) {
 	}
 }
 
-// purge deletes the turns past the retention.
-func (w *writer) purge() {
+// purgeAndCheck purges the database when it is open; when the purge fails,
+// it has the database checked beside the writer (a check reads it all).
+func (w *writer) purgeAndCheck() {
 	db := w.db.Load()
 	if db == nil {
 		w.open()
 		return
 	}
+	if !w.purge(db) && !w.checking.Swap(true) {
+		w.checks.Add(1)
+		go func() {
+			defer w.checks.Done()
+			defer w.checking.Store(false)
+			w.checkIntegrity(db)
+		}()
+	}
+}
+
+// purge deletes the turns past the retention and reports whether it could.
+// A failure is counted, kept for Health and logged: turns then outlive the
+// retention.
+func (w *writer) purge(db *sql.DB) bool {
 	now := w.now()
-	w.lastPurge = now
+	w.lastPurgeTry = now
 	n, err := purge(context.Background(), db, now.AddDate(0, 0, -w.days))
+	w.errMu.Lock()
 	if err != nil {
-		w.fail(err, 0)
-		return
+		w.purgeErr = err.Error()
+	} else {
+		w.purgeErr, w.lastPurge = "", now
+	}
+	w.errMu.Unlock()
+	if err != nil {
+		total := w.purgeFailed.Add(1)
+		w.log.Error("question log purge failed", "db", w.path, "err", err, "days", w.days, "purge_failed", total)
+		return false
 	}
 	if n > 0 {
 		w.log.Info("question log purged", "rows", n, "days", w.days)
+	}
+	return true
+}
+
+// checkIntegrity runs PRAGMA quick_check on db and keeps what it found for
+// Health; a damaged database is logged.
+func (w *writer) checkIntegrity(db *sql.DB) {
+	problems, err := quickCheck(context.Background(), db, integrityLines)
+	if err != nil {
+		problems = []string{err.Error()}
+	}
+	reason := strings.Join(problems, "; ")
+	w.errMu.Lock()
+	was := w.integrity
+	w.integrity = reason
+	w.errMu.Unlock()
+	switch {
+	case reason != "":
+		w.log.Error("question log damaged", "db", w.path, "reason", reason)
+	case was != "":
+		w.log.Info("question log integrity ok", "db", w.path)
 	}
 }
 
