@@ -41,8 +41,8 @@ func writeTurns(t *testing.T, turns []questionlog.Turn, disliked ...string) stri
 		}
 	}
 	for _, key := range disliked {
-		if !l.Feedback(key, "down") {
-			t.Fatalf("Feedback(%q) dropped", key)
+		if err := l.Feedback(key, "down"); err != nil {
+			t.Fatalf("Feedback(%q): %v", key, err)
 		}
 	}
 	if err := l.Close(); err != nil {

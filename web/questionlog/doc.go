@@ -11,7 +11,8 @@
 // is lost on restart. No IP address or other identifier of the visitor is
 // stored, and rows older than the retention are purged at start and then
 // hourly; a failed purge is counted, logged and shown in Health until a purge
-// succeeds.
+// succeeds. Feedback finds its turn by a key kept in memory only, for the last
+// turns recorded; a key it does not know is ErrUnknownTurn.
 //
 // At open, and after a purge fails, PRAGMA quick_check reads the whole file:
 // a damaged database makes Health not OK, with the finding, and is logged.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"log/slog"
 	"sync"
 	"sync/atomic"
@@ -76,6 +77,15 @@ type Options struct {
 // ErrUnavailable is returned by the views while the database is not open.
 var ErrUnavailable = errors.New("question log unavailable")
 
+// ErrUnknownTurn is returned by Feedback for a key no recent turn was
+// recorded with (a forged or mistyped id, or a turn older than the last
+// feedbackMemory).
+var ErrUnknownTurn = errors.New("question log: unknown turn")
+
+// ErrDropped is returned by Feedback when it could not be queued: the queue
+// is full or the log closed. It is counted in Health.Dropped.
+var ErrDropped = errors.New("question log: feedback dropped")
+
 // op is one piece of work for the writer: a turn, a feedback, or a flush
 // barrier.
 type op struct {
@@ -99,6 +109,7 @@ type Log struct {
 
 	db       atomic.Pointer[sql.DB] // nil while the database cannot be opened
 	keys     keyCache               // grouping keys of the wordings seen
+	recent   recentTurns            // keys of the recent turns, for Feedback
 	checks   sync.WaitGroup         // integrity checks running beside the writer
 	checking atomic.Bool            // one of them is running
 
@@ -133,7 +144,7 @@ func Open(path string, o Options) *Log {
 	if l.log == nil {
 		l.log = slog.Default()
 	}
-	w := &writer{Log: l, keys: map[string]int64{}}
+	w := &writer{Log: l}
 	w.open()
 	go w.run()
 	return l
@@ -147,7 +158,7 @@ func (l *Log) Days() int { return l.days }
 
 // Record queues a turn for writing and returns at once. It reports false when
 // the turn was dropped: the queue is full (the disk is too slow) or the log is
-// closed.
+// closed. Its key is remembered for Feedback either way.
 func (l *Log) Record(t Turn) bool {
 	if t.Time.IsZero() {
 		t.Time = l.now()
@@ -155,16 +166,28 @@ func (l *Log) Record(t Turn) bool {
 	if utf8.RuneCountInString(t.Question) > maxQuestionRunes {
 		t.Question = string([]rune(t.Question)[:maxQuestionRunes])
 	}
+	if t.Key != "" {
+		l.recent.add(t.Key)
+	}
 	return l.enqueue(op{turn: &t})
 }
 
 // Feedback queues a visitor's "up" or "down" on the turn recorded with key.
-// Other values, and keys of turns long gone, are ignored.
-func (l *Log) Feedback(key, value string) bool {
-	if key == "" || (value != "up" && value != "down") {
-		return false
+// It returns ErrUnknownTurn when no recent turn was recorded with key (a turn
+// just recorded counts, even before its row is written), ErrDropped when the
+// feedback could not be queued, and an error for a value other than up or
+// down.
+func (l *Log) Feedback(key, value string) error {
+	if value != "up" && value != "down" {
+		return fmt.Errorf("question log: feedback %q: want up or down", value)
 	}
-	return l.enqueue(op{key: key, feedback: value})
+	if !l.recent.has(key) {
+		return ErrUnknownTurn
+	}
+	if !l.enqueue(op{key: key, feedback: value}) {
+		return ErrDropped
+	}
+	return nil
 }
 
 func (l *Log) enqueue(o op) bool {

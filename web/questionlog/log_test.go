@@ -274,26 +274,40 @@ func TestUnwritableDatabase(t *testing.T) {
 	}
 }
 
-// TestSlowDiskNeverBlocks holds the database's write lock from another
-// connection, as a stalled disk would: Record must still return at once,
+// mustStall holds the database's write lock from another connection, as a
+// stalled disk would, until the returned function is called.
+func mustStall(tb testing.TB, path string) (release func()) {
+	tb.Helper()
+	other, err := sql.Open("sqlite", dsn(path, false))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ctx := context.Background()
+	conn, err := other.Conn(ctx)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+		tb.Fatal(err)
+	}
+	var once sync.Once
+	release = func() {
+		once.Do(func() {
+			conn.ExecContext(ctx, "ROLLBACK")
+			conn.Close()
+			other.Close()
+		})
+	}
+	tb.Cleanup(release)
+	return release
+}
+
+// TestSlowDiskNeverBlocks stalls the disk: Record must still return at once,
 // counting drops once the queue is full.
 func TestSlowDiskNeverBlocks(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "causette.db")
 	l := mustOpen(t, path, Options{})
-	other, err := sql.Open("sqlite", dsn(path, false))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close()
-	ctx := context.Background()
-	conn, err := other.Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
-		t.Fatal(err)
-	}
+	release := mustStall(t, path)
 	total := queueSize + maxBatch + 100
 	done := make(chan int)
 	go func() {
@@ -311,9 +325,7 @@ func TestSlowDiskNeverBlocks(t *testing.T) {
 	case <-time.After(busyTimeout / 2):
 		t.Fatalf("%d Records still running while the disk is stalled; want them to return at once", total)
 	}
-	if _, err := conn.ExecContext(ctx, "ROLLBACK"); err != nil {
-		t.Fatal(err)
-	}
+	release()
 	mustFlush(t, l)
 	h := l.Health()
 	if h.Dropped == 0 || int(h.Dropped) != total-queued {

@@ -11,12 +11,10 @@ import (
 // writer is the one goroutine that writes the database.
 type writer struct {
 	*Log
-	keys         map[string]int64 // turn key -> row id, for feedback
-	keyOrder     []string         // keys oldest first, to forget the oldest
-	lastOpen     time.Time        // last attempt to open the database
-	lastPurgeTry time.Time        // last purge attempted, by the Log's clock
-	lastLog      time.Time        // last log line about a failure
-	unlogged     int64            // failures since that line
+	lastOpen     time.Time // last attempt to open the database
+	lastPurgeTry time.Time // last purge attempted, by the Log's clock
+	lastLog      time.Time // last log line about a failure
+	unlogged     int64     // failures since that line
 }
 
 func (w *writer) run() {
@@ -103,9 +101,7 @@ func (w *writer) write(batch []op) {
 	if err != nil {
 		w.fail(err, int64(n))
 	} else {
-		for k, id := range added {
-			w.remember(k, id)
-		}
+		w.recent.written(added)
 		w.written.Add(int64(n))
 		w.clearError()
 	}
@@ -117,7 +113,8 @@ func (w *writer) write(batch []op) {
 	}
 }
 
-// commit writes the batch; it returns the keys of the inserted turns.
+// commit writes the batch; it returns the row ids of the inserted turns, by
+// key.
 func (w *writer) commit(batch []op) (map[string]int64, error) {
 	ctx := context.Background()
 	tx, err := w.db.Load().BeginTx(ctx, nil)
@@ -139,10 +136,10 @@ func (w *writer) commit(batch []op) (map[string]int64, error) {
 		case o.feedback != "":
 			id, ok := added[o.key]
 			if !ok {
-				id, ok = w.keys[o.key]
+				id, ok = w.recent.id(o.key)
 			}
 			if !ok {
-				continue // a turn long forgotten, or never logged
+				continue // forgotten since, or its turn was never written
 			}
 			if err := setFeedback(ctx, tx, id, o.feedback); err != nil {
 				return nil, err
@@ -153,19 +150,6 @@ func (w *writer) commit(batch []op) (map[string]int64, error) {
 		return nil, fmt.Errorf("commit: %w", err)
 	}
 	return added, nil
-}
-
-// remember keeps a turn's key for feedback, forgetting the oldest.
-func (w *writer) remember(key string, id int64) {
-	if _, ok := w.keys[key]; !ok {
-		w.keyOrder = append(w.keyOrder, key)
-	}
-	w.keys[key] = id
-	if len(w.keyOrder) > feedbackMemory {
-		old := w.keyOrder[0]
-		w.keyOrder = w.keyOrder[1:]
-		delete(w.keys, old)
-	}
 }
 
 // purgeAndCheck purges the database when it is open; when the purge fails,
