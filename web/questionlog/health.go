@@ -16,8 +16,8 @@ type Health struct {
 	Written int64 `json:"written"`
 	// Queued is how many wait for the writer.
 	Queued int `json:"queued"`
-	// Dropped counts turns and feedback not logged because the queue was
-	// full or the log closed.
+	// Dropped counts turns and feedback not logged because the writer was
+	// behind (see maxUnwritten), the queue full or the log closed.
 	Dropped int64 `json:"dropped"`
 	// Failed counts operations whose write failed.
 	Failed int64 `json:"failed"`

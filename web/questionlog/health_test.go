@@ -37,12 +37,17 @@ func mustDamagedDB(tb testing.TB, path string, at time.Time) {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	insert, err := prepareInsert(ctx, tx)
+	if err != nil {
+		tb.Fatal(err)
+	}
 	question := strings.Repeat("Quelle est la recette de la tarte Tatin ? ", 5)
 	for i := range damagedRows {
-		if _, err := insertTurn(ctx, tx, Turn{Time: at.Add(time.Duration(i) * time.Second), Question: question, Kind: "no_answer"}); err != nil {
+		if _, err := insertTurn(ctx, insert, Turn{Time: at.Add(time.Duration(i) * time.Second), Question: question, Kind: "no_answer"}); err != nil {
 			tb.Fatal(err)
 		}
 	}
+	insert.Close()
 	if err := tx.Commit(); err != nil {
 		tb.Fatal(err)
 	}

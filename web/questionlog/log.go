@@ -13,11 +13,20 @@ import (
 )
 
 const (
-	// queueSize is how many turns wait for the writer: a minute of a busy
-	// site (a turn a second for dozens of visitors) rides out a disk stall.
+	// maxUnwritten bounds what a crash (kill -9, the OOM killer, a power
+	// cut) can lose: the turns accepted but not yet committed always arrived
+	// within this span, for once the oldest of them waits this long, Record
+	// drops (and counts) the next ones instead of queueing them. A commit
+	// takes a few milliseconds (one fsync); this leaves room for a slow one.
+	maxUnwritten = 200 * time.Millisecond
+	// queueSize is how many turns can wait for the writer: more than
+	// maxUnwritten of the fastest traffic the chat can answer (a few
+	// thousand turns a second), so that the age limit, not the size, bounds
+	// the queue.
 	queueSize = 4096
 	// maxBatch is the most operations written in one transaction: one fsync
-	// for many turns when they come fast, a short transaction all the same.
+	// for many turns when they come fast, a short transaction all the same
+	// (a few milliseconds of inserts).
 	maxBatch = 256
 	// purgeEvery is how often rows past the retention are deleted; retention
 	// is counted in days, so hourly is precise enough.
@@ -82,8 +91,9 @@ var ErrUnavailable = errors.New("question log unavailable")
 // feedbackMemory).
 var ErrUnknownTurn = errors.New("question log: unknown turn")
 
-// ErrDropped is returned by Feedback when it could not be queued: the queue
-// is full or the log closed. It is counted in Health.Dropped.
+// ErrDropped is returned by Feedback when it could not be queued: the writer
+// is behind (see maxUnwritten) or the log is closed. It is counted in
+// Health.Dropped.
 var ErrDropped = errors.New("question log: feedback dropped")
 
 // op is one piece of work for the writer: a turn, a feedback, or a flush
@@ -93,6 +103,7 @@ type op struct {
 	key      string // feedback: the turn's key
 	feedback string // feedback: up or down
 	flushed  chan struct{}
+	at       int64 // when it was queued, by the Log's stamp
 }
 
 // Log records turns through one writer goroutine and answers the views.
@@ -113,6 +124,12 @@ type Log struct {
 	checks   sync.WaitGroup         // integrity checks running beside the writer
 	checking atomic.Bool            // one of them is running
 
+	// elapsed is the monotonic time since Open (tests set it); pending is
+	// the stamp of the oldest operation queued or being written, 0 when
+	// there is none.
+	elapsed func() time.Duration
+	pending atomic.Int64
+
 	written, dropped, failed, purgeFailed atomic.Int64
 
 	errMu     sync.Mutex // guards the four below
@@ -127,13 +144,15 @@ type Log struct {
 // log counts its failed writes, reports them in Health and the log, and tries
 // again every little while; the chat answers all the same.
 func Open(path string, o Options) *Log {
+	start := time.Now()
 	l := &Log{
-		path:  path,
-		days:  o.Days,
-		now:   o.Now,
-		log:   o.Logger,
-		queue: make(chan op, queueSize),
-		done:  make(chan struct{}),
+		path:    path,
+		days:    o.Days,
+		now:     o.Now,
+		log:     o.Logger,
+		queue:   make(chan op, queueSize),
+		done:    make(chan struct{}),
+		elapsed: func() time.Duration { return time.Since(start) },
 	}
 	if l.days <= 0 {
 		l.days = DefaultDays
@@ -157,8 +176,9 @@ func (l *Log) Path() string { return l.path }
 func (l *Log) Days() int { return l.days }
 
 // Record queues a turn for writing and returns at once. It reports false when
-// the turn was dropped: the queue is full (the disk is too slow) or the log is
-// closed. Its key is remembered for Feedback either way.
+// the turn was dropped: the writer is behind (the oldest turn not yet
+// committed has waited maxUnwritten: a stalled or slow disk), the queue is
+// full, or the log is closed. Its key is remembered for Feedback either way.
 func (l *Log) Record(t Turn) bool {
 	if t.Time.IsZero() {
 		t.Time = l.now()
@@ -190,18 +210,32 @@ func (l *Log) Feedback(key, value string) error {
 	return nil
 }
 
+// stamp is the time an operation is queued, for the age limit: monotonic,
+// never 0 (0 stands for no operation pending).
+func (l *Log) stamp() int64 { return int64(l.elapsed()) + 1 }
+
+// enqueue hands o to the writer unless the writer is behind by maxUnwritten
+// (see Log.pending), the queue is full or the log closed; it never waits.
 func (l *Log) enqueue(o op) bool {
+	o.at = l.stamp()
 	l.mu.RLock()
 	defer l.mu.RUnlock()
 	if l.closed {
 		l.dropped.Add(1)
 		return false
 	}
+	if p := l.pending.Load(); p != 0 && o.at-p > int64(maxUnwritten) {
+		l.dropped.Add(1)
+		return false
+	}
+	// Before the send: were the writer to take o and commit it first, a
+	// stamp set after would stay with nothing pending.
+	l.pending.CompareAndSwap(0, o.at)
 	select {
 	case l.queue <- o:
 		return true
 	default:
-		l.dropped.Add(1)
+		l.dropped.Add(1) // full: pending is set, by what fills the queue
 		return false
 	}
 }
@@ -217,7 +251,7 @@ func (l *Log) Flush(ctx context.Context) error {
 		return errors.New("question log closed")
 	}
 	select {
-	case l.queue <- op{flushed: ch}:
+	case l.queue <- op{flushed: ch, at: l.stamp()}:
 	case <-ctx.Done():
 		l.mu.RUnlock()
 		return ctx.Err()
@@ -263,7 +297,8 @@ func OpenReadOnly(ctx context.Context, path string) (*Log, error) {
 	if err != nil {
 		return nil, err
 	}
-	l := &Log{path: path, days: DefaultDays, now: time.Now, log: slog.Default(), closed: true, done: make(chan struct{})}
+	l := &Log{path: path, days: DefaultDays, now: time.Now, log: slog.Default(), closed: true, done: make(chan struct{}),
+		elapsed: func() time.Duration { return 0 }}
 	close(l.done)
 	l.db.Store(db)
 	return l, nil

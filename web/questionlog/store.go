@@ -135,10 +135,20 @@ func millis(t time.Time) int64 { return t.UnixMilli() }
 // fromMillis reads a stored time back, in UTC.
 func fromMillis(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
 
-// insertTurn writes one turn in tx and returns its row id.
-func insertTurn(ctx context.Context, tx *sql.Tx, t Turn) (int64, error) {
-	res, err := tx.ExecContext(ctx,
-		`INSERT INTO turns (at, question, kind, confidence, passage, latency_us, feedback) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+// prepareInsert prepares in tx the statement insertTurn runs.
+func prepareInsert(ctx context.Context, tx *sql.Tx) (*sql.Stmt, error) {
+	st, err := tx.PrepareContext(ctx,
+		`INSERT INTO turns (at, question, kind, confidence, passage, latency_us, feedback) VALUES (?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return nil, fmt.Errorf("prepare insert: %w", err)
+	}
+	return st, nil
+}
+
+// insertTurn writes one turn with the statement of prepareInsert and
+// returns its row id.
+func insertTurn(ctx context.Context, insert *sql.Stmt, t Turn) (int64, error) {
+	res, err := insert.ExecContext(ctx,
 		millis(t.Time), t.Question, t.Kind, t.Confidence, t.Passage, t.Latency.Microseconds(), t.Feedback)
 	if err != nil {
 		return 0, fmt.Errorf("insert turn: %w", err)

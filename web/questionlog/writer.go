@@ -15,6 +15,8 @@ type writer struct {
 	lastPurgeTry time.Time // last purge attempted, by the Log's clock
 	lastLog      time.Time // last log line about a failure
 	unlogged     int64     // failures since that line
+	lastDropLog  time.Time // last log line about drops
+	dropsLogged  int64     // drops counted in the log lines so far
 }
 
 func (w *writer) run() {
@@ -28,8 +30,13 @@ func (w *writer) run() {
 			if !ok {
 				return
 			}
+			// o is the oldest operation not yet committed: the age limit
+			// of enqueue counts from it.
+			w.pending.Store(o.at)
 			batch = append(batch[:0], o)
 			// Take what else is waiting, up to a barrier: one transaction.
+			// Never wait for more: a turn is committed as soon as the
+			// commit before it is done.
 		collect:
 			for len(batch) < maxBatch && batch[len(batch)-1].flushed == nil {
 				select {
@@ -44,8 +51,10 @@ func (w *writer) run() {
 				}
 			}
 			w.write(batch)
+			w.logDrops()
 		case <-tick.C:
 			w.purgeAndCheck()
+			w.logDrops()
 		}
 	}
 }
@@ -77,12 +86,6 @@ func (w *writer) open() bool {
 // write commits a batch in one transaction, purges when a purge is due and
 // releases the batch's barriers.
 func (w *writer) write(batch []op) {
-	n := 0
-	for _, o := range batch {
-		if o.flushed == nil {
-			n++
-		}
-	}
 	defer func() {
 		for _, o := range batch {
 			if o.flushed != nil {
@@ -90,26 +93,52 @@ func (w *writer) write(batch []op) {
 			}
 		}
 	}()
-	if n == 0 {
+	if !w.commitBatch(batch) {
 		return
-	}
-	if !w.open() {
-		w.fail(fmt.Errorf("%s: %w", w.path, ErrUnavailable), int64(n))
-		return
-	}
-	added, err := w.commit(batch)
-	if err != nil {
-		w.fail(err, int64(n))
-	} else {
-		w.recent.written(added)
-		w.written.Add(int64(n))
-		w.clearError()
 	}
 	// A busy log purges between batches too, on the Log's clock: the ticker
 	// alone would keep an idle log tidy but follows the wall clock. After
 	// the commit, so that a purge never holds turns uncommitted.
 	if w.now().Sub(w.lastPurgeTry) >= purgeEvery {
 		w.purgeAndCheck()
+	}
+}
+
+// commitBatch writes the turns and feedback of batch in one transaction,
+// counts them written or failed, and reports whether the database is open.
+func (w *writer) commitBatch(batch []op) bool {
+	defer w.caughtUp()
+	n := 0
+	for _, o := range batch {
+		if o.flushed == nil {
+			n++
+		}
+	}
+	if n == 0 {
+		return w.db.Load() != nil
+	}
+	if !w.open() {
+		w.fail(fmt.Errorf("%s: %w", w.path, ErrUnavailable), int64(n))
+		return false
+	}
+	added, err := w.commit(batch)
+	if err != nil {
+		w.fail(err, int64(n))
+		return true
+	}
+	w.recent.written(added)
+	w.written.Add(int64(n))
+	w.clearError()
+	return true
+}
+
+// caughtUp clears pending once the batch is committed, when nothing else
+// waits: a turn queued meanwhile set pending itself, or is taken next and
+// sets it. (While turns wait, pending keeps the batch's stamp, older than
+// theirs: the age limit errs on the side of dropping.)
+func (w *writer) caughtUp() {
+	if len(w.queue) == 0 {
+		w.pending.Store(0)
 	}
 }
 
@@ -122,11 +151,18 @@ func (w *writer) commit(batch []op) (map[string]int64, error) {
 		return nil, fmt.Errorf("begin: %w", err)
 	}
 	defer tx.Rollback()
+	// Prepared once a batch: preparing each insert again costs more than
+	// the insert.
+	insert, err := prepareInsert(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	defer insert.Close()
 	added := map[string]int64{}
 	for _, o := range batch {
 		switch {
 		case o.turn != nil:
-			id, err := insertTurn(ctx, tx, *o.turn)
+			id, err := insertTurn(ctx, insert, *o.turn)
 			if err != nil {
 				return nil, err
 			}
@@ -213,6 +249,22 @@ func (w *writer) checkIntegrity(db *sql.DB) {
 	case was != "":
 		w.log.Info("question log integrity ok", "db", w.path)
 	}
+}
+
+// logDrops logs the turns and feedback dropped since the last such line, at
+// most once every errorLogEvery.
+func (w *writer) logDrops() {
+	total := w.dropped.Load()
+	if total == w.dropsLogged {
+		return
+	}
+	now := w.now()
+	if !w.lastDropLog.IsZero() && now.Sub(w.lastDropLog) < errorLogEvery {
+		return
+	}
+	w.log.Warn("question log dropped turns", "db", w.path, "dropped", total-w.dropsLogged, "dropped_total", total,
+		"max_unwritten", maxUnwritten, "queued", len(w.queue))
+	w.lastDropLog, w.dropsLogged = now, total
 }
 
 // fail counts n failed operations and logs the error, at most once every
