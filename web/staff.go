@@ -116,7 +116,7 @@ func (st *Staff) Attach(cfg *Config) {
 	}
 	cfg.Health[healthLogName] = func() (bool, any) {
 		h := st.log.Health()
-		return h.OK, h
+		return h.OK, h.Public() // paths and error texts are for the staff
 	}
 	onTurn, onFeedback := cfg.OnTurn, cfg.OnFeedback
 	cfg.OnTurn = func(rec TurnRecord) {

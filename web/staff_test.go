@@ -411,17 +411,21 @@ func TestChatAnswersWhenLogCannotWrite(t *testing.T) {
 	if resp.StatusCode != http.StatusServiceUnavailable || h.QuestionLog.OK || h.QuestionLog.Failed < 1 || h.QuestionLog.Error == "" {
 		t.Errorf("/healthz/log with a broken log: %d %s; want 503, not ok, a failed write and its error", resp.StatusCode, body)
 	}
-	// /healthz says it too, yet stays 200: visitors are still answered.
+	// /healthz says it too, yet stays 200: visitors are still answered. It
+	// is public: the problem in a word, no path, no error text.
 	resp, body = f.get(t, "/healthz", nil)
 	var all struct {
-		Status      string             `json:"status"`
-		Failing     []string           `json:"failing"`
-		QuestionLog questionlog.Health `json:"question_log"`
+		Status      string                   `json:"status"`
+		Failing     []string                 `json:"failing"`
+		QuestionLog questionlog.PublicHealth `json:"question_log"`
 	}
 	json.Unmarshal([]byte(body), &all)
 	if resp.StatusCode != http.StatusOK || all.Status != "degraded" || !slices.Equal(all.Failing, []string{"question_log"}) ||
-		all.QuestionLog.OK || all.QuestionLog.Failed < 1 || all.QuestionLog.Error == "" {
-		t.Errorf("/healthz with a broken log: %d %s; want 200, status degraded, question_log failing with its error", resp.StatusCode, body)
+		all.QuestionLog.OK || all.QuestionLog.Failed < 1 || all.QuestionLog.Problem != questionlog.ProblemUnavailable {
+		t.Errorf("/healthz with a broken log: %d %s; want 200, status degraded, question_log failing, unavailable", resp.StatusCode, body)
+	}
+	if strings.Contains(body, dbPath) || (h.QuestionLog.Error != "" && strings.Contains(body, h.QuestionLog.Error)) {
+		t.Errorf("/healthz = %s; want neither the path %s nor the error %q", body, dbPath, h.QuestionLog.Error)
 	}
 	if !strings.Contains(f.Logs.String(), "question log write failed") {
 		t.Errorf("server log lacks the failed write:\n%s", f.Logs.String())

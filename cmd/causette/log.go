@@ -141,7 +141,7 @@ func printGroups(w io.Writer, view string, groups []questionlog.Group) {
 			}
 			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", g.Count, oneLine(g.Question), g.Last.Local().Format("2006-01-02 15:04"), strings.Join(ids, " "))
 		} else {
-			fmt.Fprintf(tw, "%d\t%s\t%d\t%d/%d\t%s\n", g.Count, oneLine(g.Question), g.NoAnswer, g.Up, g.Down, g.Passage)
+			fmt.Fprintf(tw, "%d\t%s\t%d\t%d/%d\t%s\n", g.Count, oneLine(g.Question), g.NoAnswer, g.Up, g.Down, oneLine(g.Passage))
 		}
 		for _, x := range g.Wordings {
 			if x.Text != g.Question {
@@ -162,7 +162,7 @@ func printTurns(w io.Writer, turns []questionlog.Turn) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "DATE\tQUESTION\tTYPE\tCONFIANCE\tPASSAGE CITÉ")
 	for _, t := range turns {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%.2f\t%s\n", t.Time.Local().Format("2006-01-02 15:04"), oneLine(t.Question), t.Kind, t.Confidence, t.Passage)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%.2f\t%s\n", t.Time.Local().Format("2006-01-02 15:04"), oneLine(t.Question), oneLine(t.Kind), t.Confidence, oneLine(t.Passage))
 	}
 	tw.Flush()
 }
@@ -171,12 +171,15 @@ func printTurns(w io.Writer, turns []questionlog.Turn) {
 // terminal's width, so that the other columns stay in view.
 const oneLineRunes = 80
 
-// oneLine keeps a visitor's text on one line of a table, at most
-// oneLineRunes runes.
+// oneLine makes text read from the log fit one cell of a table: its spaces,
+// tabs and line breaks as one space, at most oneLineRunes runes, and what a
+// terminal would obey (escape sequences, bidirectional controls) shown
+// escaped (see questionlog.TerminalText). Every text of the log printed goes
+// through it: visitors wrote it.
 func oneLine(s string) string {
 	s = strings.Join(strings.Fields(s), " ")
 	if r := []rune(s); len(r) > oneLineRunes {
-		return string(r[:oneLineRunes-1]) + "…"
+		s = string(r[:oneLineRunes-1]) + "…"
 	}
-	return s
+	return questionlog.TerminalText(s)
 }

@@ -9,9 +9,14 @@ import (
 	"time"
 )
 
-// The CSV exports are read by people in a spreadsheet: French headers, times
-// in UTC (RFC 3339), and cells that a spreadsheet would run as a formula
-// defused (see safeCell).
+// The CSV exports are reports read by people in a spreadsheet: French
+// headers, times in UTC (RFC 3339), and cells that a spreadsheet would run as
+// a formula defused (see safeCell). That guard is for these reports only: it
+// changes the text (an apostrophe before it), so a format meant to be read
+// back by a program (a Q&A sheet exported for re-import, JSON) must not use
+// it and carries the text as typed. Control characters are left as typed
+// too: a spreadsheet shows them, it does not obey them as a terminal would
+// (see TerminalText).
 
 // WriteGroupsCSV writes a view of groups (unanswered, most asked) as CSV.
 func WriteGroupsCSV(w io.Writer, gs []Group) error {
@@ -53,7 +58,8 @@ func safeRow(cells ...string) []string {
 }
 
 // safeCell defuses a visitor's text that a spreadsheet would read as a formula
-// (CSV injection: "=HYPERLINK(...)"), by prefixing it with an apostrophe.
+// (CSV injection: "=HYPERLINK(...)"), by prefixing it with an apostrophe. For
+// the reports above only, never for data meant to round-trip.
 func safeCell(s string) string {
 	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
 		return "'" + s

@@ -34,3 +34,12 @@ func ExampleLog_Unanswered() {
 	// Output:
 	// 2× "quel temps fait il a Brest" (2 wordings)
 }
+
+func ExampleTerminalText() {
+	// A visitor's question as stored: colour codes, a bell and a right-to-left
+	// override that would show "fdp.exe" as "exe.pdf".
+	q := "Ma facture \x1b[31murgente\x1b[0m\a : facture\u202efdp.exe, à régler ?"
+	fmt.Println(questionlog.TerminalText(q))
+	// Output:
+	// Ma facture \x1b[31murgente\x1b[0m\x07 : facture\u202efdp.exe, à régler ?
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"log/slog"
 	"sync"
 	"sync/atomic"
@@ -12,11 +13,20 @@ import (
 )
 
 const (
-	// queueSize is how many turns wait for the writer: a minute of a busy
-	// site (a turn a second for dozens of visitors) rides out a disk stall.
+	// maxUnwritten bounds what a crash (kill -9, the OOM killer, a power
+	// cut) can lose: the turns accepted but not yet committed always arrived
+	// within this span, for once the oldest of them waits this long, Record
+	// drops (and counts) the next ones instead of queueing them. A commit
+	// takes a few milliseconds (one fsync); this leaves room for a slow one.
+	maxUnwritten = 200 * time.Millisecond
+	// queueSize is how many turns can wait for the writer: more than
+	// maxUnwritten of the fastest traffic the chat can answer (a few
+	// thousand turns a second), so that the age limit, not the size, bounds
+	// the queue.
 	queueSize = 4096
 	// maxBatch is the most operations written in one transaction: one fsync
-	// for many turns when they come fast, a short transaction all the same.
+	// for many turns when they come fast, a short transaction all the same
+	// (a few milliseconds of inserts).
 	maxBatch = 256
 	// purgeEvery is how often rows past the retention are deleted; retention
 	// is counted in days, so hourly is precise enough.
@@ -31,6 +41,9 @@ const (
 	// feedbackMemory is how many recent turns can still take a thumbs up or
 	// down: the key is kept in memory only, never stored.
 	feedbackMemory = 10000
+	// integrityLines is how many of PRAGMA quick_check's findings the
+	// health keeps: enough to say what is damaged, short enough to read.
+	integrityLines = 5
 	// maxQuestionRunes bounds a stored question (the chat refuses longer).
 	maxQuestionRunes = 2000
 	// DefaultDays is the retention when Options.Days is 0.
@@ -70,24 +83,18 @@ type Options struct {
 	Now func() time.Time
 }
 
-// Health is the state of the log, for /healthz.
-type Health struct {
-	// OK is false while the database cannot be written.
-	OK bool `json:"ok"`
-	// Written counts the operations committed since start.
-	Written int64 `json:"written"`
-	// Queued is how many wait for the writer.
-	Queued int `json:"queued"`
-	// Dropped counts turns not logged because the queue was full.
-	Dropped int64 `json:"dropped"`
-	// Failed counts operations whose write failed.
-	Failed int64 `json:"failed"`
-	// Error is the last failure, "" when the last write succeeded.
-	Error string `json:"error,omitempty"`
-}
-
 // ErrUnavailable is returned by the views while the database is not open.
 var ErrUnavailable = errors.New("question log unavailable")
+
+// ErrUnknownTurn is returned by Feedback for a key no recent turn was
+// recorded with (a forged or mistyped id, or a turn older than the last
+// feedbackMemory).
+var ErrUnknownTurn = errors.New("question log: unknown turn")
+
+// ErrDropped is returned by Feedback when it could not be queued: the writer
+// is behind (see maxUnwritten) or the log is closed. It is counted in
+// Health.Dropped.
+var ErrDropped = errors.New("question log: feedback dropped")
 
 // op is one piece of work for the writer: a turn, a feedback, or a flush
 // barrier.
@@ -96,6 +103,7 @@ type op struct {
 	key      string // feedback: the turn's key
 	feedback string // feedback: up or down
 	flushed  chan struct{}
+	at       int64 // when it was queued, by the Log's stamp
 }
 
 // Log records turns through one writer goroutine and answers the views.
@@ -110,12 +118,25 @@ type Log struct {
 	queue  chan op
 	done   chan struct{}
 
-	db   atomic.Pointer[sql.DB] // nil while the database cannot be opened
-	keys keyCache               // grouping keys of the wordings seen
+	db       atomic.Pointer[sql.DB] // nil while the database cannot be opened
+	keys     keyCache               // grouping keys of the wordings seen
+	recent   recentTurns            // keys of the recent turns, for Feedback
+	checks   sync.WaitGroup         // integrity checks running beside the writer
+	checking atomic.Bool            // one of them is running
 
-	written, dropped, failed atomic.Int64
-	errMu                    sync.Mutex
-	lastErr                  string
+	// elapsed is the monotonic time since Open (tests set it); pending is
+	// the stamp of the oldest operation queued or being written, 0 when
+	// there is none.
+	elapsed func() time.Duration
+	pending atomic.Int64
+
+	written, dropped, failed, purgeFailed atomic.Int64
+
+	errMu     sync.Mutex // guards the four below
+	lastErr   string     // last write failure, "" after a success
+	purgeErr  string     // last purge failure, "" after a success
+	lastPurge time.Time  // last successful purge, by the Log's clock
+	integrity string     // what quick_check found wrong, "" when sound
 }
 
 // Open starts a log written to the SQLite file at path. It never fails: when
@@ -123,13 +144,15 @@ type Log struct {
 // log counts its failed writes, reports them in Health and the log, and tries
 // again every little while; the chat answers all the same.
 func Open(path string, o Options) *Log {
+	start := time.Now()
 	l := &Log{
-		path:  path,
-		days:  o.Days,
-		now:   o.Now,
-		log:   o.Logger,
-		queue: make(chan op, queueSize),
-		done:  make(chan struct{}),
+		path:    path,
+		days:    o.Days,
+		now:     o.Now,
+		log:     o.Logger,
+		queue:   make(chan op, queueSize),
+		done:    make(chan struct{}),
+		elapsed: func() time.Duration { return time.Since(start) },
 	}
 	if l.days <= 0 {
 		l.days = DefaultDays
@@ -140,7 +163,7 @@ func Open(path string, o Options) *Log {
 	if l.log == nil {
 		l.log = slog.Default()
 	}
-	w := &writer{Log: l, keys: map[string]int64{}}
+	w := &writer{Log: l}
 	w.open()
 	go w.run()
 	return l
@@ -153,8 +176,9 @@ func (l *Log) Path() string { return l.path }
 func (l *Log) Days() int { return l.days }
 
 // Record queues a turn for writing and returns at once. It reports false when
-// the turn was dropped: the queue is full (the disk is too slow) or the log is
-// closed.
+// the turn was dropped: the writer is behind (the oldest turn not yet
+// committed has waited maxUnwritten: a stalled or slow disk), the queue is
+// full, or the log is closed. Its key is remembered for Feedback either way.
 func (l *Log) Record(t Turn) bool {
 	if t.Time.IsZero() {
 		t.Time = l.now()
@@ -162,30 +186,56 @@ func (l *Log) Record(t Turn) bool {
 	if utf8.RuneCountInString(t.Question) > maxQuestionRunes {
 		t.Question = string([]rune(t.Question)[:maxQuestionRunes])
 	}
+	if t.Key != "" {
+		l.recent.add(t.Key)
+	}
 	return l.enqueue(op{turn: &t})
 }
 
 // Feedback queues a visitor's "up" or "down" on the turn recorded with key.
-// Other values, and keys of turns long gone, are ignored.
-func (l *Log) Feedback(key, value string) bool {
-	if key == "" || (value != "up" && value != "down") {
-		return false
+// It returns ErrUnknownTurn when no recent turn was recorded with key (a turn
+// just recorded counts, even before its row is written), ErrDropped when the
+// feedback could not be queued, and an error for a value other than up or
+// down.
+func (l *Log) Feedback(key, value string) error {
+	if value != "up" && value != "down" {
+		return fmt.Errorf("question log: feedback %q: want up or down", value)
 	}
-	return l.enqueue(op{key: key, feedback: value})
+	if !l.recent.has(key) {
+		return ErrUnknownTurn
+	}
+	if !l.enqueue(op{key: key, feedback: value}) {
+		return ErrDropped
+	}
+	return nil
 }
 
+// stamp is the time an operation is queued, for the age limit: monotonic,
+// never 0 (0 stands for no operation pending).
+func (l *Log) stamp() int64 { return int64(l.elapsed()) + 1 }
+
+// enqueue hands o to the writer unless the writer is behind by maxUnwritten
+// (see Log.pending), the queue is full or the log closed; it never waits.
 func (l *Log) enqueue(o op) bool {
+	o.at = l.stamp()
 	l.mu.RLock()
 	defer l.mu.RUnlock()
 	if l.closed {
 		l.dropped.Add(1)
 		return false
 	}
+	if p := l.pending.Load(); p != 0 && o.at-p > int64(maxUnwritten) {
+		l.dropped.Add(1)
+		return false
+	}
+	// Before the send: were the writer to take o and commit it first, a
+	// stamp set after would stay with nothing pending.
+	l.pending.CompareAndSwap(0, o.at)
 	select {
 	case l.queue <- o:
 		return true
 	default:
-		l.dropped.Add(1)
+		l.dropped.Add(1) // full: pending is set, by what fills the queue
 		return false
 	}
 }
@@ -201,7 +251,7 @@ func (l *Log) Flush(ctx context.Context) error {
 		return errors.New("question log closed")
 	}
 	select {
-	case l.queue <- op{flushed: ch}:
+	case l.queue <- op{flushed: ch, at: l.stamp()}:
 	case <-ctx.Done():
 		l.mu.RUnlock()
 		return ctx.Err()
@@ -224,25 +274,11 @@ func (l *Log) Close() error {
 	}
 	l.mu.Unlock()
 	<-l.done
+	l.checks.Wait()
 	if db := l.db.Swap(nil); db != nil {
 		return db.Close()
 	}
 	return nil
-}
-
-// Health reports the writer's counters and last error.
-func (l *Log) Health() Health {
-	l.errMu.Lock()
-	e := l.lastErr
-	l.errMu.Unlock()
-	return Health{
-		OK:      e == "" && l.db.Load() != nil,
-		Written: l.written.Load(),
-		Queued:  len(l.queue),
-		Dropped: l.dropped.Load(),
-		Failed:  l.failed.Load(),
-		Error:   e,
-	}
 }
 
 // reader returns the database for the views.
@@ -261,7 +297,8 @@ func OpenReadOnly(ctx context.Context, path string) (*Log, error) {
 	if err != nil {
 		return nil, err
 	}
-	l := &Log{path: path, days: DefaultDays, now: time.Now, log: slog.Default(), closed: true, done: make(chan struct{})}
+	l := &Log{path: path, days: DefaultDays, now: time.Now, log: slog.Default(), closed: true, done: make(chan struct{}),
+		elapsed: func() time.Duration { return 0 }}
 	close(l.done)
 	l.db.Store(db)
 	return l, nil

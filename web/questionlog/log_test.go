@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"errors"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -274,26 +275,40 @@ func TestUnwritableDatabase(t *testing.T) {
 	}
 }
 
-// TestSlowDiskNeverBlocks holds the database's write lock from another
-// connection, as a stalled disk would: Record must still return at once,
+// mustStall holds the database's write lock from another connection, as a
+// stalled disk would, until the returned function is called.
+func mustStall(tb testing.TB, path string) (release func()) {
+	tb.Helper()
+	other, err := sql.Open("sqlite", dsn(path, false))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ctx := context.Background()
+	conn, err := other.Conn(ctx)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+		tb.Fatal(err)
+	}
+	var once sync.Once
+	release = func() {
+		once.Do(func() {
+			conn.ExecContext(ctx, "ROLLBACK")
+			conn.Close()
+			other.Close()
+		})
+	}
+	tb.Cleanup(release)
+	return release
+}
+
+// TestSlowDiskNeverBlocks stalls the disk: Record must still return at once,
 // counting drops once the queue is full.
 func TestSlowDiskNeverBlocks(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "causette.db")
 	l := mustOpen(t, path, Options{})
-	other, err := sql.Open("sqlite", dsn(path, false))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close()
-	ctx := context.Background()
-	conn, err := other.Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
-		t.Fatal(err)
-	}
+	release := mustStall(t, path)
 	total := queueSize + maxBatch + 100
 	done := make(chan int)
 	go func() {
@@ -311,9 +326,7 @@ func TestSlowDiskNeverBlocks(t *testing.T) {
 	case <-time.After(busyTimeout / 2):
 		t.Fatalf("%d Records still running while the disk is stalled; want them to return at once", total)
 	}
-	if _, err := conn.ExecContext(ctx, "ROLLBACK"); err != nil {
-		t.Fatal(err)
-	}
+	release()
 	mustFlush(t, l)
 	h := l.Health()
 	if h.Dropped == 0 || int(h.Dropped) != total-queued {
@@ -321,6 +334,48 @@ func TestSlowDiskNeverBlocks(t *testing.T) {
 	}
 	if int(h.Written+h.Failed) != queued {
 		t.Errorf("Health = %+v; want written + failed = %d queued", h, queued)
+	}
+}
+
+// TestWriterBehindDrops stalls the disk: once the oldest turn not committed
+// has waited maxUnwritten, the next turns and feedback are dropped and
+// counted rather than queued, so a crash loses at most maxUnwritten of
+// traffic. Once the writer catches up, turns are queued again.
+func TestWriterBehindDrops(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "causette.db")
+	var logs syncBuffer
+	l := mustOpen(t, path, Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	var mu sync.Mutex
+	var elapsed time.Duration
+	l.elapsed = func() time.Duration { mu.Lock(); defer mu.Unlock(); return elapsed }
+	advance := func(d time.Duration) { mu.Lock(); elapsed += d; mu.Unlock() }
+
+	release := mustStall(t, path)
+	if !l.Record(Turn{Key: "k1", Question: "Qui dirige Mistral ?", Kind: "answer"}) {
+		t.Fatalf("first Record while the disk stalls dropped; want it queued")
+	}
+	advance(maxUnwritten / 2)
+	if !l.Record(Turn{Question: "Où est le siège ?", Kind: "answer"}) {
+		t.Errorf("Record %v after the oldest unwritten turn dropped; want it queued", maxUnwritten/2)
+	}
+	advance(maxUnwritten/2 + time.Millisecond)
+	if l.Record(Turn{Question: "Combien vaut Mistral ?", Kind: "answer"}) {
+		t.Errorf("Record %v after the oldest unwritten turn queued; want it dropped", maxUnwritten+time.Millisecond)
+	}
+	if err := l.Feedback("k1", "up"); !errors.Is(err, ErrDropped) {
+		t.Errorf("Feedback %v after the oldest unwritten turn = %v; want %v", maxUnwritten+time.Millisecond, err, ErrDropped)
+	}
+	release()
+	mustFlush(t, l)
+	if !l.Record(Turn{Question: "Qui a fondé Mistral ?", Kind: "answer"}) {
+		t.Errorf("Record once the writer caught up dropped; want it queued")
+	}
+	mustFlush(t, l)
+	if h := l.Health(); h.Written != 3 || h.Dropped != 2 || !h.OK {
+		t.Errorf("Health = %+v; want 3 written, 2 dropped, ok", h)
+	}
+	if !strings.Contains(logs.String(), "question log dropped turns") {
+		t.Errorf("log = %q; want a line about the dropped turns", logs.String())
 	}
 }
 

@@ -3,8 +3,12 @@ package questionlog
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
+	"os"
+	"strings"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the pure Go "sqlite" driver
@@ -20,7 +24,14 @@ const (
 	maxReaders = 4
 	// schemaVersion is stored in PRAGMA user_version.
 	schemaVersion = 1
+	// filePerm is the database's and its WAL files' mode: visitors'
+	// questions are for the server's user alone.
+	filePerm os.FileMode = 0o600
 )
+
+// walFiles are the suffixes of the files SQLite keeps beside the database in
+// WAL mode.
+var walFiles = []string{"-wal", "-shm"}
 
 const schema = `
 CREATE TABLE IF NOT EXISTS turns (
@@ -52,8 +63,16 @@ func dsn(path string, readOnly bool) string {
 	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
 }
 
-// openDB opens the database at path for writing and creates its table.
+// openDB opens the database at path for writing and creates its table. The
+// file is created with filePerm before SQLite opens it (SQLite would create
+// it 0644, less the umask), and SQLite gives its WAL files the database's
+// mode; files left wider by an older version are narrowed to filePerm.
 func openDB(ctx context.Context, path string) (*sql.DB, error) {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, filePerm)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	f.Close()
 	db, err := sql.Open("sqlite", dsn(path, false))
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
@@ -67,7 +86,32 @@ func openDB(ctx context.Context, path string) (*sql.DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
+	if err := narrowPerm(path); err != nil {
+		db.Close()
+		return nil, err
+	}
 	return db, nil
+}
+
+// narrowPerm takes from the database at path and its WAL files any
+// permission beyond filePerm.
+func narrowPerm(path string) error {
+	for _, suffix := range append([]string{""}, walFiles...) {
+		name := path + suffix
+		fi, err := os.Stat(name)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("open %s: %w", name, err)
+		}
+		if fi.Mode().Perm()&^filePerm != 0 {
+			if err := os.Chmod(name, fi.Mode().Perm()&filePerm); err != nil {
+				return fmt.Errorf("open %s: %w", name, err)
+			}
+		}
+	}
+	return nil
 }
 
 // openReadOnlyDB opens an existing database at path for the views only.
@@ -91,10 +135,20 @@ func millis(t time.Time) int64 { return t.UnixMilli() }
 // fromMillis reads a stored time back, in UTC.
 func fromMillis(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
 
-// insertTurn writes one turn in tx and returns its row id.
-func insertTurn(ctx context.Context, tx *sql.Tx, t Turn) (int64, error) {
-	res, err := tx.ExecContext(ctx,
-		`INSERT INTO turns (at, question, kind, confidence, passage, latency_us, feedback) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+// prepareInsert prepares in tx the statement insertTurn runs.
+func prepareInsert(ctx context.Context, tx *sql.Tx) (*sql.Stmt, error) {
+	st, err := tx.PrepareContext(ctx,
+		`INSERT INTO turns (at, question, kind, confidence, passage, latency_us, feedback) VALUES (?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return nil, fmt.Errorf("prepare insert: %w", err)
+	}
+	return st, nil
+}
+
+// insertTurn writes one turn with the statement of prepareInsert and
+// returns its row id.
+func insertTurn(ctx context.Context, insert *sql.Stmt, t Turn) (int64, error) {
+	res, err := insert.ExecContext(ctx,
 		millis(t.Time), t.Question, t.Kind, t.Confidence, t.Passage, t.Latency.Microseconds(), t.Feedback)
 	if err != nil {
 		return 0, fmt.Errorf("insert turn: %w", err)
@@ -117,4 +171,29 @@ func purge(ctx context.Context, db *sql.DB, before time.Time) (int64, error) {
 		return 0, fmt.Errorf("purge turns before %s: %w", before.Format(time.RFC3339), err)
 	}
 	return res.RowsAffected()
+}
+
+// quickCheck runs PRAGMA quick_check on db (integrity_check without matching
+// indexes to their tables: it reads the whole file once) and returns at most max of its findings, none when the database is
+// sound.
+func quickCheck(ctx context.Context, db *sql.DB, max int) ([]string, error) {
+	rows, err := db.QueryContext(ctx, fmt.Sprintf("PRAGMA quick_check(%d)", max))
+	if err != nil {
+		return nil, fmt.Errorf("quick_check: %w", err)
+	}
+	defer rows.Close()
+	var found []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, fmt.Errorf("quick_check: %w", err)
+		}
+		if s != "ok" {
+			found = append(found, strings.Join(strings.Fields(s), " "))
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("quick_check: %w", err)
+	}
+	return found, nil
 }

@@ -2,19 +2,21 @@ package questionlog
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 )
 
 // writer is the one goroutine that writes the database.
 type writer struct {
 	*Log
-	keys      map[string]int64 // turn key -> row id, for feedback
-	keyOrder  []string         // keys oldest first, to forget the oldest
-	lastOpen  time.Time        // last attempt to open the database
-	lastPurge time.Time        // last purge, by the Log's clock
-	lastLog   time.Time        // last log line about a failure
-	unlogged  int64            // failures since that line
+	lastOpen     time.Time // last attempt to open the database
+	lastPurgeTry time.Time // last purge attempted, by the Log's clock
+	lastLog      time.Time // last log line about a failure
+	unlogged     int64     // failures since that line
+	lastDropLog  time.Time // last log line about drops
+	dropsLogged  int64     // drops counted in the log lines so far
 }
 
 func (w *writer) run() {
@@ -28,8 +30,13 @@ func (w *writer) run() {
 			if !ok {
 				return
 			}
+			// o is the oldest operation not yet committed: the age limit
+			// of enqueue counts from it.
+			w.pending.Store(o.at)
 			batch = append(batch[:0], o)
 			// Take what else is waiting, up to a barrier: one transaction.
+			// Never wait for more: a turn is committed as soon as the
+			// commit before it is done.
 		collect:
 			for len(batch) < maxBatch && batch[len(batch)-1].flushed == nil {
 				select {
@@ -44,14 +51,16 @@ func (w *writer) run() {
 				}
 			}
 			w.write(batch)
+			w.logDrops()
 		case <-tick.C:
-			w.purge()
+			w.purgeAndCheck()
+			w.logDrops()
 		}
 	}
 }
 
 // open opens the database when it is not open, at most every reopenEvery,
-// and purges it on success.
+// then purges it and checks its integrity.
 func (w *writer) open() bool {
 	if w.db.Load() != nil {
 		return true
@@ -69,18 +78,14 @@ func (w *writer) open() bool {
 	w.db.Store(db)
 	w.clearError()
 	w.log.Info("question log open", "db", w.path, "days", w.days)
-	w.purge()
+	w.purge(db)
+	w.checkIntegrity(db)
 	return true
 }
 
-// write commits a batch in one transaction and releases its barriers.
+// write commits a batch in one transaction, purges when a purge is due and
+// releases the batch's barriers.
 func (w *writer) write(batch []op) {
-	n := 0
-	for _, o := range batch {
-		if o.flushed == nil {
-			n++
-		}
-	}
 	defer func() {
 		for _, o := range batch {
 			if o.flushed != nil {
@@ -88,31 +93,57 @@ func (w *writer) write(batch []op) {
 			}
 		}
 	}()
-	if n == 0 {
-		return
-	}
-	if !w.open() {
-		w.fail(fmt.Errorf("%s: %w", w.path, ErrUnavailable), int64(n))
+	if !w.commitBatch(batch) {
 		return
 	}
 	// A busy log purges between batches too, on the Log's clock: the ticker
-	// alone would keep an idle log tidy but follows the wall clock.
-	if w.now().Sub(w.lastPurge) >= purgeEvery {
-		w.purge()
+	// alone would keep an idle log tidy but follows the wall clock. After
+	// the commit, so that a purge never holds turns uncommitted.
+	if w.now().Sub(w.lastPurgeTry) >= purgeEvery {
+		w.purgeAndCheck()
+	}
+}
+
+// commitBatch writes the turns and feedback of batch in one transaction,
+// counts them written or failed, and reports whether the database is open.
+func (w *writer) commitBatch(batch []op) bool {
+	defer w.caughtUp()
+	n := 0
+	for _, o := range batch {
+		if o.flushed == nil {
+			n++
+		}
+	}
+	if n == 0 {
+		return w.db.Load() != nil
+	}
+	if !w.open() {
+		w.fail(fmt.Errorf("%s: %w", w.path, ErrUnavailable), int64(n))
+		return false
 	}
 	added, err := w.commit(batch)
 	if err != nil {
 		w.fail(err, int64(n))
-		return
+		return true
 	}
-	for k, id := range added {
-		w.remember(k, id)
-	}
+	w.recent.written(added)
 	w.written.Add(int64(n))
 	w.clearError()
+	return true
 }
 
-// commit writes the batch; it returns the keys of the inserted turns.
+// caughtUp clears pending once the batch is committed, when nothing else
+// waits: a turn queued meanwhile set pending itself, or is taken next and
+// sets it. (While turns wait, pending keeps the batch's stamp, older than
+// theirs: the age limit errs on the side of dropping.)
+func (w *writer) caughtUp() {
+	if len(w.queue) == 0 {
+		w.pending.Store(0)
+	}
+}
+
+// commit writes the batch; it returns the row ids of the inserted turns, by
+// key.
 func (w *writer) commit(batch []op) (map[string]int64, error) {
 	ctx := context.Background()
 	tx, err := w.db.Load().BeginTx(ctx, nil)
@@ -120,11 +151,18 @@ func (w *writer) commit(batch []op) (map[string]int64, error) {
 		return nil, fmt.Errorf("begin: %w", err)
 	}
 	defer tx.Rollback()
+	// Prepared once a batch: preparing each insert again costs more than
+	// the insert.
+	insert, err := prepareInsert(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	defer insert.Close()
 	added := map[string]int64{}
 	for _, o := range batch {
 		switch {
 		case o.turn != nil:
-			id, err := insertTurn(ctx, tx, *o.turn)
+			id, err := insertTurn(ctx, insert, *o.turn)
 			if err != nil {
 				return nil, err
 			}
@@ -134,10 +172,10 @@ func (w *writer) commit(batch []op) (map[string]int64, error) {
 		case o.feedback != "":
 			id, ok := added[o.key]
 			if !ok {
-				id, ok = w.keys[o.key]
+				id, ok = w.recent.id(o.key)
 			}
 			if !ok {
-				continue // a turn long forgotten, or never logged
+				continue // forgotten since, or its turn was never written
 			}
 			if err := setFeedback(ctx, tx, id, o.feedback); err != nil {
 				return nil, err
@@ -150,36 +188,83 @@ func (w *writer) commit(batch []op) (map[string]int64, error) {
 	return added, nil
 }
 
-// remember keeps a turn's key for feedback, forgetting the oldest.
-func (w *writer) remember(key string, id int64) {
-	if _, ok := w.keys[key]; !ok {
-		w.keyOrder = append(w.keyOrder, key)
-	}
-	w.keys[key] = id
-	if len(w.keyOrder) > feedbackMemory {
-		old := w.keyOrder[0]
-		w.keyOrder = w.keyOrder[1:]
-		delete(w.keys, old)
-	}
-}
-
-// purge deletes the turns past the retention.
-func (w *writer) purge() {
+// purgeAndCheck purges the database when it is open; when the purge fails,
+// it has the database checked beside the writer (a check reads it all).
+func (w *writer) purgeAndCheck() {
 	db := w.db.Load()
 	if db == nil {
 		w.open()
 		return
 	}
+	if !w.purge(db) && !w.checking.Swap(true) {
+		w.checks.Add(1)
+		go func() {
+			defer w.checks.Done()
+			defer w.checking.Store(false)
+			w.checkIntegrity(db)
+		}()
+	}
+}
+
+// purge deletes the turns past the retention and reports whether it could.
+// A failure is counted, kept for Health and logged: turns then outlive the
+// retention.
+func (w *writer) purge(db *sql.DB) bool {
 	now := w.now()
-	w.lastPurge = now
+	w.lastPurgeTry = now
 	n, err := purge(context.Background(), db, now.AddDate(0, 0, -w.days))
+	w.errMu.Lock()
 	if err != nil {
-		w.fail(err, 0)
-		return
+		w.purgeErr = err.Error()
+	} else {
+		w.purgeErr, w.lastPurge = "", now
+	}
+	w.errMu.Unlock()
+	if err != nil {
+		total := w.purgeFailed.Add(1)
+		w.log.Error("question log purge failed", "db", w.path, "err", err, "days", w.days, "purge_failed", total)
+		return false
 	}
 	if n > 0 {
 		w.log.Info("question log purged", "rows", n, "days", w.days)
 	}
+	return true
+}
+
+// checkIntegrity runs PRAGMA quick_check on db and keeps what it found for
+// Health; a damaged database is logged.
+func (w *writer) checkIntegrity(db *sql.DB) {
+	problems, err := quickCheck(context.Background(), db, integrityLines)
+	if err != nil {
+		problems = []string{err.Error()}
+	}
+	reason := strings.Join(problems, "; ")
+	w.errMu.Lock()
+	was := w.integrity
+	w.integrity = reason
+	w.errMu.Unlock()
+	switch {
+	case reason != "":
+		w.log.Error("question log damaged", "db", w.path, "reason", reason)
+	case was != "":
+		w.log.Info("question log integrity ok", "db", w.path)
+	}
+}
+
+// logDrops logs the turns and feedback dropped since the last such line, at
+// most once every errorLogEvery.
+func (w *writer) logDrops() {
+	total := w.dropped.Load()
+	if total == w.dropsLogged {
+		return
+	}
+	now := w.now()
+	if !w.lastDropLog.IsZero() && now.Sub(w.lastDropLog) < errorLogEvery {
+		return
+	}
+	w.log.Warn("question log dropped turns", "db", w.path, "dropped", total-w.dropsLogged, "dropped_total", total,
+		"max_unwritten", maxUnwritten, "queued", len(w.queue))
+	w.lastDropLog, w.dropsLogged = now, total
 }
 
 // fail counts n failed operations and logs the error, at most once every

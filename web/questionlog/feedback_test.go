@@ -1,0 +1,79 @@
+package questionlog
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+)
+
+func TestFeedbackErrors(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "causette.db")
+	l := mustOpen(t, path, Options{})
+	l.Record(Turn{Key: "k1", Question: "Qui dirige Mistral ?", Kind: "answer"})
+	mustFlush(t, l)
+	// k2's row is not written yet when its feedback comes: still known.
+	release := mustStall(t, path)
+	l.Record(Turn{Key: "k2", Question: "Où est le siège ?", Kind: "answer"})
+	tests := []struct {
+		key, value string
+		want       error // nil: accepted; errBadValue: some other error
+	}{
+		{"k1", "up", nil},
+		{"k2", "down", nil},
+		{"t0123456789abcdef", "down", ErrUnknownTurn},
+		{"", "up", ErrUnknownTurn},
+		{"k1", "bof", errBadValue},
+	}
+	for _, tt := range tests {
+		err := l.Feedback(tt.key, tt.value)
+		switch {
+		case tt.want == errBadValue:
+			if err == nil || errors.Is(err, ErrUnknownTurn) || errors.Is(err, ErrDropped) {
+				t.Errorf("Feedback(%q, %q) = %v; want an error about the value", tt.key, tt.value, err)
+			}
+		case !errors.Is(err, tt.want):
+			t.Errorf("Feedback(%q, %q) = %v; want %v", tt.key, tt.value, err, tt.want)
+		}
+	}
+	release()
+	mustFlush(t, l)
+	all, err := l.Recent(context.Background(), time.Time{}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tr := range all {
+		want := map[string]string{"Qui dirige Mistral ?": "up", "Où est le siège ?": "down"}[tr.Question]
+		if tr.Feedback != want {
+			t.Errorf("turn %q feedback %q; want %q", tr.Question, tr.Feedback, want)
+		}
+	}
+	l.Close()
+	if err := l.Feedback("k1", "down"); !errors.Is(err, ErrDropped) {
+		t.Errorf("Feedback after Close = %v; want %v", err, ErrDropped)
+	}
+}
+
+// errBadValue stands for "an error other than ErrUnknownTurn and ErrDropped"
+// in TestFeedbackErrors.
+var errBadValue = errors.New("bad value")
+
+// TestRecentTurnsBounded: feedback finds the last feedbackMemory turns, not
+// older ones.
+func TestRecentTurnsBounded(t *testing.T) {
+	var r recentTurns
+	for i := range feedbackMemory + 1 {
+		r.add("t" + strconv.Itoa(i))
+	}
+	if r.has("t0") {
+		t.Errorf("after %d turns, the first is still known; want it forgotten", feedbackMemory+1)
+	}
+	if last := "t" + strconv.Itoa(feedbackMemory); !r.has(last) || !r.has("t1") {
+		t.Errorf("after %d turns, t1 or %s unknown; want the last %d known", feedbackMemory+1, last, feedbackMemory)
+	}
+	if len(r.ids) != feedbackMemory {
+		t.Errorf("recentTurns holds %d keys; want %d", len(r.ids), feedbackMemory)
+	}
+}
