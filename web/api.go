@@ -81,9 +81,9 @@ func (s *Server) handleAPIAsk(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, status, err)
 		return
 	}
+	s.logTurn(rec, 0) // before the answer leaves: feedback on it may come at once
 	w.Header().Set("X-Causette-Turn", rec.ID)
 	writeJSON(w, http.StatusOK, a)
-	s.logTurn(rec, 0)
 }
 
 // parseAskRequest reads a POST /api/ask body; the error is a *chat.Error

@@ -65,9 +65,7 @@ func TestPanicOverSocketClosesItAndFreesItsSlot(t *testing.T) {
 	const poisoned = 3 * perIP // more than the cap: leaked slots would show
 	for i := range poisoned {
 		c, _ := dial(t, base)
-		if a := c.ask("p", panicQuestion, ""); a.Type != "answer" {
-			t.Fatalf("socket %d: %q got %q; want its answer before the panic", i, panicQuestion, a.Type)
-		}
+		c.send(map[string]string{"type": "ask", "id": "p", "text": panicQuestion})
 		c.ws.SetReadDeadline(time.Now().Add(testTimeout))
 		_, _, err := c.ws.ReadMessage()
 		var ce *websocket.CloseError
@@ -520,5 +518,22 @@ func TestReplicasShareContextThroughTheSecret(t *testing.T) {
 	if foreign.Kind != alone.Kind || len(foreign.Citations) != len(alone.Citations) ||
 		(len(alone.Citations) > 0 && foreign.Citations[0].ID != alone.Citations[0].ID) {
 		t.Errorf("a replica with another secret used the context: %v; want the answer without it, %v", foreign.Citations, alone.Citations)
+	}
+}
+
+func TestFeedbackForUnknownTurnWithTheLog(t *testing.T) {
+	f := newStaffFixture(t, "")
+	c, _ := dial(t, f.URL)
+	a := c.ask("m1", "Qui est le PDG de Mistral ?", "")
+	c.send(map[string]string{"type": "feedback", "id": "x", "turn": newTurnID(), "value": "down"})
+	if m := c.read(); m["code"] != "unknown_turn" {
+		t.Errorf("feedback on a turn the log never saw: %v; want unknown_turn", m)
+	}
+	// From another socket, as after a reconnection: the turn is known.
+	other, _ := dial(t, f.URL)
+	other.send(map[string]string{"type": "feedback", "id": "y", "turn": a.Turn, "value": "up"})
+	other.send(map[string]string{"type": "ask", "id": "m2", "text": "Qui a fondé Mistral ?"})
+	if m := other.read(); m["type"] != "answer" {
+		t.Errorf("feedback on a logged turn from another socket, then a question: %v; want the answer, no error", m)
 	}
 }

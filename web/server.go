@@ -73,9 +73,10 @@ type Config struct {
 	// syntax and must not clash with the routes of Server.routes.
 	Routes []func(mux *http.ServeMux)
 	// OnTurn, when set, is called after each visitor turn answered over the
-	// WebSocket or POST /api/ask, after the answer was queued for sending, in
-	// the goroutine that answered: it must be quick (hand the record to a
-	// channel or a buffered writer) and must not keep the record's slices.
+	// WebSocket or POST /api/ask, just before the answer is sent (so that
+	// feedback on it finds it), in the goroutine that answered: it must be
+	// quick (hand the record to a channel or a buffered writer) and must not
+	// keep the record's slices.
 	OnTurn func(TurnRecord)
 	// OnFeedback, when set, is called when a visitor rates an answer: turnID
 	// is the TurnRecord.ID of the rated turn, value is "up" or "down". It

@@ -126,7 +126,8 @@ func (st *Staff) Attach(cfg *Config) {
 		}
 	}
 	cfg.OnFeedback = func(id, value string) bool {
-		known := st.log.Feedback(id, value)
+		// A rating dropped (full queue) was for a known turn all the same.
+		known := !errors.Is(st.log.Feedback(id, value), questionlog.ErrUnknownTurn)
 		if onFeedback != nil {
 			known = onFeedback(id, value) || known
 		}
@@ -159,6 +160,7 @@ func (st *Staff) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /staff/api/search", st.api(st.handleSearch))
 	mux.HandleFunc("GET /staff/api/log/{view}", st.api(st.handleLogView))
 	mux.HandleFunc("GET /healthz/log", st.handleHealth)
+	mux.HandleFunc("GET /staff/api/health", st.api(st.handleHealthDetail))
 	mux.HandleFunc("GET /staff/public/{file}", st.handlePublicAsset)
 	mux.HandleFunc("GET /staff/assets/{file}", st.asset(st.handleAsset))
 }
@@ -169,13 +171,22 @@ const healthLogName = "question_log"
 // handleHealth reports the question log's health: 503 while it cannot write
 // (/healthz says the same with 200: the chat still answers). It holds
 // counters and the last error, no visitor data.
+// Anyone may ask: it says what is wrong in one word, with counters, and
+// keeps paths and SQLite's texts for the staff view (handleHealthDetail).
 func (st *Staff) handleHealth(w http.ResponseWriter, r *http.Request) {
 	h := st.log.Health()
 	status := http.StatusOK
 	if !h.OK {
 		status = http.StatusServiceUnavailable
 	}
-	writeJSON(w, status, map[string]any{healthLogName: h})
+	writeJSON(w, status, map[string]any{healthLogName: h.Public()})
+}
+
+// handleHealthDetail shows the staff the question log's whole health: the
+// database's path, the last error's text, the integrity check's verdict.
+func (st *Staff) handleHealthDetail(w http.ResponseWriter, r *http.Request) {
+	h := st.log.Health()
+	writeJSON(w, http.StatusOK, map[string]any{healthLogName: h, "path": st.log.Path()})
 }
 
 // NewStaffToken returns a random token, for when none is configured.

@@ -148,6 +148,7 @@ var staffRoutes = []struct {
 	{"/staff/api/log/top", false},
 	{"/staff/api/log/top.csv", false},
 	{"/staff/api/log/recent", false},
+	{"/staff/api/health", false},
 }
 
 func TestStaffRoutesNeedSession(t *testing.T) {
@@ -403,13 +404,28 @@ func TestChatAnswersWhenLogCannotWrite(t *testing.T) {
 	if err := f.Log.Flush(ctx); err != nil {
 		t.Fatal(err)
 	}
+	// /healthz/log is public: 503, the problem in a word, no path nor error
+	// text; the staff view has them.
 	resp, body := f.get(t, "/healthz/log", nil)
+	var pub struct {
+		QuestionLog questionlog.PublicHealth `json:"question_log"`
+	}
+	json.Unmarshal([]byte(body), &pub)
+	if resp.StatusCode != http.StatusServiceUnavailable || pub.QuestionLog.OK || pub.QuestionLog.Failed < 1 ||
+		pub.QuestionLog.Problem != questionlog.ProblemUnavailable || strings.Contains(body, f.Log.Path()) || strings.Contains(body, "error") {
+		t.Errorf("/healthz/log with a broken log: %d %s; want 503, not ok, a failed write, no path nor error text", resp.StatusCode, body)
+	}
+	if resp, _ := f.get(t, "/staff/api/health", nil); resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("/staff/api/health without a session: %d; want 401", resp.StatusCode)
+	}
+	resp, body = f.get(t, "/staff/api/health", f.session(t))
 	var h struct {
 		QuestionLog questionlog.Health `json:"question_log"`
+		Path        string             `json:"path"`
 	}
 	json.Unmarshal([]byte(body), &h)
-	if resp.StatusCode != http.StatusServiceUnavailable || h.QuestionLog.OK || h.QuestionLog.Failed < 1 || h.QuestionLog.Error == "" {
-		t.Errorf("/healthz/log with a broken log: %d %s; want 503, not ok, a failed write and its error", resp.StatusCode, body)
+	if resp.StatusCode != http.StatusOK || h.QuestionLog.OK || h.QuestionLog.Error == "" || h.Path != f.Log.Path() {
+		t.Errorf("/staff/api/health with a broken log: %d %s; want 200 with the error and the path", resp.StatusCode, body)
 	}
 	// /healthz says it too, yet stays 200: visitors are still answered. It
 	// is public: the problem in a word, no path, no error text.

@@ -312,9 +312,9 @@ func (c *conn) ask(m clientMsg) {
 		c.queue(errorMsg(m.ID, err))
 		return
 	}
-	c.queue(answerMsg{Type: "answer", ID: m.ID, Turn: rec.ID, Answer: a})
+	c.s.logTurn(rec, c.id) // before the answer leaves: feedback on it may come at once
 	c.remember(m.ID, rec.ID)
-	c.s.logTurn(rec, c.id)
+	c.queue(answerMsg{Type: "answer", ID: m.ID, Turn: rec.ID, Answer: a})
 }
 
 // remember maps a client message id to its turn, for feedback.

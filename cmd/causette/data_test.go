@@ -27,8 +27,8 @@ func TestSecretGeneratedOnceAndKept(t *testing.T) {
 	if err := o.ensureDir(); err != nil {
 		t.Fatal(err)
 	}
-	if fi, err := os.Stat(dir); err != nil || fi.Mode().Perm() != 0o700 {
-		t.Fatalf("data folder %s: %v, mode %v; want 0700", dir, err, fi.Mode().Perm())
+	if mode, err := fileMode(dir); err != nil || mode != 0o700 {
+		t.Fatalf("data folder %s: %v, mode %v; want 0700", dir, err, mode)
 	}
 	first, err := o.key()
 	if err != nil {
@@ -37,9 +37,8 @@ func TestSecretGeneratedOnceAndKept(t *testing.T) {
 	if len(first) != secretBytes {
 		t.Errorf("generated key of %d bytes; want %d", len(first), secretBytes)
 	}
-	fi, err := os.Stat(filepath.Join(dir, secretFileName))
-	if err != nil || fi.Mode().Perm() != 0o600 {
-		t.Fatalf("secret file: %v, mode %v; want 0600", err, fi.Mode().Perm())
+	if mode, err := fileMode(filepath.Join(dir, secretFileName)); err != nil || mode != 0o600 {
+		t.Fatalf("secret file: %v, mode %v; want 0600", err, mode)
 	}
 	again, err := o.key()
 	if err != nil || !bytes.Equal(again, first) {
@@ -73,4 +72,13 @@ func TestSecretFileDamaged(t *testing.T) {
 	if _, err := parseData(t, "--data", dir).key(); err == nil || !strings.Contains(err.Error(), path) {
 		t.Errorf("damaged secret file: %v; want an error naming %s", err, path)
 	}
+}
+
+// fileMode is a file's permission bits.
+func fileMode(path string) (os.FileMode, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return 0, err
+	}
+	return fi.Mode().Perm(), nil
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -16,14 +17,11 @@ import (
 
 // Defaults of the question log.
 const (
-	// defaultDB is the question log's file, for `causette serve` and
-	// `causette log`: in the working directory, beside the corpus.
-	defaultDB = "causette.db"
 	// logNearest is how many nearest passages `causette log unanswered` lists.
 	logNearest = 3
 )
 
-const logUsage = `Usage : causette log unanswered|disliked|top [--since 7d] [--csv] [--db FICHIER] [--corpus DIR] [--limit N]
+const logUsage = `Usage : causette log unanswered|disliked|top [--since 7d] [--csv] [--data DIR | --db FICHIER] [--corpus DIR] [--limit N]
   unanswered  les questions restées sans réponse, regroupées, avec les passages les plus proches
   disliked    les réponses qui ont reçu un pouce baissé
   top         les questions les plus posées
@@ -39,7 +37,8 @@ func runLog(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	}
 	sinceText := fs.String("since", "7d", "période : 7d (jours), 12h, 90m...")
 	asCSV := fs.Bool("csv", false, "sortie CSV")
-	db := fs.String("db", defaultDB, "fichier SQLite du journal des questions")
+	db := fs.String("db", "", "fichier SQLite du journal des questions (défaut : "+dbFileName+" dans le dossier --data)")
+	dataDir := fs.String("data", defaultDataDir, "dossier des données du serveur")
 	limit := fs.Int("limit", 50, "lignes au plus (0 : toutes)")
 	dir := corpusFlag(fs)
 	if err := fs.Parse(reorder(args)); err != nil {
@@ -53,6 +52,9 @@ func runLog(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	since, err := questionlog.ParseSince(*sinceText)
 	if err != nil {
 		return fmt.Errorf("log --since : %w", err)
+	}
+	if *db == "" {
+		*db = filepath.Join(*dataDir, dbFileName)
 	}
 	if _, err := os.Stat(*db); err != nil {
 		return fmt.Errorf("log : journal %s illisible : %w", *db, err)

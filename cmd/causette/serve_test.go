@@ -56,9 +56,9 @@ func TestServeRunsAndStops(t *testing.T) {
 	stderr := &lineWriter{lines: make(chan string, 100)}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	db := filepath.Join(t.TempDir(), "log.db")
+	data := filepath.Join(t.TempDir(), "data")
 	go func() {
-		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", db, "--staff-token", "test-token-0123456789"}, nil, io.Discard, stderr)
+		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--data", data, "--staff-token", "test-token-0123456789"}, nil, io.Discard, stderr)
 	}()
 	addrRe := regexp.MustCompile(`msg=serving addr=(\S+)`)
 	var addr string
@@ -83,6 +83,13 @@ func TestServeRunsAndStops(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != 200 {
 		t.Errorf("GET /healthz: status %d; want 200", resp.StatusCode)
+	}
+	// The server's state lives in --data: the folder 0700, the key and the
+	// question log 0600.
+	for name, want := range map[string]os.FileMode{"": 0o700, secretFileName: 0o600, dbFileName: 0o600} {
+		if got, err := fileMode(filepath.Join(data, name)); err != nil || got != want {
+			t.Errorf("--data %s: %q: %v, mode %v; want %v", data, name, err, got, want)
+		}
 	}
 	cancel()
 	select {
