@@ -18,6 +18,7 @@ type Searcher interface {
 	Synonyms(stem string) []string
 	Passages() []index.Passage
 	Glossary() map[string]string
+	Expand(stems []index.WeightedStem) map[string]bool
 }
 
 // Defaults for Options.

@@ -255,5 +255,5 @@ func (e *Engine) ownWords(t *turn) map[string]bool {
 			own = append(own, s)
 		}
 	}
-	return e.expand(own)
+	return e.ix.Expand(own)
 }

@@ -99,7 +99,7 @@ func (e *Engine) answer(t *turn) Answer {
 	if err != nil || len(hits) == 0 {
 		return e.noAnswer(t, nil)
 	}
-	want := e.expand(t.stems)
+	want := e.ix.Expand(t.stems)
 	weights := e.wordWeights(t)
 	pairs := e.pairs(t)
 	ranked := make([]scored, len(hits))
@@ -147,19 +147,6 @@ func (e *Engine) answer(t *turn) Answer {
 	return a
 }
 
-// expand returns the stems to look for in passages: the query's, their
-// synonyms.
-func (e *Engine) expand(stems []index.WeightedStem) map[string]bool {
-	want := map[string]bool{}
-	for _, s := range stems {
-		want[s.Stem] = true
-		for _, o := range e.ix.Synonyms(s.Stem) {
-			want[o] = true
-		}
-	}
-	return want
-}
-
 // cite turns a ranked passage into a citation with its matched words.
 func (e *Engine) cite(s scored, want map[string]bool) Citation {
 	p := s.hit.Passage
@@ -189,7 +176,7 @@ func (e *Engine) suggest(t *turn, ranked []scored) []string {
 	}
 	if len(ranked) > 0 && ranked[0].hit.Passage.Row != nil && t.answered {
 		r := ranked[0].hit.Passage.Row
-		col, byEntity := tableCell(r, e.expand(t.stems), e.ownWords(t), t.order())
+		col, byEntity := tableCell(r, e.ix.Expand(t.stems), e.ownWords(t), t.order())
 		for _, q := range tableFollowUps(r, col, byEntity) {
 			add(q)
 		}

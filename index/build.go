@@ -21,10 +21,6 @@ const (
 	// fieldExact holds the text and question unstemmed: a word in the very
 	// form the question uses counts a little more.
 	fieldExact = "exact"
-	// fieldOwn holds a passage's own words, stemmed: its text, its FAQ
-	// question, its table row's label and header. Stage one searches it,
-	// the section and the title: three fields a word.
-	fieldOwn = "own"
 )
 
 // Index is a searchable corpus: the passages and their Bleve index.
@@ -55,7 +51,6 @@ type bleveDoc struct {
 	Title    string `json:"title,omitempty"`
 	Label    string `json:"label,omitempty"`
 	Exact    string `json:"exact,omitempty"`
-	Own      string `json:"own,omitempty"`
 }
 
 // Build indexes the corpus in memory with the French analyzer and BM25
@@ -126,7 +121,6 @@ func docFor(p *Passage) bleveDoc {
 		// The header names what each cell is; the label names the row.
 		d.Label = p.Row.Label() + " " + strings.Join(p.Row.Header, " ")
 	}
-	d.Own = p.Question + "\n" + p.Text + "\n" + d.Label
 	return d
 }
 
@@ -136,7 +130,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	m.DefaultAnalyzer = AnalyzerName
 	dm := bleve.NewDocumentStaticMapping()
 	analyzers := map[string]string{fieldText: AnalyzerName, fieldQuestion: AnalyzerName, fieldSection: AnalyzerName,
-		fieldTitle: AnalyzerName, fieldLabel: AnalyzerName, fieldExact: ExactAnalyzerName, fieldOwn: AnalyzerName}
+		fieldTitle: AnalyzerName, fieldLabel: AnalyzerName, fieldExact: ExactAnalyzerName}
 	for field, analyzer := range analyzers {
 		fm := bleve.NewTextFieldMapping()
 		fm.Analyzer = analyzer

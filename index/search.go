@@ -2,7 +2,6 @@ package index
 
 import (
 	"context"
-	"os"
 	"fmt"
 	"sort"
 	"strconv"
@@ -23,9 +22,6 @@ var fieldBoosts = map[string]float64{
 	fieldSection:  0.25,
 	fieldTitle:    0.25,
 }
-
-// stageOneBoosts weigh the fields of stage one.
-var stageOneBoosts = map[string]float64{fieldOwn: 1.0, fieldSection: 0.25, fieldTitle: 0.25}
 
 // Weights of words the visitor did not type as such: a typo correction, the
 // synonym of a word the corpus lacks, the synonym of a word it has, a longer
@@ -184,13 +180,9 @@ func (ix *Index) Search(stems []WeightedStem, limit int) ([]Hit, error) {
 	if len(stems) == 0 || limit <= 0 {
 		return nil, nil
 	}
-	boosts := fieldBoosts
-	if os.Getenv("CAUSETTE_STAGE1") != "" {
-		boosts = stageOneBoosts
-	}
 	var qs []query.Query
 	for _, s := range stems {
-		for field, boost := range boosts {
+		for field, boost := range fieldBoosts {
 			tq := bleve.NewTermQuery(s.Stem)
 			tq.SetField(field)
 			tq.SetBoost(boost * s.Weight)

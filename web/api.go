@@ -159,8 +159,7 @@ func (s *Server) handleAPISearch(w http.ResponseWriter, r *http.Request) {
 		top = min(n, maxSearchTop)
 	}
 	start := time.Now()
-	stems := index.Weighted(s.index.Terms(q))
-	hits, err := s.index.Search(stems, top)
+	found, err := s.index.Find(q, top)
 	if err != nil {
 		s.log.Error("search failed", "err", err)
 		s.writeError(w, http.StatusInternalServerError, errInternal)
@@ -169,28 +168,16 @@ func (s *Server) handleAPISearch(w http.ResponseWriter, r *http.Request) {
 	out := struct {
 		Query    string          `json:"query"`
 		Passages []rankedPassage `json:"passages"`
-	}{Query: q, Passages: rankedPassages(s.index, stems, hits)}
+	}{Query: q, Passages: rankedPassages(found)}
 	writeJSON(w, http.StatusOK, out)
-	s.log.Info("search", "results", len(hits), "latency", time.Since(start))
+	s.log.Info("search", "results", len(found.Matches), "latency", time.Since(start))
 }
 
-// rankedPassages returns the hits of a search for stems, each with the
-// offsets (code points) of its words that match a stem or its synonyms.
-func rankedPassages(ix *index.Index, stems []index.WeightedStem, hits []index.Hit) []rankedPassage {
-	want := map[string]bool{}
-	for _, st := range stems {
-		want[st.Stem] = true
-		for _, o := range ix.Synonyms(st.Stem) {
-			want[o] = true
-		}
-	}
-	out := make([]rankedPassage, 0, len(hits))
-	for _, h := range hits {
-		hl := index.Highlights(h.Passage.Text, want)
-		if hl == nil {
-			hl = [][2]int{}
-		}
-		out = append(out, rankedPassage{Passage: *h.Passage, Highlights: hl, Score: h.Score})
+// rankedPassages turns a search's matches into their JSON form.
+func rankedPassages(f index.Found) []rankedPassage {
+	out := make([]rankedPassage, 0, len(f.Matches))
+	for _, m := range f.Matches {
+		out = append(out, rankedPassage{Passage: *m.Passage, Highlights: m.Highlights, Score: m.Score})
 	}
 	return out
 }

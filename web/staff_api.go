@@ -9,7 +9,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/causette/causette/chat"
-	"github.com/causette/causette/index"
 	"github.com/causette/causette/web/questionlog"
 )
 
@@ -53,14 +52,13 @@ func (st *Staff) handleSearch(w http.ResponseWriter, r *http.Request) {
 		if a, err := st.engine.Ask(res.Searched, ""); err == nil {
 			res.Answer = &a
 		}
-		stems := index.Weighted(st.index.Terms(res.Searched))
-		hits, err := st.index.Search(stems, staffSearchTop)
+		found, err := st.index.Find(res.Searched, staffSearchTop)
 		if err != nil {
 			st.logger.Error("staff search failed", "err", err)
 			writeJSON(w, http.StatusInternalServerError, apiError{Code: "internal", Message: "La recherche a échoué ; réessayez."})
 			return
 		}
-		res.Passages = rankedPassages(st.index, stems, hits)
+		res.Passages = rankedPassages(found)
 	}
 	res.TookMS = float64(time.Since(start).Microseconds()) / 1000
 	writeJSON(w, http.StatusOK, res)

@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-
-	"github.com/causette/causette/index"
 )
 
 func runSearch(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -28,40 +26,31 @@ func runSearch(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	if err != nil {
 		return err
 	}
-	terms := ix.Terms(q)
-	hits, err := ix.Search(index.Weighted(terms), *top)
+	found, err := ix.Find(q, *top)
 	if err != nil {
 		return err
 	}
-	want := map[string]bool{}
-	for _, s := range index.Weighted(terms) {
-		want[s.Stem] = true
-		for _, o := range ix.Synonyms(s.Stem) {
-			want[o] = true
-		}
-	}
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
-		for _, h := range hits {
-			if err := enc.Encode(map[string]any{"passage": h.Passage, "score": h.Score,
-				"highlights": index.Highlights(h.Passage.Text, want)}); err != nil {
+		for _, m := range found.Matches {
+			if err := enc.Encode(map[string]any{"passage": m.Passage, "score": m.Score, "highlights": m.Highlights}); err != nil {
 				return err
 			}
 		}
 		return nil
 	}
-	for _, t := range terms {
+	for _, t := range found.Terms {
 		if !t.Known && len(t.Corrections) > 0 {
 			fmt.Fprintf(stdout, "(« %s » inconnu, cherché comme : %s)\n", t.Surface, strings.Join(t.Corrections, ", "))
 		}
 	}
-	if len(hits) == 0 {
+	if len(found.Matches) == 0 {
 		fmt.Fprintln(stdout, "Aucun passage trouvé.")
 	}
-	for i, h := range hits {
-		p := h.Passage
-		fmt.Fprintf(stdout, "%2d. %6.2f  %s  [%s] %s — %s\n    %s\n\n", i+1, h.Score, p.ID, p.Kind, p.Title,
-			sectionOr(p.Section), mark(p.Text, index.Highlights(p.Text, want)))
+	for i, m := range found.Matches {
+		p := m.Passage
+		fmt.Fprintf(stdout, "%2d. %6.2f  %s  [%s] %s — %s\n    %s\n\n", i+1, m.Score, p.ID, p.Kind, p.Title,
+			sectionOr(p.Section), mark(p.Text, m.Highlights))
 	}
 	return nil
 }
