@@ -75,7 +75,10 @@ func (s *Server) handleAPIAsk(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		status := http.StatusBadRequest
 		var ce *chat.Error
-		if !errors.As(err, &ce) {
+		switch {
+		case err == errNotReady:
+			status = http.StatusServiceUnavailable
+		case !errors.As(err, &ce):
 			status = http.StatusInternalServerError
 		}
 		s.writeError(w, status, err)
@@ -159,7 +162,12 @@ func (s *Server) handleAPISearch(w http.ResponseWriter, r *http.Request) {
 		top = min(n, maxSearchTop)
 	}
 	start := time.Now()
-	found, err := s.index.Find(q, top)
+	snap := s.current.Load()
+	if snap == nil {
+		s.writeError(w, http.StatusServiceUnavailable, errNotReady)
+		return
+	}
+	found, err := snap.Index.Find(q, top)
 	if err != nil {
 		s.log.Error("search failed", "err", err)
 		s.writeError(w, http.StatusInternalServerError, errInternal)

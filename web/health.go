@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"slices"
+	"time"
 )
 
 // HealthCheck reports the state of one component of the server for GET
@@ -12,7 +13,23 @@ type HealthCheck func() (ok bool, detail any)
 
 // healthFields are the fields of /healthz's own: no component may take
 // their names.
-var healthFields = map[string]bool{"status": true, "passages": true, "sockets": true, "failing": true}
+var healthFields = map[string]bool{"status": true, "passages": true, "sockets": true, "failing": true,
+	"ready": true, "version": true, "loaded": true, "reload": true}
+
+// handleReady answers 200 once a snapshot is in service, 503 before: a load
+// balancer sends no visitor to a server still building its first index.
+// /healthz (liveness) answers from the start.
+func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) {
+	if s.current.Load() == nil {
+		w.Header().Set("Retry-After", seconds(readyRetryAfter))
+		writeJSON(w, http.StatusServiceUnavailable, map[string]any{"ready": false})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"ready": true})
+}
+
+// readyRetryAfter is what a prober is told to wait before asking again.
+const readyRetryAfter = 5 * time.Second
 
 // handleHealth reports that the server is up, how much it serves and the
 // state of each component of Config.Health. A failing component makes the
@@ -20,8 +37,13 @@ var healthFields = map[string]bool{"status": true, "passages": true, "sockets": 
 // visitors are still answered (the question log, for one, is off the answer
 // path), so a load balancer must keep sending them.
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
-	body := map[string]any{
-		"status": "ok", "passages": len(s.index.Passages()), "sockets": s.hub.count(),
+	body := map[string]any{"status": "ok", "sockets": s.hub.count(), "ready": false, "passages": 0}
+	if snap := s.current.Load(); snap != nil {
+		body["ready"], body["passages"], body["version"] = true, len(snap.Index.Passages()), snap.Version
+		body["loaded"] = snap.Loaded.UTC().Format(time.RFC3339)
+	}
+	if o := s.current.LastReload(); o != nil {
+		body["reload"] = o
 	}
 	var failing []string
 	for name, check := range s.health {

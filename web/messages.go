@@ -54,6 +54,7 @@ var (
 	errTooLarge    = &chat.Error{Code: "too_long", Message: chat.ErrTooLong.Message} // a body this big holds a too-long question
 	errUnknownTurn = &chat.Error{Code: "unknown_turn", Message: "Cette réponse est inconnue : l'avis n'a pas été enregistré."}
 	errSlowBody    = &chat.Error{Code: "request_timeout", Message: "La requête est arrivée trop lentement : réessayez."}
+	errNotReady    = &chat.Error{Code: "not_ready", Message: "Causette démarre : réessayez dans un instant."}
 	errInternal    = &chat.Error{Code: "internal", Message: "Une erreur est survenue de notre côté : réessayez dans un instant."}
 	// errForbiddenOrigin answers an API call from a page of a site not allowed.
 	errForbiddenOrigin = &chat.Error{Code: "forbidden_origin", Message: "Origine non autorisée."}

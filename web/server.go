@@ -40,10 +40,17 @@ const (
 	hstsHeader = "max-age=31536000"
 )
 
-// Config is what a Server needs. Engine and Index are required.
+// Config is what a Server needs: the corpus to serve, as Engine and Index or
+// as Current.
 type Config struct {
+	// Engine and Index are the corpus served, when it is fixed.
 	Engine *chat.Engine
 	Index  *index.Index
+	// Current holds the snapshot in service when it may change while
+	// serving (live reload), shared with the staff console. Empty, the
+	// server answers /healthz at once and /readyz, the chat and the API
+	// with 503 until a snapshot is stored.
+	Current *Current
 	// AllowOrigins lists the origins ("https://example.org") whose pages may
 	// open a WebSocket or call the API from a browser. The server's own host
 	// is always allowed; "*" allows any origin.
@@ -110,8 +117,7 @@ type TurnRecord struct {
 
 // Server serves the chat page, the WebSocket, the API and the health check.
 type Server struct {
-	engine  *chat.Engine
-	index   *index.Index
+	current *Current
 	limits  Limits
 	log     *slog.Logger
 	origins map[string]bool // allowed origins, normalised; "*" for any
@@ -135,12 +141,15 @@ type Server struct {
 
 // NewServer checks cfg and returns a server ready to serve.
 func NewServer(cfg Config) (*Server, error) {
-	if cfg.Engine == nil || cfg.Index == nil {
-		return nil, errors.New("web: config needs an engine and an index")
+	current := cfg.Current
+	if current == nil {
+		if cfg.Engine == nil || cfg.Index == nil {
+			return nil, errors.New("web: config needs an engine and an index, or a Current")
+		}
+		current = NewCurrent(&Snapshot{Engine: cfg.Engine, Index: cfg.Index})
 	}
 	s := &Server{
-		engine:  cfg.Engine,
-		index:   cfg.Index,
+		current: current,
 		limits:  cfg.Limits.withDefaults(),
 		log:     cfg.Logger,
 		origins: map[string]bool{},
@@ -208,6 +217,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /api/search", s.handleAPISearch)
 	s.mux.HandleFunc("OPTIONS /api/", s.handleAPIPreflight)
 	s.mux.HandleFunc("GET /healthz", s.handleHealth)
+	s.mux.HandleFunc("GET /readyz", s.handleReady)
 	s.widgetRoutes() // widget.go: /widget.js, /embed, /demo
 	// Any other address gets a French 404 or 405: see dispatch.
 }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -49,9 +50,11 @@ type StaffConfig struct {
 	Token string
 	// Log is the question log the console shows.
 	Log *questionlog.Log
-	// Engine and Index answer and search for the lookup.
-	Engine *chat.Engine
-	Index  *index.Index
+	// Engine and Index answer and search for the lookup, when the corpus is
+	// fixed; else Current holds the snapshot in service (see Config.Current).
+	Engine  *chat.Engine
+	Index   *index.Index
+	Current *Current
 	// Logger receives sign-ins and failures (slog.Default when nil).
 	Logger *slog.Logger
 	// Now is the clock (time.Now when nil); tests set it.
@@ -64,11 +67,10 @@ type StaffConfig struct {
 type Staff struct {
 	tokenSum [sha256.Size]byte // the token's hash: compared in constant time
 	log      *questionlog.Log
-	engine   *chat.Engine
-	index    *index.Index
+	current  *Current
 	logger   *slog.Logger
 	now      func() time.Time
-	words    *vocabulary
+	words    atomic.Pointer[snapshotWords] // the completion vocabulary of a snapshot
 
 	mu       sync.Mutex
 	sessions map[string]time.Time            // session id -> expiry
@@ -77,8 +79,12 @@ type Staff struct {
 
 // NewStaff checks cfg and returns the console.
 func NewStaff(cfg StaffConfig) (*Staff, error) {
-	if cfg.Token == "" || cfg.Log == nil || cfg.Engine == nil || cfg.Index == nil {
-		return nil, errors.New("web: staff config needs a token, a question log, an engine and an index")
+	current := cfg.Current
+	if current == nil && cfg.Engine != nil && cfg.Index != nil {
+		current = NewCurrent(&Snapshot{Engine: cfg.Engine, Index: cfg.Index})
+	}
+	if cfg.Token == "" || cfg.Log == nil || current == nil {
+		return nil, errors.New("web: staff config needs a token, a question log, and an engine and an index or a Current")
 	}
 	if n := utf8.RuneCountInString(cfg.Token); n < MinStaffTokenLength {
 		return nil, fmt.Errorf("web: staff token of %d characters: at least %d are needed", n, MinStaffTokenLength)
@@ -90,11 +96,9 @@ func NewStaff(cfg StaffConfig) (*Staff, error) {
 	st := &Staff{
 		tokenSum: sha256.Sum256([]byte(cfg.Token)),
 		log:      cfg.Log,
-		engine:   cfg.Engine,
-		index:    cfg.Index,
+		current:  current,
 		logger:   cfg.Logger,
 		now:      cfg.Now,
-		words:    newVocabulary(cfg.Index),
 		sessions: map[string]time.Time{},
 		failures: failures,
 	}
@@ -110,6 +114,9 @@ func NewStaff(cfg StaffConfig) (*Staff, error) {
 // Attach adds the console's routes to cfg, has it log every visitor turn
 // and feedback, and adds the question log's health to /healthz.
 func (st *Staff) Attach(cfg *Config) {
+	if cfg.Current == nil {
+		cfg.Current = st.current // the chat serves what the console shows
+	}
 	cfg.Routes = append(cfg.Routes, st.routes)
 	if cfg.Health == nil {
 		cfg.Health = map[string]HealthCheck{}
@@ -186,7 +193,32 @@ func (st *Staff) handleHealth(w http.ResponseWriter, r *http.Request) {
 // database's path, the last error's text, the integrity check's verdict.
 func (st *Staff) handleHealthDetail(w http.ResponseWriter, r *http.Request) {
 	h := st.log.Health()
-	writeJSON(w, http.StatusOK, map[string]any{healthLogName: h, "path": st.log.Path()})
+	body := map[string]any{healthLogName: h, "path": st.log.Path()}
+	if o := st.current.LastReload(); o != nil {
+		body["reload"] = map[string]any{"time": o.Time, "ok": o.OK, "error": o.Error, "took_ns": o.Took}
+	}
+	writeJSON(w, http.StatusOK, body)
+}
+
+// snapshotWords is the completion vocabulary of one snapshot.
+type snapshotWords struct {
+	snap  *Snapshot
+	words *vocabulary
+}
+
+// snapshot returns the snapshot in service and its completion vocabulary,
+// built the first time a snapshot is asked for; nil before any is served.
+func (st *Staff) snapshot() (*Snapshot, *vocabulary) {
+	snap := st.current.Load()
+	if snap == nil {
+		return nil, nil
+	}
+	if w := st.words.Load(); w != nil && w.snap == snap {
+		return snap, w.words
+	}
+	w := &snapshotWords{snap: snap, words: newVocabulary(snap.Index)}
+	st.words.Store(w)
+	return snap, w.words
 }
 
 // NewStaffToken returns a random token, for when none is configured.

@@ -47,12 +47,17 @@ func (st *Staff) handleSearch(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, apiError{Code: "too_long", Message: chat.ErrTooLong.Message})
 		return
 	}
-	res := staffSearch{Query: q, Searched: st.words.complete(q), Passages: []rankedPassage{}}
+	snap, words := st.snapshot()
+	if snap == nil {
+		writeJSON(w, http.StatusServiceUnavailable, apiError{Code: "not_ready", Message: errNotReady.Message})
+		return
+	}
+	res := staffSearch{Query: q, Searched: words.complete(q), Passages: []rankedPassage{}}
 	if strings.TrimSpace(res.Searched) != "" {
-		if a, err := st.engine.Ask(res.Searched, ""); err == nil {
+		if a, err := snap.Engine.Ask(res.Searched, ""); err == nil {
 			res.Answer = &a
 		}
-		found, err := st.index.Find(res.Searched, staffSearchTop)
+		found, err := snap.Index.Find(res.Searched, staffSearchTop)
 		if err != nil {
 			st.logger.Error("staff search failed", "err", err)
 			writeJSON(w, http.StatusInternalServerError, apiError{Code: "internal", Message: "La recherche a échoué ; réessayez."})
@@ -134,8 +139,12 @@ func (st *Staff) handleLogView(w http.ResponseWriter, r *http.Request) {
 
 // addNearest adds to each group the passages closest to its question.
 func (st *Staff) addNearest(groups []questionlog.Group) {
+	snap := st.current.Load()
+	if snap == nil {
+		return
+	}
 	for i := range groups {
-		hits, err := st.index.SearchText(groups[i].Question, staffNearest)
+		hits, err := snap.Index.SearchText(groups[i].Question, staffNearest)
 		if err != nil {
 			continue
 		}

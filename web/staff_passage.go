@@ -45,7 +45,12 @@ func (st *Staff) handleConsole(w http.ResponseWriter, r *http.Request) {
 // handlePassage serves /p/{id}: the passage among its neighbours.
 func (st *Staff) handlePassage(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	p, ok := st.index.Passage(id)
+	snap := st.current.Load()
+	var p index.Passage
+	ok := false
+	if snap != nil {
+		p, ok = snap.Index.Passage(id)
+	}
 	if !ok {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.WriteHeader(http.StatusNotFound)
@@ -54,7 +59,7 @@ func (st *Staff) handlePassage(w http.ResponseWriter, r *http.Request) {
 	}
 	d := passageData{Passage: p, Cite: citeText(p.Text, p)}
 	section := "\x00"
-	for _, n := range st.index.Neighbours(id, staffContext) {
+	for _, n := range snap.Index.Neighbours(id, staffContext) {
 		it := passageItem{P: n, Current: n.ID == p.ID}
 		if n.Section != section {
 			it.Heading, section = n.Section, n.Section

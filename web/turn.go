@@ -18,7 +18,11 @@ const turnIDBytes = 12
 // safe to show, or internal.
 func (s *Server) answer(question, context, channel string) (TurnRecord, chat.Answer, error) {
 	start := time.Now()
-	a, err := s.engine.Ask(question, context)
+	snap := s.current.Load()
+	if snap == nil {
+		return TurnRecord{}, chat.Answer{}, errNotReady
+	}
+	a, err := snap.Engine.Ask(question, context)
 	if err != nil {
 		var ce *chat.Error
 		if errors.As(err, &ce) {

@@ -40,6 +40,8 @@ const (
 	closeGoingAway = "Le serveur redémarre : reconnexion dans un instant."
 	closeInternal  = "Erreur interne : reconnexion dans un instant."
 	closeFragments = "Message en trop de morceaux : envoyez-le d’un seul tenant."
+	// notReadyGreeting greets a socket opened while the corpus still loads.
+	notReadyGreeting = "Bonjour ! Causette charge ses documents : posez votre question dans un instant."
 )
 
 // closeFrame is a close message for the writer to send.
@@ -142,8 +144,17 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 		c.stop()
 		<-c.done
 	}()
-	c.queue(helloMsg{Type: "hello", Greeting: s.engine.Greeting(), Suggestions: s.engine.Starters()})
+	c.queue(s.hello())
 	c.readLoop()
+}
+
+// hello greets a new socket, from the snapshot in service.
+func (s *Server) hello() helloMsg {
+	h := helloMsg{Type: "hello", Greeting: notReadyGreeting, Suggestions: []string{}}
+	if snap := s.current.Load(); snap != nil {
+		h.Greeting, h.Suggestions = snap.Engine.Greeting(), snap.Engine.Starters()
+	}
+	return h
 }
 
 // stop makes the writer close the socket.
