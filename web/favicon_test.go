@@ -13,9 +13,9 @@ func TestPagesHaveIcon(t *testing.T) {
 	tests := []struct {
 		page, icon string
 	}{
-		{"/", "/static/favicon.svg"},
-		{"/nope", "/static/favicon.svg"},
-		{"/staff/signin", "/staff/public/favicon.svg"}, // staff pages load nothing from /static/
+		{"/", assetURL(t, staticAssets, "favicon.svg")},
+		{"/nope", assetURL(t, staticAssets, "favicon.svg")},
+		{"/staff/signin", assetURL(t, staffPublicAssets, "favicon.svg")}, // staff pages load nothing from /static/
 	}
 	for _, tt := range tests {
 		link := `<link rel="icon" href="` + tt.icon + `" type="image/svg+xml">`

@@ -263,3 +263,14 @@ func do(tb testing.TB, req *http.Request) (*http.Response, string) {
 	}
 	return resp, string(body)
 }
+
+// assetURL is the hashed address of the file name of set, as the pages
+// name it.
+func assetURL(tb testing.TB, set *assetSet, name string) string {
+	tb.Helper()
+	u, err := set.url(name)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return u
+}

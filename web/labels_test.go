@@ -35,7 +35,7 @@ func TestEmbedLanguage(t *testing.T) {
 		if !strings.Contains(body, tt.want) || strings.Contains(body, tt.notWant) {
 			t.Errorf("/embed?lang=%s: page lacks %q or holds %q", tt.lang, tt.want, tt.notWant)
 		}
-		if !strings.Contains(body, `data-embed="true"`) || !strings.Contains(body, `src="/static/app.js"`) {
+		if !strings.Contains(body, `data-embed="true"`) || !strings.Contains(body, `src="`+assetURL(t, staticAssets, "app.js")+`"`) {
 			t.Errorf("/embed?lang=%s: not the chat page in embed mode", tt.lang)
 		}
 	}

@@ -4,7 +4,8 @@ import "net/http"
 
 // notFoundPage is the French page of an address the server does not know:
 // visitors mistype links, and Go's own "404 page not found" is English.
-var notFoundPage = mustRead(staticFS, "notfound.html")
+// Rendered and compressed once.
+var notFoundPage = newAsset("notfound.html", mustExecute(mustParse("notfound.html"), nil))
 
 // Messages of the refusals the mux would otherwise write in English.
 const (
@@ -41,12 +42,14 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request) {
 
 // handleNotFound writes the French 404 page.
 func (s *Server) handleNotFound(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	writeNotFound(w, r)
+}
+
+// writeNotFound writes the French 404 page, for the server and the staff
+// console alike.
+func writeNotFound(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-cache")
-	w.WriteHeader(http.StatusNotFound)
-	if r.Method != http.MethodHead {
-		w.Write(notFoundPage)
-	}
+	notFoundPage.write(w, r, http.StatusNotFound)
 }
 
 // statusProbe records the status and headers a handler writes, and drops

@@ -38,9 +38,40 @@ func mustRead(fsys fs.FS, name string) []byte {
 	return b
 }
 
+// staticAssets are the files /static/ serves: the pages' scripts, styles
+// and icons, every .css, .js and .svg of static/. The HTML files beside them
+// are templates, rendered by their own routes, and no directory is ever
+// listed.
+var staticAssets = mustAssets("/static/", staticFS, staticFiles()...)
+
+// staticFiles lists the files of static/ that are served as they are.
+func staticFiles() []string {
+	entries, err := fs.ReadDir(staticFS, ".")
+	if err != nil {
+		panic(err)
+	}
+	var names []string
+	for _, e := range entries {
+		switch path.Ext(e.Name()) {
+		case ".css", ".js", ".svg":
+			names = append(names, e.Name())
+		}
+	}
+	return names
+}
+
+// pageFuncs give the visitors' templates the hashed addresses of their
+// files: {{static "app.js"}}.
+var pageFuncs = template.FuncMap{"static": staticAssets.url}
+
+// mustParse parses the template name of static/ at start.
+func mustParse(name string) *template.Template {
+	return template.Must(template.New(name).Funcs(pageFuncs).ParseFS(staticFS, name))
+}
+
 // chatPage is the chat page, parsed once: the visitors' page at / and, in
 // embed mode, the widget's panel at /embed (embed.go).
-var chatPage = template.Must(template.ParseFS(staticFS, "index.html"))
+var chatPage = mustParse("index.html")
 
 // pageData fills index.html.
 type pageData struct {
@@ -61,13 +92,20 @@ type pageData struct {
 // characters: the longest the engine answers.
 func (pageData) MaxQuestion() int { return chat.MaxQuestionRunes }
 
-// indexPage is the visitors' chat page, rendered once.
-var indexPage = mustRender(pageData{Lang: "fr", L: labels["fr"], Title: "Causette"})
+// indexPage is the visitors' chat page, rendered once, and indexAsset the
+// same compressed.
+var (
+	indexPage  = mustRender(pageData{Lang: "fr", L: labels["fr"], Title: "Causette"})
+	indexAsset = newAsset("index.html", indexPage)
+)
 
 // mustRender renders the chat page for d at start.
-func mustRender(d pageData) []byte {
+func mustRender(d pageData) []byte { return mustExecute(chatPage, d) }
+
+// mustExecute renders t with data at start.
+func mustExecute(t *template.Template, data any) []byte {
 	var b bytes.Buffer
-	if err := chatPage.Execute(&b, d); err != nil {
+	if err := t.Execute(&b, data); err != nil {
 		panic(err)
 	}
 	return b.Bytes()
@@ -75,39 +113,14 @@ func mustRender(d pageData) []byte {
 
 // handlePage serves the chat page.
 func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-cache")
-	w.Write(indexPage)
+	indexAsset.serve(w, r, "no-cache")
 }
 
-// staticAssets are the files /static/ serves: the pages' scripts, styles
-// and icons. The HTML files beside them are templates, rendered by their
-// own routes, and no directory is ever listed.
-var staticAssets = map[string]bool{}
-
-func init() {
-	entries, err := fs.ReadDir(staticFS, ".")
-	if err != nil {
-		panic(err)
-	}
-	for _, e := range entries {
-		switch path.Ext(e.Name()) {
-		case ".css", ".js", ".svg":
-			staticAssets[e.Name()] = true
-		}
-	}
-}
-
-// handleStatic serves the embedded assets under /static/{file}; anything
+// handleStatic serves the embedded assets under /static/{file}: under their
+// hashed names for a year, under their plain names with no-cache. Anything
 // else there is the French 404 page.
 func (s *Server) handleStatic() http.Handler {
-	files := http.StripPrefix("/static/", http.FileServerFS(staticFS))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !staticAssets[r.PathValue("file")] {
-			s.handleNotFound(w, r)
-			return
-		}
-		w.Header().Set("Cache-Control", "no-cache")
-		files.ServeHTTP(w, r)
+		staticAssets.serve(w, r, r.PathValue("file"), "no-cache", immutableCache, s.handleNotFound)
 	})
 }

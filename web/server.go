@@ -250,6 +250,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
 	srv.RegisterOnShutdown(s.CloseSockets)
+	go warmAssets()       // assets.go: compress the pages' files once, aside
 	ln = s.limitConns(ln) // connlimit.go: per-address cap on connections
 	if s.tls != nil {
 		srv.TLSConfig = s.tls.config()

@@ -2,7 +2,9 @@ package web
 
 import (
 	"embed"
+	"html/template"
 	"net/http"
+	"net/url"
 )
 
 // staffUI holds the staff pages' templates, scripts and styles, apart from
@@ -17,32 +19,40 @@ var staffUI embed.FS
 // staffFS is staffUI with the "staffui/" prefix removed.
 var staffFS = mustSub(staffUI, "staffui")
 
-// staffPublicFiles may be loaded without a session: the sign-in page needs
+// staffPublicAssets may be loaded without a session: the sign-in page needs
 // them, and they hold nothing of the console (a colour theme, the script
-// that reads the token from the sign-in link).
-var staffPublicFiles = map[string]string{
-	"theme.css": "text/css; charset=utf-8",
-	"signin.js": "text/javascript; charset=utf-8",
-	// The tab's icon, the visitors' own (static/favicon.svg) kept apart.
-	"favicon.svg": "image/svg+xml",
-}
+// that reads the token from the sign-in link, and the tab's icon, the
+// visitors' own kept apart).
+var staffPublicAssets = mustAssets("/staff/public/", staffFS, "theme.css", "signin.js", "favicon.svg")
 
-// staffConsoleFiles need a staff session: the console's and the permalink
+// staffConsoleAssets need a staff session: the console's and the permalink
 // pages' script and style.
-var staffConsoleFiles = map[string]string{
-	"staff.css":  "text/css; charset=utf-8",
-	"staff.js":   "text/javascript; charset=utf-8",
-	"passage.js": "text/javascript; charset=utf-8",
+var staffConsoleAssets = mustAssets("/staff/assets/", staffFS, "staff.css", "staff.js", "passage.js")
+
+// staffFuncs give the staff templates the hashed addresses of their files,
+// {{public "theme.css"}} and {{console "staff.js"}}, and pathEscape for the
+// permalinks.
+var staffFuncs = template.FuncMap{
+	"public":     staffPublicAssets.url,
+	"console":    staffConsoleAssets.url,
+	"pathEscape": url.PathEscape,
 }
 
-// handlePublicAsset serves a file of staffPublicFiles.
+// mustParseStaff parses the template name of staffui/ at start.
+func mustParseStaff(name string) *template.Template {
+	return template.Must(template.New(name).Funcs(staffFuncs).ParseFS(staffFS, name))
+}
+
+// handlePublicAsset serves a file of staffPublicAssets.
 func (st *Staff) handlePublicAsset(w http.ResponseWriter, r *http.Request) {
-	serveStaffFile(w, r, staffPublicFiles, "no-cache")
+	staffPublicAssets.serve(w, r, r.PathValue("file"), "no-cache", immutableCache, writeNotFound)
 }
 
-// handleAsset serves a file of staffConsoleFiles (asset checks the session).
+// handleAsset serves a file of staffConsoleAssets (asset checks the
+// session). Under its plain name it stays out of caches, as the console's
+// pages do; under its hashed name the staff's browser may keep it.
 func (st *Staff) handleAsset(w http.ResponseWriter, r *http.Request) {
-	serveStaffFile(w, r, staffConsoleFiles, "no-store")
+	staffConsoleAssets.serve(w, r, r.PathValue("file"), "no-store", privateImmutableCache, writeNotFound)
 }
 
 // asset wraps a console file: without a valid session, 401 (a script or a
@@ -51,23 +61,4 @@ func (st *Staff) asset(h http.HandlerFunc) http.HandlerFunc {
 	return st.guard(h, func(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "Connectez-vous à la console pour charger ce fichier.", http.StatusUnauthorized)
 	})
-}
-
-// serveStaffFile serves the file named in the path if files lists it, else
-// 404.
-func serveStaffFile(w http.ResponseWriter, r *http.Request, files map[string]string, cache string) {
-	name := r.PathValue("file")
-	ctype, ok := files[name]
-	if !ok {
-		http.NotFound(w, r)
-		return
-	}
-	body, err := staffUI.ReadFile("staffui/" + name)
-	if err != nil {
-		http.NotFound(w, r)
-		return
-	}
-	w.Header().Set("Content-Type", ctype)
-	w.Header().Set("Cache-Control", cache)
-	w.Write(body)
 }

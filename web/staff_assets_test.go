@@ -37,6 +37,11 @@ func TestStaffAssets(t *testing.T) {
 		{"/staff/public/staff.js", 404, 404, ""},
 		{"/staff/public/signin.html", 404, 404, ""},
 		{"/staff/public/..%2fstaff.js", 404, 404, ""},
+		// Under their hashed names alike, each on its own side only.
+		{assetURL(t, staffConsoleAssets, "staff.js"), 401, 200, "text/javascript"},
+		{assetURL(t, staffPublicAssets, "signin.js"), 200, 200, "text/javascript"},
+		{"/staff/public/" + staffConsoleAssets.get("staff.js").hashed, 404, 404, ""},
+		{"/static/" + staffConsoleAssets.get("staff.js").hashed, 404, 404, ""},
 	}
 	for _, tt := range tests {
 		for _, c := range []*http.Cookie{nil, good} {
@@ -67,13 +72,14 @@ func TestStaffAssets(t *testing.T) {
 func TestStaffPagesLinkTheirAssets(t *testing.T) {
 	f := newStaffFixture(t, "")
 	good := f.session(t)
+	theme, style := assetURL(t, staffPublicAssets, "theme.css"), assetURL(t, staffConsoleAssets, "staff.css")
 	tests := []struct {
 		path string
 		want []string
 	}{
-		{"/staff/signin", []string{`href="/staff/public/theme.css"`, `src="/staff/public/signin.js"`}},
-		{"/staff", []string{`href="/staff/public/theme.css"`, `href="/staff/assets/staff.css"`, `src="/staff/assets/staff.js"`}},
-		{"/p/mistral-ai%23p3", []string{`href="/staff/public/theme.css"`, `href="/staff/assets/staff.css"`, `src="/staff/assets/passage.js"`}},
+		{"/staff/signin", []string{`href="` + theme + `"`, `src="` + assetURL(t, staffPublicAssets, "signin.js") + `"`}},
+		{"/staff", []string{`href="` + theme + `"`, `href="` + style + `"`, `src="` + assetURL(t, staffConsoleAssets, "staff.js") + `"`}},
+		{"/p/mistral-ai%23p3", []string{`href="` + theme + `"`, `href="` + style + `"`, `src="` + assetURL(t, staffConsoleAssets, "passage.js") + `"`}},
 	}
 	for _, tt := range tests {
 		_, body := f.get(t, tt.path, good)

@@ -3,7 +3,6 @@ package web
 import (
 	"crypto/sha256"
 	"crypto/subtle"
-	"html/template"
 	"net/http"
 	"net/url"
 	"strings"
@@ -11,7 +10,7 @@ import (
 )
 
 // signInPage is the French sign-in form, parsed once.
-var signInPage = template.Must(template.New("signin.html").Parse(string(mustRead(staffFS, "signin.html"))))
+var signInPage = mustParseStaff("signin.html")
 
 // signInData fills signInPage.
 type signInData struct {

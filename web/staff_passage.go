@@ -1,9 +1,7 @@
 package web
 
 import (
-	"html/template"
 	"net/http"
-	"net/url"
 	"strconv"
 
 	"github.com/causette/causette/index"
@@ -14,12 +12,11 @@ import (
 const staffContext = 3
 
 // passagePage shows a passage in its document's context, parsed once.
-var passagePage = template.Must(template.New("passage.html").
-	Funcs(template.FuncMap{"pathEscape": url.PathEscape}).
-	Parse(string(mustRead(staffFS, "passage.html"))))
+var passagePage = mustParseStaff("passage.html")
 
-// consolePage is the lookup and the log views; its script does the rest.
-var consolePage = mustRead(staffFS, "staff.html")
+// consolePage is the lookup and the log views, rendered and compressed
+// once; its script does the rest.
+var consolePage = newAsset("staff.html", mustExecute(mustParseStaff("staff.html"), nil))
 
 // passageData fills passagePage.
 type passageData struct {
@@ -38,8 +35,7 @@ type passageItem struct {
 
 // handleConsole serves the console page (the lookup and the log views).
 func (st *Staff) handleConsole(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Write(consolePage)
+	consolePage.serve(w, r, "no-store")
 }
 
 // handlePassage serves /p/{id}: the passage among its neighbours.

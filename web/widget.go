@@ -1,7 +1,6 @@
 package web
 
 import (
-	"html/template"
 	"net/http"
 	"time"
 )
@@ -14,11 +13,16 @@ import (
 // these few minutes.
 const widgetMaxAge = 5 * time.Minute
 
-// widgetJS is the script sites embed with one tag, read once.
-var widgetJS = mustRead(staticFS, "widget.js")
+// widgetJS is the script sites embed with one tag, compressed once. Its
+// address stays /widget.js: site owners paste it into their pages.
+var widgetJS = staticAssets.get("widget.js")
+
+// widgetCache lets browsers keep widget.js widgetMaxAge, then ask again
+// with its ETag.
+var widgetCache = "public, max-age=" + seconds(widgetMaxAge)
 
 // demoPage is the sample host page, parsed once.
-var demoPage = template.Must(template.ParseFS(staticFS, "demo.html"))
+var demoPage = mustParse("demo.html")
 
 // widgetRoutes adds the widget's routes; Server.routes calls it.
 func (s *Server) widgetRoutes() {
@@ -30,11 +34,8 @@ func (s *Server) widgetRoutes() {
 // handleWidgetJS serves widget.js to any site: a script tag needs no CORS,
 // and Cross-Origin-Resource-Policy lets sites that set COEP load it too.
 func (s *Server) handleWidgetJS(w http.ResponseWriter, r *http.Request) {
-	h := w.Header()
-	h.Set("Content-Type", "text/javascript; charset=utf-8")
-	h.Set("Cache-Control", "public, max-age="+seconds(widgetMaxAge))
-	h.Set("Cross-Origin-Resource-Policy", "cross-origin")
-	w.Write(widgetJS)
+	w.Header().Set("Cross-Origin-Resource-Policy", "cross-origin")
+	widgetJS.serve(w, r, widgetCache)
 }
 
 // demoCSP is the demo page's policy: the server's own plus frame-src 'self'
