@@ -1,6 +1,8 @@
 package index
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"strconv"
 	"strings"
@@ -23,6 +25,10 @@ const (
 	fieldExact = "exact"
 )
 
+// versionHexDigits is how much of the fingerprint names a version: 48
+// bits, enough to tell a corpus's versions apart, short enough to read.
+const versionHexDigits = 12
+
 // Index is a searchable corpus: the passages and their Bleve index.
 type Index struct {
 	bleve    bleve.Index
@@ -41,6 +47,9 @@ type Stats struct {
 	Synonyms  int           `json:"synonym_groups"`
 	Terms     int           `json:"terms"`
 	BuildTime time.Duration `json:"build_time_ns"`
+	// Version fingerprints what is served: every passage's id and text and
+	// the synonym groups. Two builds of the same corpus have the same.
+	Version string `json:"version"`
 }
 
 // bleveDoc is what Bleve indexes for one passage.
@@ -71,9 +80,11 @@ func Build(c *Corpus, synonyms [][]string) (*Index, error) {
 	}
 	ix := &Index{bleve: bi, byID: map[string]int{}, stats: Stats{ByKind: map[Kind]int{}}}
 	batch := bi.NewBatch()
+	version := sha256.New()
 	for _, d := range c.Docs {
 		ix.stats.Documents++
 		for _, p := range d.Passages {
+			fmt.Fprintf(version, "%s\x00%s\x00", p.ID, p.Text)
 			if _, dup := ix.byID[p.ID]; dup {
 				return nil, fmt.Errorf("document %s: two passages with id %s", d.Slug, p.ID)
 			}
@@ -90,7 +101,9 @@ func Build(c *Corpus, synonyms [][]string) (*Index, error) {
 		if len(singleWords(group)) >= 2 {
 			ix.stats.Synonyms++
 		}
+		fmt.Fprintf(version, "%q\x00", group)
 	}
+	ix.stats.Version = hex.EncodeToString(version.Sum(nil))[:versionHexDigits]
 	if err := bi.Batch(batch); err != nil {
 		return nil, fmt.Errorf("index batch: %w", err)
 	}

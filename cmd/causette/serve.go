@@ -6,7 +6,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/causette/causette/web"
@@ -129,13 +133,18 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if err != nil {
 		return fmt.Errorf("serve : %w", err)
 	}
-	ix, eng, err := openEngine(*dir, *top, key)
-	if err != nil {
-		return err
+	load := func() (*web.Snapshot, error) {
+		ix, eng, err := openEngine(*dir, *top, key)
+		if err != nil {
+			return nil, err
+		}
+		return &web.Snapshot{Index: ix, Engine: eng, Version: ix.Stats().Version}, nil
 	}
+	// The server listens at once (/healthz answers, /readyz says 503) and
+	// the corpus loads beside it.
+	current := web.NewCurrent(nil)
 	cfg := web.Config{
-		Engine:         eng,
-		Index:          ix,
+		Current:        current,
 		AllowOrigins:   origins,
 		TrustedProxies: trusted,
 		PublicURL:      *publicURL,
@@ -153,5 +162,41 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if err != nil {
 		return err
 	}
-	return srv.Run(ctx, *addr)
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("serve : écoute sur %s : %w", *addr, err)
+	}
+	sctx, stop := context.WithCancel(ctx)
+	defer stop()
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(sctx, ln) }()
+
+	start := time.Now()
+	type loaded struct {
+		snap *web.Snapshot
+		err  error
+	}
+	first := make(chan loaded, 1)
+	go func() { snap, err := load(); first <- loaded{snap, err} }()
+	var snap *web.Snapshot
+	select {
+	case l := <-first:
+		if l.err != nil {
+			stop()
+			<-served
+			return l.err
+		}
+		snap = l.snap
+	case err := <-served: // SIGINT or SIGTERM while loading: stop now
+		return err
+	}
+	current.Store(snap)
+	logger.Info("corpus in service", "version", snap.Version, "passages", len(snap.Index.Passages()),
+		"took", time.Since(start).Round(time.Millisecond))
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	r := &reloader{dir: *dir, load: load, current: current, log: logger, quiet: reloadQuiet}
+	go r.run(sctx, hup)
+	return <-served
 }

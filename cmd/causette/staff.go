@@ -61,7 +61,7 @@ func (o *staffOptions) attach(cfg *web.Config, addr string, data *dataOptions, p
 		db = data.path(dbFileName)
 	}
 	qlog := questionlog.Open(db, questionlog.Options{Days: *o.days, Logger: logger})
-	staff, err := web.NewStaff(web.StaffConfig{Token: token, Log: qlog, Engine: cfg.Engine, Index: cfg.Index, Logger: logger})
+	staff, err := web.NewStaff(web.StaffConfig{Token: token, Log: qlog, Engine: cfg.Engine, Index: cfg.Index, Current: cfg.Current, Logger: logger})
 	if err != nil {
 		qlog.Close()
 		return nil, err
