@@ -4,8 +4,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -37,6 +37,10 @@ type Index struct {
 	stats    Stats
 	vocab    *vocabulary
 	glossary map[string]string // see Open
+	dir      string            // Options.Dir, "" in memory
+	// owns says this Index closes the Bleve index: a reload hands an index
+	// kept on disk over to the next snapshot (Options.Previous).
+	owns atomic.Bool
 }
 
 // Stats describes a built index.
@@ -47,6 +51,10 @@ type Stats struct {
 	Synonyms  int           `json:"synonym_groups"`
 	Terms     int           `json:"terms"`
 	BuildTime time.Duration `json:"build_time_ns"`
+	// Changed counts the documents indexed (added, changed or removed) by
+	// the open that made this index: all of them for a build in memory,
+	// none for a start on an unchanged corpus kept on disk.
+	Changed int `json:"changed"`
 	// Version fingerprints what is served: every passage's id and text and
 	// the synonym groups. Two builds of the same corpus have the same.
 	Version string `json:"version"`
@@ -78,23 +86,56 @@ func Build(c *Corpus, synonyms [][]string) (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open index: %w", err)
 	}
-	ix := &Index{bleve: bi, byID: map[string]int{}, stats: Stats{ByKind: map[Kind]int{}}}
 	batch := bi.NewBatch()
+	vocabs := make([]*docVocab, len(c.Docs))
+	for i, d := range c.Docs {
+		if err := indexDocument(batch, d); err != nil {
+			return nil, err
+		}
+		vocabs[i] = vocabOf(d.Passages)
+	}
+	if err := bi.Batch(batch); err != nil {
+		return nil, fmt.Errorf("index batch: %w", err)
+	}
+	ix, err := assemble(bi, c.Docs, vocabs, synonyms)
+	if err != nil {
+		bi.Close()
+		return nil, err
+	}
+	ix.stats.Changed = len(c.Docs)
+	ix.stats.BuildTime = time.Since(start)
+	return ix, nil
+}
+
+// indexDocument adds a document's passages to a Bleve batch, each under its
+// passage id.
+func indexDocument(batch *bleve.Batch, d *Document) error {
+	for i := range d.Passages {
+		p := &d.Passages[i]
+		if err := batch.Index(p.ID, docFor(p)); err != nil {
+			return fmt.Errorf("index %s: %w", p.ID, err)
+		}
+	}
+	return nil
+}
+
+// assemble makes the Index over a Bleve index that holds docs' passages:
+// the passages in corpus order, the vocabulary merged from the documents'
+// own (vocabs, in the same order), the statistics and the version.
+func assemble(bi bleve.Index, docs []*Document, vocabs []*docVocab, synonyms [][]string) (*Index, error) {
+	ix := &Index{bleve: bi, byID: map[string]int{}, stats: Stats{ByKind: map[Kind]int{}}}
+	ix.owns.Store(true)
 	version := sha256.New()
-	for _, d := range c.Docs {
+	for _, d := range docs {
 		ix.stats.Documents++
 		for _, p := range d.Passages {
 			fmt.Fprintf(version, "%s\x00%s\x00", p.ID, p.Text)
 			if _, dup := ix.byID[p.ID]; dup {
 				return nil, fmt.Errorf("document %s: two passages with id %s", d.Slug, p.ID)
 			}
-			n := len(ix.passages)
-			ix.byID[p.ID] = n
+			ix.byID[p.ID] = len(ix.passages)
 			ix.passages = append(ix.passages, p)
 			ix.stats.ByKind[p.Kind]++
-			if err := batch.Index(strconv.Itoa(n), docFor(&p)); err != nil {
-				return nil, fmt.Errorf("index %s: %w", p.ID, err)
-			}
 		}
 	}
 	for _, group := range synonyms {
@@ -104,14 +145,10 @@ func Build(c *Corpus, synonyms [][]string) (*Index, error) {
 		fmt.Fprintf(version, "%q\x00", group)
 	}
 	ix.stats.Version = hex.EncodeToString(version.Sum(nil))[:versionHexDigits]
-	if err := bi.Batch(batch); err != nil {
-		return nil, fmt.Errorf("index batch: %w", err)
-	}
 	ix.stats.Passages = len(ix.passages)
-	ix.vocab = newVocabulary(ix.passages)
+	ix.vocab = mergeVocabulary(vocabs)
 	ix.vocab.addSynonyms(synonyms)
 	ix.stats.Terms = len(ix.vocab.df)
-	ix.stats.BuildTime = time.Since(start)
 	return ix, nil
 }
 
@@ -188,5 +225,11 @@ func (ix *Index) Neighbours(id string, n int) []Passage {
 	return ix.passages[lo : hi+1]
 }
 
-// Close releases the Bleve index.
-func (ix *Index) Close() error { return ix.bleve.Close() }
+// Close releases the Bleve index, unless it was handed over to the index
+// that replaced this one (Options.Previous).
+func (ix *Index) Close() error {
+	if ix.owns.Swap(false) {
+		return ix.bleve.Close()
+	}
+	return nil
+}

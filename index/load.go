@@ -56,6 +56,27 @@ func LoadDir(dir string) (*Corpus, error) {
 // socket, a device), or a link that leads outside, dangles or loops, is an
 // error that names the file and the reason.
 func Load(fsys fs.FS, root string) (*Corpus, error) {
+	names, err := corpusFiles(fsys, root)
+	if err != nil {
+		return nil, err
+	}
+	c := &Corpus{}
+	for _, name := range names {
+		doc, err := loadDocument(fsys, name)
+		if err != nil {
+			return nil, err
+		}
+		c.Docs = append(c.Docs, doc)
+	}
+	if err := checkSlugs(names, c.Docs); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// corpusFiles lists the documents under root in fsys, in name order:
+// hidden folders and files aside. A missing or empty folder is an error.
+func corpusFiles(fsys fs.FS, root string) ([]string, error) {
 	info, err := fs.Stat(fsys, root)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
@@ -86,22 +107,35 @@ func Load(fsys fs.FS, root string) (*Corpus, error) {
 		return nil, fmt.Errorf("corpus %s : aucun document .txt ou .md", root)
 	}
 	sort.Strings(names)
-	c := &Corpus{}
-	seen := map[string]string{}
-	for _, name := range names {
-		data, err := readFile(fsys, name)
-		if err != nil {
-			return nil, err
-		}
-		doc, err := Parse(name, data)
-		if err != nil {
-			return nil, fmt.Errorf("corpus : %w", err)
-		}
-		if other, dup := seen[doc.Slug]; dup {
-			return nil, fmt.Errorf("corpus : %s et %s donnent le même document %q ; renommez l'un des deux", other, name, doc.Slug)
-		}
-		seen[doc.Slug] = name
-		c.Docs = append(c.Docs, doc)
+	return names, nil
+}
+
+// loadDocument reads and parses one corpus file.
+func loadDocument(fsys fs.FS, name string) (*Document, error) {
+	data, err := readFile(fsys, name)
+	if err != nil {
+		return nil, err
 	}
-	return c, nil
+	return parseFile(name, data)
+}
+
+// parseFile parses a corpus file's bytes.
+func parseFile(name string, data []byte) (*Document, error) {
+	doc, err := Parse(name, data)
+	if err != nil {
+		return nil, fmt.Errorf("corpus : %w", err)
+	}
+	return doc, nil
+}
+
+// checkSlugs refuses two files that make the same document id.
+func checkSlugs(names []string, docs []*Document) error {
+	seen := map[string]string{}
+	for i, doc := range docs {
+		if other, dup := seen[doc.Slug]; dup {
+			return fmt.Errorf("corpus : %s et %s donnent le même document %q ; renommez l'un des deux", other, names[i], doc.Slug)
+		}
+		seen[doc.Slug] = names[i]
+	}
+	return nil
 }

@@ -1,9 +1,12 @@
 package index
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 
 	"github.com/causette/causette/seeds"
 )
@@ -15,40 +18,83 @@ const (
 	GlossaryFile = "anglais.tsv"
 )
 
-// Options say where a corpus comes from.
+// Options say where a corpus comes from and where its index is kept.
 type Options struct {
 	// Corpus is the folder of documents, read through LoadDir; "" serves
 	// the embedded seed corpus (package seeds).
 	Corpus string
+	// Dir keeps the index on disk: Bleve's folder and the state of every
+	// document (see openOnDisk). A start on an unchanged corpus then reads
+	// no document and analyses nothing; a changed file re-indexes its
+	// document only. "" builds the index in memory.
+	Dir string
+	// Previous is the index in service over the same Dir, when reloading:
+	// its Bleve index is updated in place and handed over (a process cannot
+	// open it twice). Searches on Previous go on meanwhile.
+	Previous *Index
+	// Progress, when set, is called after each document of a build on disk.
+	Progress func(Progress)
+	// Logger receives the warnings of a build on disk (slog.Default when nil).
+	Logger *slog.Logger
 }
 
 // Open reads a corpus and its lexicons and indexes it: the one way the
 // command line, the server and the tests assemble an index.
 func Open(o Options) (*Index, error) {
-	var c *Corpus
-	var err error
-	if o.Corpus != "" {
-		c, err = LoadDir(o.Corpus)
+	synData, syn, err := lexicon(o.Corpus, SynonymsFile, ParseSynonyms)
+	if err != nil {
+		return nil, err
+	}
+	glossData, glossary, err := lexicon(o.Corpus, GlossaryFile, ParseGlossary)
+	if err != nil {
+		return nil, err
+	}
+	var ix *Index
+	if o.Dir == "" {
+		var c *Corpus
+		if o.Corpus != "" {
+			c, err = LoadDir(o.Corpus)
+		} else {
+			c, err = Load(seeds.FS, ".")
+		}
+		if err != nil {
+			return nil, err
+		}
+		if ix, err = Build(c, syn); err != nil {
+			return nil, err
+		}
 	} else {
-		c, err = Load(seeds.FS, ".")
-	}
-	if err != nil {
-		return nil, err
-	}
-	syn, err := lexicon(o.Corpus, SynonymsFile, ParseSynonyms)
-	if err != nil {
-		return nil, err
-	}
-	glossary, err := lexicon(o.Corpus, GlossaryFile, ParseGlossary)
-	if err != nil {
-		return nil, err
-	}
-	ix, err := Build(c, syn)
-	if err != nil {
-		return nil, err
+		sum := sha256.Sum256(append(append(synData, 0), glossData...))
+		if ix, err = openCorpusOnDisk(o, syn, hex.EncodeToString(sum[:])); err != nil {
+			return nil, err
+		}
 	}
 	ix.glossary = glossary
 	return ix, nil
+}
+
+// openCorpusOnDisk lists the corpus's files and opens the index on disk.
+func openCorpusOnDisk(o Options, syn [][]string, lexHash string) (*Index, error) {
+	var fsys fs.FS = seeds.FS
+	if o.Corpus != "" {
+		root, err := openDir(o.Corpus)
+		if err != nil {
+			return nil, err
+		}
+		defer root.Close()
+		fsys = root.FS()
+	}
+	names, err := corpusFiles(fsys, ".")
+	if err == nil {
+		var ix *Index
+		if ix, err = openOnDisk(o, fsys, names, syn, lexHash); err == nil {
+			return ix, nil
+		}
+	}
+	if o.Corpus != "" {
+		return nil, fmt.Errorf("%s: %w", o.Corpus, err)
+	}
+	return nil, err
 }
 
 // Glossary maps English words to French ones ("" drops the word), from the
@@ -57,12 +103,12 @@ func Open(o Options) (*Index, error) {
 func (ix *Index) Glossary() map[string]string { return ix.glossary }
 
 // lexicon reads an embedded lexicon and, when the corpus folder dir has a
-// file of the same name, adds its entries.
-func lexicon[T any](dir, name string, parse func(string, []byte) (T, error)) (T, error) {
+// file of the same name, adds its entries; it returns the bytes read too.
+func lexicon[T any](dir, name string, parse func(string, []byte) (T, error)) ([]byte, T, error) {
 	var zero T
 	data, err := fs.ReadFile(seeds.FS, name)
 	if err != nil {
-		return zero, fmt.Errorf("embedded %s: %w", name, err)
+		return nil, zero, fmt.Errorf("embedded %s: %w", name, err)
 	}
 	if dir != "" {
 		own, err := ReadDirFile(dir, name)
@@ -70,8 +116,9 @@ func lexicon[T any](dir, name string, parse func(string, []byte) (T, error)) (T,
 		case err == nil:
 			data = append(append(data, '\n'), own...)
 		case !errors.Is(err, fs.ErrNotExist):
-			return zero, err
+			return nil, zero, err
 		}
 	}
-	return parse(name, data)
+	v, err := parse(name, data)
+	return data, v, err
 }

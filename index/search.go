@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -202,9 +201,9 @@ func (ix *Index) Search(stems []WeightedStem, limit int) ([]Hit, error) {
 	}
 	hits := make([]Hit, 0, len(res.Hits))
 	for _, h := range res.Hits {
-		n, err := strconv.Atoi(h.ID)
-		if err != nil || n < 0 || n >= len(ix.passages) {
-			continue
+		n, ok := ix.byID[h.ID]
+		if !ok {
+			continue // a passage another snapshot indexed (see Open)
 		}
 		hits = append(hits, Hit{Passage: &ix.passages[n], Score: h.Score})
 	}

@@ -35,9 +35,20 @@ type vocabulary struct {
 	synonyms map[string][]string
 }
 
-func newVocabulary(ps []Passage) *vocabulary {
-	v := &vocabulary{df: map[string]int{}, surface: map[string]string{}, freq: map[string]int{},
-		byLength: map[int][]string{}, n: len(ps), synonyms: map[string][]string{}}
+// docVocab is one document's share of the vocabulary, kept with the index
+// on disk so that a corpus with one document changed merges the others'
+// without analysing them again.
+type docVocab struct {
+	DF       map[string]int    // stem -> passages of the document holding it
+	Surface  map[string]string // folded word -> stem, first seen first
+	Words    []string          // folded words in the order first seen
+	Freq     map[string]int    // folded word -> occurrences
+	Passages int
+}
+
+// vocabOf analyses a document's passages: all their fields, once.
+func vocabOf(ps []Passage) *docVocab {
+	v := &docVocab{DF: map[string]int{}, Surface: map[string]string{}, Freq: map[string]int{}, Passages: len(ps)}
 	for i := range ps {
 		p := &ps[i]
 		seen := map[string]bool{}
@@ -46,15 +57,35 @@ func newVocabulary(ps []Passage) *vocabulary {
 				stem := string(t.Term)
 				if !seen[stem] {
 					seen[stem] = true
-					v.df[stem]++
+					v.DF[stem]++
 				}
 				w := Fold(text[t.Start:t.End])
-				if _, ok := v.surface[w]; !ok {
-					v.surface[w] = stem
-					v.byLength[utf8.RuneCountInString(w)] = append(v.byLength[utf8.RuneCountInString(w)], w)
+				if _, ok := v.Surface[w]; !ok {
+					v.Surface[w] = stem
+					v.Words = append(v.Words, w)
 				}
-				v.freq[w]++
+				v.Freq[w]++
 			}
+		}
+	}
+	return v
+}
+
+// mergeVocabulary sums documents' vocabularies, in corpus order.
+func mergeVocabulary(docs []*docVocab) *vocabulary {
+	v := &vocabulary{df: map[string]int{}, surface: map[string]string{}, freq: map[string]int{},
+		byLength: map[int][]string{}, synonyms: map[string][]string{}}
+	for _, d := range docs {
+		v.n += d.Passages
+		for stem, n := range d.DF {
+			v.df[stem] += n
+		}
+		for _, w := range d.Words {
+			if _, ok := v.surface[w]; !ok {
+				v.surface[w] = d.Surface[w]
+				v.byLength[utf8.RuneCountInString(w)] = append(v.byLength[utf8.RuneCountInString(w)], w)
+			}
+			v.freq[w] += d.Freq[w]
 		}
 	}
 	for s := range v.df {
