@@ -57,7 +57,7 @@ type fileStamp struct {
 // passages indexed so far.
 type Progress struct {
 	Done, Total, Passages int
-	Elapsed             time.Duration
+	Elapsed               time.Duration
 }
 
 // ErrLocked is returned (wrapped) when another process holds the index on
