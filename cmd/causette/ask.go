@@ -24,10 +24,11 @@ func answeringEngine(name string, args []string, stderr io.Writer) (eng *chat.En
 	jsonOut := fs.Bool("json", false, "une réponse JSON par ligne")
 	top := fs.Int("top", chat.DefaultTop, "nombre maximal de citations")
 	dir := corpusFlag(fs)
+	indexDir := indexFlag(fs, "", indexUsage)
 	if err := fs.Parse(reorder(args)); err != nil {
 		return nil, false, nil, err
 	}
-	_, eng, err = openEngine(*dir, *top, nil)
+	_, eng, err = openEngine(*dir, *indexDir, *top, nil)
 	return eng, *jsonOut, fs.Args(), err
 }
 

@@ -22,11 +22,12 @@ func runBenchAsk(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	questions := fs.String("questions", "", "questions, une par ligne (texte) ou un jeu d'évaluation .jsonl")
 	rounds := fs.Int("rounds", 3, "tours sur l'ensemble des questions")
 	dir := corpusFlag(fs)
+	indexDir := indexFlag(fs, "", indexUsage)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	start := time.Now()
-	ix, eng, err := openEngine(*dir, 0, nil)
+	ix, eng, err := openEngine(*dir, *indexDir, 0, nil)
 	if err != nil {
 		return err
 	}

@@ -40,8 +40,9 @@ func runChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	return sc.Err()
 }
 
-// isTerminal reports whether r is a terminal (a person typing).
-func isTerminal(r io.Reader) bool {
+// isTerminal reports whether r (standard input, or an output) is a
+// terminal: a person typing, or reading.
+func isTerminal(r any) bool {
 	f, ok := r.(*os.File)
 	if !ok {
 		return false

@@ -106,7 +106,7 @@ func addNearest(groups []questionlog.Group, dir string) error {
 	if len(groups) == 0 {
 		return nil
 	}
-	ix, err := openIndex(dir)
+	ix, err := openIndex(dir, "")
 	if err != nil {
 		return err
 	}

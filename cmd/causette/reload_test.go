@@ -24,7 +24,7 @@ func startReloader(t *testing.T, dir string) (*web.Current, *atomic.Int64, chan 
 	var loads atomic.Int64
 	load := func() (*web.Snapshot, error) {
 		loads.Add(1)
-		ix, eng, err := openEngine(dir, 0, nil)
+		ix, eng, err := openEngine(dir, "", 0, nil)
 		if err != nil {
 			return nil, err
 		}

@@ -15,6 +15,7 @@ func runSearch(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	top := fs.Int("top", 10, "nombre de passages")
 	asJSON := fs.Bool("json", false, "sortie JSON")
 	dir := corpusFlag(fs)
+	indexDir := indexFlag(fs, "", indexUsage)
 	if err := fs.Parse(reorder(args)); err != nil {
 		return err
 	}
@@ -22,7 +23,7 @@ func runSearch(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	if strings.TrimSpace(q) == "" {
 		return fmt.Errorf("search : donnez des termes à chercher")
 	}
-	ix, err := openIndex(*dir)
+	ix, err := openIndex(*dir, *indexDir)
 	if err != nil {
 		return err
 	}

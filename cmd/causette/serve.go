@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/causette/causette/chat"
+	"github.com/causette/causette/index"
 	"github.com/causette/causette/web"
 )
 
@@ -102,6 +104,7 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	tlsCert := fs.String("tls-cert", "", "certificat TLS (PEM) pour servir en https sans proxy, avec --tls-key")
 	tlsKey := fs.String("tls-key", "", "clé privée du certificat --tls-cert (PEM)")
 	data := dataFlags(fs) // data.go: --data, --secret
+	indexDir := indexFlag(fs, "", "dossier de l'index sur disque (défaut : index dans le dossier --data ; « - » : en mémoire)")
 	debug := fs.Bool("debug", false, "journal détaillé (avec le texte des questions)")
 	limits, limitNames := limitFlags(fs)
 	staff := staffFlags(fs) // staff.go: --db, --log-days, --staff-token
@@ -133,16 +136,28 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if err != nil {
 		return fmt.Errorf("serve : %w", err)
 	}
+	switch *indexDir {
+	case "":
+		*indexDir = data.path("index")
+	case "-":
+		*indexDir = ""
+	}
+	var current *web.Current
 	load := func() (*web.Snapshot, error) {
-		ix, eng, err := openEngine(*dir, *top, key)
+		o := index.Options{Corpus: *dir, Dir: *indexDir, Logger: logger}
+		if prev := current.Load(); prev != nil {
+			o.Previous = prev.Index // on disk: updated in place, handed over
+		}
+		ix, err := index.Open(o)
 		if err != nil {
 			return nil, err
 		}
+		eng := chat.New(ix, chat.Options{Top: *top, Secret: key})
 		return &web.Snapshot{Index: ix, Engine: eng, Version: ix.Stats().Version}, nil
 	}
 	// The server listens at once (/healthz answers, /readyz says 503) and
 	// the corpus loads beside it.
-	current := web.NewCurrent(nil)
+	current = web.NewCurrent(nil)
 	cfg := web.Config{
 		Current:        current,
 		AllowOrigins:   origins,
@@ -192,7 +207,7 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	}
 	current.Store(snap)
 	logger.Info("corpus in service", "version", snap.Version, "passages", len(snap.Index.Passages()),
-		"took", time.Since(start).Round(time.Millisecond))
+		"indexed", snap.Index.Stats().Changed, "index", *indexDir, "took", time.Since(start).Round(time.Millisecond))
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
