@@ -7,6 +7,7 @@ import (
 	"unicode"
 
 	"github.com/causette/causette/index"
+	lru "github.com/hashicorp/golang-lru/v2"
 )
 
 // Searcher is what the engine needs of an index.
@@ -19,6 +20,7 @@ type Searcher interface {
 	Passages() []index.Passage
 	Glossary() map[string]string
 	Expand(stems []index.WeightedStem) map[string]bool
+	Passage(id string) (index.Passage, bool)
 }
 
 // Defaults for Options.
@@ -34,6 +36,10 @@ const (
 	citeRatio = 0.5
 	// maxSuggestions is how many follow-up questions an answer proposes.
 	maxSuggestions = 3
+	// factsCached bounds the passages whose measures are kept: a question
+	// meets candidates of them; a corpus of PIAF's or Service-Public's size
+	// stays whole, a 100,000-passage one keeps what visitors ask about.
+	factsCached = 20000
 )
 
 // Options tune an Engine.
@@ -68,8 +74,9 @@ type Engine struct {
 	faq      []index.Passage
 	// key signs and checks the context tokens (Options.Secret).
 	key []byte
-	// facts holds what the engine measured of each passage, by passage id.
-	facts map[string]*passageFacts
+	// facts holds what the engine measured of the passages it met, by
+	// passage id (see factsOf).
+	facts *lru.Cache[string, *passageFacts]
 }
 
 // New returns an engine over ix.
@@ -92,9 +99,12 @@ func New(ix Searcher, opts Options) *Engine {
 		rand.Read(key) // never fails: it crashes the program first
 	}
 	opts.Secret = nil // the key is kept once, out of what may be printed
-	e := &Engine{ix: ix, opts: opts, key: key, facts: map[string]*passageFacts{}}
+	facts, err := lru.New[string, *passageFacts](factsCached)
+	if err != nil {
+		panic(err) // only for a size <= 0
+	}
+	e := &Engine{ix: ix, opts: opts, key: key, facts: facts}
 	for _, p := range ix.Passages() {
-		e.facts[p.ID] = measure(p)
 		if p.Kind == index.KindFAQ {
 			e.faq = append(e.faq, p)
 		}
@@ -174,4 +184,17 @@ func starters(ps []index.Passage, faq []index.Passage) []string {
 }
 
 // stemsOf returns the stems of a passage, all fields together.
-func (e *Engine) stemsOf(p *index.Passage) map[string]bool { return e.facts[p.ID].stems }
+func (e *Engine) stemsOf(p *index.Passage) map[string]bool { return e.factsOf(p).stems }
+
+// factsOf returns what the engine measures of a passage: measured the first
+// time the passage is a candidate, then kept among the factsCached most
+// recently used. A start measures nothing; a question measures its
+// candidates only.
+func (e *Engine) factsOf(p *index.Passage) *passageFacts {
+	if f, ok := e.facts.Get(p.ID); ok {
+		return f
+	}
+	f := measure(*p)
+	e.facts.Add(p.ID, f)
+	return f
+}

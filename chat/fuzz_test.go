@@ -41,7 +41,7 @@ func checkBounds(t *testing.T, e *Engine, token string, c convContext) {
 			t.Errorf("decodeContext(%.60q) holds the stem %q; want 1 to %d bytes of UTF-8 text", token, s, maxStemBytes)
 		}
 	}
-	if _, ok := e.facts[c.Passage]; c.Passage != "" && !ok {
+	if _, ok := e.ix.Passage(c.Passage); c.Passage != "" && !ok {
 		t.Errorf("decodeContext(%.60q) holds the passage %q; want one the engine knows", token, c.Passage)
 	}
 	if c.Cue < cueNone || c.Cue > cuePlace {

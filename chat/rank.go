@@ -51,7 +51,7 @@ type wordWeights struct {
 // over a long paragraph.
 func (e *Engine) sentenceCoverage(t *turn, p *index.Passage, w wordWeights) float64 {
 	best := 0.0
-	for _, sf := range e.facts[p.ID].sentences {
+	for _, sf := range e.factsOf(p).sentences {
 		cov := e.share(t, sf.stems, w)
 		if sf.cues.has(t.cue) {
 			cov *= 1 + sentenceCueBoost
@@ -137,7 +137,7 @@ func (e *Engine) proximity(pairs []pair, p *index.Passage) float64 {
 	if len(pairs) == 0 {
 		return 0
 	}
-	pos := e.facts[p.ID].positions
+	pos := e.factsOf(p).positions
 	var got, total float64
 	for _, pr := range pairs {
 		total += pr.weight

@@ -108,7 +108,7 @@ func (e *Engine) answer(t *turn) Answer {
 		s.coverage = e.coverage(t, h.Passage, weights)
 		s.score *= 1 + sentenceBoost*e.sentenceCoverage(t, h.Passage, weights)
 		s.score *= coverageFloor + s.coverage*s.coverage
-		if e.facts[h.Passage.ID].cues.has(t.cue) {
+		if e.factsOf(h.Passage).cues.has(t.cue) {
 			s.score *= 1 + cueBoost
 		}
 		s.score *= 1 + proximityBoost*e.proximity(pairs, h.Passage)
@@ -151,7 +151,7 @@ func (e *Engine) answer(t *turn) Answer {
 func (e *Engine) cite(s scored, want map[string]bool) Citation {
 	p := s.hit.Passage
 	h := [][2]int{}
-	for _, sp := range e.facts[p.ID].spans {
+	for _, sp := range e.factsOf(p).spans {
 		if want[sp.stem] {
 			h = append(h, [2]int{sp.start, sp.end})
 		}

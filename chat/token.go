@@ -196,6 +196,6 @@ func boundedStems(stems []string, n int) []string {
 
 // knownPassage reports whether id names a passage of the engine's corpus.
 func (e *Engine) knownPassage(id string) bool {
-	_, ok := e.facts[id]
+	_, ok := e.ix.Passage(id)
 	return ok && id != ""
 }
