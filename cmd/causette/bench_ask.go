@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"time"
@@ -21,6 +22,7 @@ func runBenchAsk(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	fs.SetOutput(stderr)
 	questions := fs.String("questions", "", "questions, une par ligne (texte) ou un jeu d'évaluation .jsonl")
 	rounds := fs.Int("rounds", 3, "tours sur l'ensemble des questions")
+	cpuProfile := fs.String("cpuprofile", "", "fichier où écrire le profil CPU des réponses (go tool pprof)")
 	dir := corpusFlag(fs)
 	indexDir := indexFlag(fs, "", indexUsage)
 	if err := fs.Parse(args); err != nil {
@@ -50,6 +52,17 @@ func runBenchAsk(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	runtime.ReadMemStats(&ms)
 	fmt.Fprintf(stdout, "corpus : %d passages, prêt en %v, tas %d Mo après GC\n",
 		ix.Stats().Passages, built.Round(time.Millisecond), ms.HeapAlloc>>20)
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	var lat []time.Duration
 	for range *rounds {
 		for _, q := range qs {
