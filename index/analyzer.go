@@ -171,7 +171,42 @@ func (foldFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
 
 var ligatures = strings.NewReplacer("œ", "oe", "Œ", "OE", "æ", "ae", "Æ", "AE", "ß", "ss")
 
-// foldRunes removes diacritics from s.
+// foldTableSize covers Latin-1 and Latin Extended-A (up to U+024F): every
+// letter of French and its neighbours, folded by a table lookup.
+const foldTableSize = 0x250
+
+// foldTable maps each rune below foldTableSize to its folded form, computed
+// once at start by the full chain (NFD, marks removed, NFC, ligatures).
+var foldTable [foldTableSize]string
+
+// foldChains are the full folding chains, one per goroutine at a time: a
+// transform.Chain keeps state and is built at a cost, so it is built once
+// and reused, never per token.
+var foldChains = sync.Pool{New: func() any {
+	return transform.Chain(norm.NFD, runes.Remove(runes.In(gounicode.Mn)), norm.NFC)
+}}
+
+func init() {
+	for r := rune(0); r < foldTableSize; r++ {
+		foldTable[r] = foldChain(string(r))
+	}
+}
+
+// foldChain folds s with the full chain.
+func foldChain(s string) string {
+	t := foldChains.Get().(transform.Transformer)
+	defer foldChains.Put(t)
+	t.Reset()
+	out, _, err := transform.String(t, ligatures.Replace(s))
+	if err != nil {
+		return s
+	}
+	return out
+}
+
+// foldRunes removes diacritics from s: ASCII is returned as it is, Latin
+// letters go through foldTable, anything else (a combining accent typed
+// apart, another script) through the full chain.
 func foldRunes(s string) string {
 	ascii := true
 	for i := 0; i < len(s); i++ {
@@ -183,12 +218,15 @@ func foldRunes(s string) string {
 	if ascii {
 		return s
 	}
-	t := transform.Chain(norm.NFD, runes.Remove(runes.In(gounicode.Mn)), norm.NFC)
-	out, _, err := transform.String(t, ligatures.Replace(s))
-	if err != nil {
-		return s
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		if r >= foldTableSize {
+			return foldChain(s)
+		}
+		b.WriteString(foldTable[r])
 	}
-	return out
+	return b.String()
 }
 
 // Fold lower-cases s and removes its accents: the form used to compare

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"runtime/pprof"
 	"time"
 
 	"github.com/causette/causette/index"
@@ -25,8 +27,20 @@ func runIndex(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	asJSON := fs.Bool("json", false, "sortie JSON")
 	dir := corpusFlag(fs)
 	indexDir := indexFlag(fs, "", "dossier où garder l'index (par exemple causette-data/index, celui de serve) ; sans lui, l'index est construit en mémoire")
+	cpuProfile := fs.String("cpuprofile", "", "fichier où écrire le profil CPU de la construction (go tool pprof)")
 	if err := fs.Parse(reorder(args)); err != nil {
 		return err
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	o := index.Options{Corpus: *dir, Dir: *indexDir, Logger: slog.New(slog.NewTextHandler(stderr, nil))}
 	bar := &progressBar{out: stderr, tty: isTerminal(stderr)}
