@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2/analysis"
 )
 
 // Typo correction limits: words this short are too ambiguous to correct; the
@@ -49,11 +51,25 @@ type docVocab struct {
 // vocabOf analyses a document's passages: all their fields, once.
 func vocabOf(ps []Passage) *docVocab {
 	v := &docVocab{DF: map[string]int{}, Surface: map[string]string{}, Freq: map[string]int{}, Passages: len(ps)}
+	// A document's passages share their title and, a few at a time, their
+	// section: each heading is analysed once.
+	headings := map[string]analysis.TokenStream{}
+	analyse := func(text string, heading bool) analysis.TokenStream {
+		if !heading {
+			return Analyze(text)
+		}
+		toks, ok := headings[text]
+		if !ok {
+			toks = Analyze(text)
+			headings[text] = toks
+		}
+		return toks
+	}
 	for i := range ps {
 		p := &ps[i]
 		seen := map[string]bool{}
-		for _, text := range []string{p.Text, p.Question, p.Section, p.Title} {
-			for _, t := range Analyze(text) {
+		for f, text := range []string{p.Text, p.Question, p.Section, p.Title} {
+			for _, t := range analyse(text, f >= 2) {
 				stem := string(t.Term)
 				if !seen[stem] {
 					seen[stem] = true
