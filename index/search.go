@@ -13,13 +13,18 @@ import (
 
 // Field boosts: a word in the passage's own text counts most; a word of an
 // FAQ question or of a table's header and row label nearly as much; the
-// section heading and document title only hint at the topic.
-var fieldBoosts = map[string]float64{
-	fieldText:     1.0,
-	fieldQuestion: 1.0,
-	fieldLabel:    0.8,
-	fieldSection:  0.25,
-	fieldTitle:    0.25,
+// section heading and document title only hint at the topic. A list, not a
+// map: the query's clauses come in one order, so scores repeat to the last
+// bit from run to run (a map's order would flip near ties).
+var fieldBoosts = []struct {
+	field string
+	boost float64
+}{
+	{fieldText, 1.0},
+	{fieldQuestion, 1.0},
+	{fieldLabel, 0.8},
+	{fieldSection, 0.25},
+	{fieldTitle, 0.25},
 }
 
 // Weights of words the visitor did not type as such: a typo correction, the
@@ -181,10 +186,10 @@ func (ix *Index) Search(stems []WeightedStem, limit int) ([]Hit, error) {
 	}
 	var qs []query.Query
 	for _, s := range stems {
-		for field, boost := range fieldBoosts {
+		for _, fb := range fieldBoosts {
 			tq := bleve.NewTermQuery(s.Stem)
-			tq.SetField(field)
-			tq.SetBoost(boost * s.Weight)
+			tq.SetField(fb.field)
+			tq.SetBoost(fb.boost * s.Weight)
 			qs = append(qs, tq)
 		}
 		if s.Exact != "" {
