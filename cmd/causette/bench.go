@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -49,9 +50,10 @@ func runBench(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	conns := fs.Int("conns", benchConns, "connexions WebSocket simultanées")
 	perConn := fs.Int("per-conn", benchPerConn, "questions posées l'une après l'autre par chaque connexion")
 	interval := fs.Duration("interval", benchInterval, "écart entre deux questions d'une connexion (0 : sans attendre, pour mesurer le débit maximal)")
-	questions := fs.String("questions", "", "jeu de questions JSONL (champ q, ou turns) ; défaut : les questions d'accueil du corpus")
+	questions := fs.String("questions", "", "questions : un jeu .jsonl (champ q, ou turns) ou un fichier texte, une par ligne ; défaut : les questions d'accueil du corpus")
 	addr := fs.String("addr", "", "serveur à mesurer (HÔTE:PORT) ; défaut : un serveur lancé ici sur 127.0.0.1")
 	dir := corpusFlag(fs)
+	indexDir := indexFlag(fs, "", indexUsage)
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
@@ -61,13 +63,18 @@ func runBench(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	var qs []string
 	if *questions != "" {
 		var err error
-		if qs, err = readQuestions(*questions); err != nil {
+		if strings.HasSuffix(*questions, ".jsonl") {
+			qs, err = readQuestions(*questions)
+		} else {
+			qs, err = readLines(*questions) // one question a line
+		}
+		if err != nil {
 			return err
 		}
 	}
 	target := *addr
 	if target == "" {
-		ix, eng, err := openEngine(*dir, "", 0, nil)
+		ix, eng, err := openEngine(*dir, *indexDir, 0, nil)
 		if err != nil {
 			return err
 		}
@@ -79,6 +86,7 @@ func runBench(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		limits := web.DefaultLimits()
 		limits.MaxConns = max(limits.MaxConns, *conns)
 		limits.MaxConnsPerIP = *conns
+		limits.MaxConnsPerAddr = max(limits.MaxConnsPerAddr, *conns+16) // the sockets and a few requests
 		limits.RateBurst = *perConn
 		limits.RatePerSecond = 1e6
 		srv, err := web.NewServer(web.Config{Engine: eng, Index: ix, Limits: limits,
