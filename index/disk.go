@@ -27,7 +27,7 @@ const (
 	// diskFormat names the layout and everything that shapes what is
 	// stored: the analyzer, the passage cut, the fields. Change it with any
 	// of them and every index on disk is rebuilt, never trusted.
-	diskFormat = "causette-index 1 (" + AnalyzerName + " 1, fields 1)"
+	diskFormat = "causette-index 1 (" + AnalyzerName + " 1, fields 1, vocabulary 2)"
 	// lockWait is how long to wait for an index another process holds
 	// (Bleve locks its root.bolt and would wait for ever).
 	lockWait = time.Second

@@ -33,6 +33,8 @@ type vocabulary struct {
 	freq     map[string]int    // folded word -> occurrences
 	byLength map[int][]string  // folded words by rune count
 	stems    []string
+	words    []string          // folded words, sorted, for completion
+	written  map[string]string // folded word -> as first written, when it differs
 	n        int
 	synonyms map[string][]string
 }
@@ -45,12 +47,16 @@ type docVocab struct {
 	Surface  map[string]string // folded word -> stem, first seen first
 	Words    []string          // folded words in the order first seen
 	Freq     map[string]int    // folded word -> occurrences
+	// Written holds a folded word as the document first writes it, when
+	// that differs ("Mistral" for "mistral", "décacorne" for "decacorne").
+	Written  map[string]string
 	Passages int
 }
 
 // vocabOf analyses a document's passages: all their fields, once.
 func vocabOf(ps []Passage) *docVocab {
-	v := &docVocab{DF: map[string]int{}, Surface: map[string]string{}, Freq: map[string]int{}, Passages: len(ps)}
+	v := &docVocab{DF: map[string]int{}, Surface: map[string]string{}, Freq: map[string]int{},
+		Written: map[string]string{}, Passages: len(ps)}
 	// A document's passages share their title and, a few at a time, their
 	// section: each heading is analysed once.
 	headings := map[string]analysis.TokenStream{}
@@ -75,10 +81,14 @@ func vocabOf(ps []Passage) *docVocab {
 					seen[stem] = true
 					v.DF[stem]++
 				}
-				w := Fold(text[t.Start:t.End])
+				written := text[t.Start:t.End]
+				w := Fold(written)
 				if _, ok := v.Surface[w]; !ok {
 					v.Surface[w] = stem
 					v.Words = append(v.Words, w)
+					if written != w {
+						v.Written[w] = written
+					}
 				}
 				v.Freq[w]++
 			}
@@ -90,7 +100,7 @@ func vocabOf(ps []Passage) *docVocab {
 // mergeVocabulary sums documents' vocabularies, in corpus order.
 func mergeVocabulary(docs []*docVocab) *vocabulary {
 	v := &vocabulary{df: map[string]int{}, surface: map[string]string{}, freq: map[string]int{},
-		byLength: map[int][]string{}, synonyms: map[string][]string{}}
+		byLength: map[int][]string{}, synonyms: map[string][]string{}, written: map[string]string{}}
 	for _, d := range docs {
 		v.n += d.Passages
 		for stem, n := range d.DF {
@@ -100,6 +110,10 @@ func mergeVocabulary(docs []*docVocab) *vocabulary {
 			if _, ok := v.surface[w]; !ok {
 				v.surface[w] = d.Surface[w]
 				v.byLength[utf8.RuneCountInString(w)] = append(v.byLength[utf8.RuneCountInString(w)], w)
+				v.words = append(v.words, w)
+				if form, ok := d.Written[w]; ok {
+					v.written[w] = form
+				}
 			}
 			v.freq[w] += d.Freq[w]
 		}
@@ -108,6 +122,7 @@ func mergeVocabulary(docs []*docVocab) *vocabulary {
 		v.stems = append(v.stems, s)
 	}
 	sort.Strings(v.stems)
+	sort.Strings(v.words)
 	return v
 }
 

@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
-	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -70,7 +69,6 @@ type Staff struct {
 	current  *Current
 	logger   *slog.Logger
 	now      func() time.Time
-	words    atomic.Pointer[snapshotWords] // the completion vocabulary of a snapshot
 
 	mu       sync.Mutex
 	sessions map[string]time.Time            // session id -> expiry
@@ -198,27 +196,6 @@ func (st *Staff) handleHealthDetail(w http.ResponseWriter, r *http.Request) {
 		body["reload"] = map[string]any{"time": o.Time, "ok": o.OK, "error": o.Error, "took_ns": o.Took}
 	}
 	writeJSON(w, http.StatusOK, body)
-}
-
-// snapshotWords is the completion vocabulary of one snapshot.
-type snapshotWords struct {
-	snap  *Snapshot
-	words *vocabulary
-}
-
-// snapshot returns the snapshot in service and its completion vocabulary,
-// built the first time a snapshot is asked for; nil before any is served.
-func (st *Staff) snapshot() (*Snapshot, *vocabulary) {
-	snap := st.current.Load()
-	if snap == nil {
-		return nil, nil
-	}
-	if w := st.words.Load(); w != nil && w.snap == snap {
-		return snap, w.words
-	}
-	w := &snapshotWords{snap: snap, words: newVocabulary(snap.Index)}
-	st.words.Store(w)
-	return snap, w.words
 }
 
 // NewStaffToken returns a random token, for when none is configured.

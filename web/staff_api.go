@@ -47,12 +47,12 @@ func (st *Staff) handleSearch(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, apiError{Code: "too_long", Message: chat.ErrTooLong.Message})
 		return
 	}
-	snap, words := st.snapshot()
+	snap := st.current.Load()
 	if snap == nil {
 		writeJSON(w, http.StatusServiceUnavailable, apiError{Code: "not_ready", Message: errNotReady.Message})
 		return
 	}
-	res := staffSearch{Query: q, Searched: words.complete(q), Passages: []rankedPassage{}}
+	res := staffSearch{Query: q, Searched: snap.Index.Complete(q), Passages: []rankedPassage{}}
 	if strings.TrimSpace(res.Searched) != "" {
 		if a, err := snap.Engine.Ask(res.Searched, ""); err == nil {
 			res.Answer = &a

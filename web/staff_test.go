@@ -482,25 +482,6 @@ func TestVisitorPagesHideStaff(t *testing.T) {
 	}
 }
 
-func TestVocabularyComplete(t *testing.T) {
-	ix, _ := mustEngine(t)
-	v := newVocabulary(ix)
-	tests := []struct{ in, want string }{
-		{"qui dirige mistr", "qui dirige Mistral"},
-		{"Mistral", "Mistral"},           // a corpus word stays
-		{"qui dirige ", "qui dirige "},   // a space ends the word
-		{"m", "m"},                       // one letter is too short to guess
-		{"zzzzq", "zzzzq"},               // nothing to complete to
-		{"Arthur Mens", "Arthur Mensch"}, // completed as the corpus writes it
-		{"décac", "décacorne"},
-	}
-	for _, tt := range tests {
-		if got := v.complete(tt.in); got != tt.want {
-			t.Errorf("complete(%q) = %q; want %q", tt.in, got, tt.want)
-		}
-	}
-}
-
 // BenchmarkStaffSearch measures one lookup as staff type it: the answer on
 // top and the ranked passages with their highlights.
 func BenchmarkStaffSearch(b *testing.B) {
