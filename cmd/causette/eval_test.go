@@ -68,6 +68,15 @@ func TestEvalFloors(t *testing.T) {
 			got, want float64
 		}{"PIAF R@1", float64(g.Top1) / float64(g.Graded), 0.775})
 	}
+	spf := filepath.Join(dir, "spf")
+	if _, err := os.Stat(filepath.Join(spf, "questions.jsonl")); err == nil && !testing.Short() {
+		sr := scoreSet(t, filepath.Join(spf, "questions.jsonl"), filepath.Join(spf, "corpus"))
+		g := sr.ByKind["spf"]
+		checks = append(checks, struct {
+			name      string
+			got, want float64
+		}{"spf right fiche first", float64(g.Top1) / float64(g.Graded), 0.66})
+	}
 	for _, c := range checks {
 		t.Logf("%s = %.3f (floor %.3f)", c.name, c.got, c.want)
 		if c.got < c.want {
