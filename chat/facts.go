@@ -1,6 +1,7 @@
 package chat
 
 import (
+	"strings"
 	"unicode/utf8"
 
 	"github.com/causette/causette/index"
@@ -34,24 +35,48 @@ type span struct {
 	start, end int
 }
 
-// measure analyses a passage for the engine.
+// measure analyses a passage for the engine: its text once, its question,
+// section and title once each; the sentences' stems and the spans come from
+// the text's tokens.
 func measure(p index.Passage) *passageFacts {
 	f := &passageFacts{stems: map[string]bool{}, positions: map[string][]int{}, cues: cuesOf(p.Text)}
-	for _, tok := range index.Analyze(p.Text) {
+	toks := index.Analyze(p.Text)
+	for _, tok := range toks {
 		start := utf8.RuneCountInString(p.Text[:tok.Start])
 		f.spans = append(f.spans, span{string(tok.Term), start, start + utf8.RuneCountInString(p.Text[tok.Start:tok.End])})
+		f.stems[string(tok.Term)] = true
 	}
+	// Each sentence takes the text's tokens within its bytes: the analysis
+	// of a word does not depend on its neighbours.
+	next, cursor := 0, 0
 	for _, sentence := range splitSentences(p.Text) {
 		sf := sentenceFacts{stems: map[string]bool{}, cues: cuesOf(sentence)}
-		for _, tok := range index.Analyze(sentence) {
-			sf.stems[string(tok.Term)] = true
+		at := strings.Index(p.Text[cursor:], sentence)
+		if at < 0 { // never: sentences are pieces of the text
+			f.sentences = append(f.sentences, sf)
+			continue
+		}
+		from, to := cursor+at, cursor+at+len(sentence)
+		cursor = to
+		for next < len(toks) && toks[next].Start < from {
+			next++
+		}
+		for ; next < len(toks) && toks[next].End <= to; next++ {
+			sf.stems[string(toks[next].Term)] = true
 		}
 		f.sentences = append(f.sentences, sf)
 	}
-	for _, tok := range index.Analyze(p.Question + " \n\n\n " + p.Text) {
-		f.positions[string(tok.Term)] = append(f.positions[string(tok.Term)], tok.Position)
+	if p.Question == "" {
+		for _, tok := range toks {
+			f.positions[string(tok.Term)] = append(f.positions[string(tok.Term)], tok.Position)
+		}
+	} else {
+		// Positions run on from the question into the text.
+		for _, tok := range index.Analyze(p.Question + " \n\n\n " + p.Text) {
+			f.positions[string(tok.Term)] = append(f.positions[string(tok.Term)], tok.Position)
+		}
 	}
-	for _, text := range []string{p.Text, p.Question, p.Section, p.Title} {
+	for _, text := range []string{p.Question, p.Section, p.Title} {
 		for _, tok := range index.Analyze(text) {
 			f.stems[string(tok.Term)] = true
 		}

@@ -4,6 +4,8 @@ import (
 	"maps"
 	"math"
 	"slices"
+	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/causette/causette/index"
@@ -199,9 +201,43 @@ func holdsCue(text string, c cue) bool {
 	case cueNumber:
 		return holdsNumber(text)
 	case cueDate:
-		return yearRe.MatchString(text)
+		return mayHoldDate(text) && yearRe.MatchString(text)
 	case cuePerson, cuePlace:
-		return nameRe.MatchString(text)
+		return mayHoldName(text) && nameRe.MatchString(text)
+	}
+	return false
+}
+
+// monthNames are the words yearRe takes for a date besides digits.
+var monthNames = []string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+	"septembre", "octobre", "novembre", "décembre"}
+
+// mayHoldDate is what yearRe needs, checked without it: a digit, a century
+// (« XVe siècle ») or a month's name. Most sentences have none, and the
+// regular expression, with its case-insensitive months, is the costliest
+// part of measuring a passage.
+func mayHoldDate(text string) bool {
+	if strings.ContainsAny(text, "0123456789") || strings.Contains(text, "e siècle") {
+		return true
+	}
+	lower := strings.ToLower(text)
+	for _, m := range monthNames {
+		if strings.Contains(lower, m) {
+			return true
+		}
+	}
+	return false
+}
+
+// mayHoldName is what nameRe needs, checked without it: a capital letter
+// right after a space.
+func mayHoldName(text string) bool {
+	space := false
+	for _, r := range text {
+		if space && unicode.IsUpper(r) {
+			return true
+		}
+		space = unicode.IsSpace(r)
 	}
 	return false
 }

@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -210,11 +211,26 @@ func (ix *Index) Search(stems []WeightedStem, limit int) ([]Hit, error) {
 		if !ok {
 			continue // a passage another snapshot indexed (see Open)
 		}
-		hits = append(hits, Hit{Passage: &ix.passages[n], Score: h.Score})
+		hits = append(hits, Hit{Passage: &ix.passages[n], Score: roundScore(h.Score)})
 	}
-	sort.SliceStable(hits, func(i, j int) bool { return hits[i].Score > hits[j].Score })
+	// Equal scores (table rows alike) go in corpus order: Bleve's own order
+	// among them follows its internal numbering, which a parallel build
+	// does not fix.
+	sort.SliceStable(hits, func(i, j int) bool {
+		if hits[i].Score != hits[j].Score {
+			return hits[i].Score > hits[j].Score
+		}
+		return ix.byID[hits[i].Passage.ID] < ix.byID[hits[j].Passage.ID]
+	})
 	return hits, nil
 }
+
+// scoreDigits is the precision a score keeps: Bleve sums a passage's
+// clauses in an order that varies from run to run, so scores differ in
+// their last bits; rounded, equal scores are equal and rank in corpus order.
+const scoreDigits = 1e9
+
+func roundScore(s float64) float64 { return math.Round(s*scoreDigits) / scoreDigits }
 
 // Highlights returns the spans of text whose stems are in stems, as
 // [start, end) offsets counted in Unicode code points.
