@@ -43,10 +43,10 @@ type vocabulary struct {
 // on disk so that a corpus with one document changed merges the others'
 // without analysing them again.
 type docVocab struct {
-	DF       map[string]int    // stem -> passages of the document holding it
-	Surface  map[string]string // folded word -> stem, first seen first
-	Words    []string          // folded words in the order first seen
-	Freq     map[string]int    // folded word -> occurrences
+	DF      map[string]int    // stem -> passages of the document holding it
+	Surface map[string]string // folded word -> stem, first seen first
+	Words   []string          // folded words in the order first seen
+	Freq    map[string]int    // folded word -> occurrences
 	// Written holds a folded word as the document first writes it, when
 	// that differs ("Mistral" for "mistral", "décacorne" for "decacorne").
 	Written  map[string]string
