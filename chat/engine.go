@@ -159,7 +159,12 @@ func hasLetterOrDigit(s string) bool {
 // FAQ questions, else questions on its section headings.
 func starters(ps []index.Passage, faq []index.Passage) []string {
 	var out []string
+	asked := map[string]bool{} // a corpus of many fiches repeats its questions
 	for _, p := range faq {
+		if asked[p.Question] {
+			continue
+		}
+		asked[p.Question] = true
 		out = append(out, p.Question)
 		if len(out) == maxSuggestions {
 			return out

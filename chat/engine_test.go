@@ -232,3 +232,11 @@ func TestTableSuggestionsFollowUp(t *testing.T) {
 		t.Errorf("Ask(%q) after montant SNCF = %q, %v; want another SNCF fact", a.Suggestions[0], b.Answer, err)
 	}
 }
+
+func TestStartersNotRepeated(t *testing.T) {
+	faq := []index.Passage{{Question: "De quoi s'agit-il ?"}, {Question: "De quoi s'agit-il ?"}, {Question: "Qui est concerné ?"}}
+	got := starters(faq, faq)
+	if len(got) < 2 || got[0] == got[1] {
+		t.Errorf("starters of a corpus repeating its FAQ questions = %q; want each once", got)
+	}
+}

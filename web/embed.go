@@ -28,6 +28,9 @@ const (
 const (
 	deniedText = "Ce site n'est pas autorisé à afficher Causette."
 	deniedHelp = "Responsable du site : ajoutez %s à l'option --allow-origin de « causette serve »."
+	// deniedNoOrigin is the help when the page was opened without the
+	// origin the widget adds: not from a site at all.
+	deniedNoOrigin = "Responsable du site : chargez Causette par son widget (widget.js), qui indique l'adresse de votre site, et ajoutez-la à l'option --allow-origin de « causette serve »."
 )
 
 // handleEmbed serves the panel's chat page, or the refusal page.
@@ -51,6 +54,9 @@ func (s *Server) handleEmbed(w http.ResponseWriter, r *http.Request) {
 		d.Lang, d.L = labelsFor("fr") // the refusal is French: so is its page
 		d.DeniedText = deniedText
 		d.DeniedHelp = fmt.Sprintf(deniedHelp, claimed)
+		if strings.TrimSpace(claimed) == "" {
+			d.DeniedHelp = deniedNoOrigin
+		}
 		h.Set("Content-Security-Policy", deniedCSP)
 	}
 	h.Set("Content-Type", "text/html; charset=utf-8")

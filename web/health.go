@@ -42,10 +42,15 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 		body["ready"], body["passages"], body["version"] = true, len(snap.Index.Passages()), snap.Version
 		body["loaded"] = snap.Loaded.UTC().Format(time.RFC3339)
 	}
+	var failing []string
 	if o := s.current.LastReload(); o != nil {
 		body["reload"] = o
+		if !o.OK {
+			// The old corpus still serves, but the folder holds a file that
+			// will not load: a restart would fail. Say so now.
+			failing = append(failing, "reload")
+		}
 	}
-	var failing []string
 	for name, check := range s.health {
 		ok, detail := check()
 		body[name] = detail

@@ -28,20 +28,20 @@ func TestNotReadyUntilASnapshotIsStored(t *testing.T) {
 		!strings.Contains(body, "not_ready") {
 		t.Errorf("POST /api/ask before any snapshot: %d %s; want 503 not_ready", resp.StatusCode, body)
 	}
-	c, hello := dial(t, base)
-	if hello["greeting"] == "" {
-		t.Errorf("hello before any snapshot has no greeting: %v", hello)
-	}
-	if a := c.ask("a", "Qui est le PDG de Mistral ?", ""); a.Code != "not_ready" {
-		t.Errorf("ask over a socket before any snapshot: %+v; want error not_ready", a)
+	if got := dialStatus(t, wsURL(base), ""); got != http.StatusServiceUnavailable {
+		t.Errorf("socket before any snapshot: status %d; want 503 (the page retries)", got)
 	}
 	ix, eng := mustEngine(t)
 	current.Store(&Snapshot{Index: ix, Engine: eng, Version: "v1"})
 	if resp, _ := get(t, base+"/readyz", nil); resp.StatusCode != http.StatusOK {
 		t.Errorf("/readyz once a snapshot is stored: %d; want 200", resp.StatusCode)
 	}
+	c, hello := dial(t, base)
+	if hello["greeting"] == "" || len(hello["suggestions"].([]any)) == 0 {
+		t.Errorf("hello once a snapshot is stored: %v; want the corpus's greeting and starters", hello)
+	}
 	if a := c.ask("b", "Qui est le PDG de Mistral ?", ""); a.Type != "answer" {
-		t.Errorf("the same socket once a snapshot is stored: %+v; want an answer", a)
+		t.Errorf("a socket once a snapshot is stored: %+v; want an answer", a)
 	}
 	if _, body := get(t, base+"/healthz", nil); !strings.Contains(body, `"version":"v1"`) {
 		t.Errorf("/healthz does not name the version in service: %s", body)
@@ -96,5 +96,21 @@ func TestSwapWhileAnswering(t *testing.T) {
 	current.Store(&Snapshot{Index: veloIx, Engine: veloEng, Version: "velo"})
 	if _, body := postAsk(t, base, "", `{"q":"Combien coûte le vélo ?"}`); !strings.Contains(body, "300 euros") {
 		t.Errorf("after the swap to the other corpus: %s; want its answer", body)
+	}
+}
+
+func TestFailedReloadIsDegraded(t *testing.T) {
+	ix, eng := mustEngine(t)
+	current := NewCurrent(&Snapshot{Index: ix, Engine: eng, Version: "v1"})
+	base := startHTTP(t, newTestServer(t, Config{Current: current}))
+	current.Reloaded(ReloadOutcome{OK: false, Error: "/srv/corpus: corpus : vide.txt : document vide"})
+	resp, body := get(t, base+"/healthz", nil)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, `"status":"degraded"`) || !strings.Contains(body, `"reload"`) ||
+		strings.Contains(body, "vide.txt") {
+		t.Errorf("/healthz after a failed reload: %d %s; want 200, degraded, reload failing, no file named", resp.StatusCode, body)
+	}
+	current.Reloaded(ReloadOutcome{OK: true})
+	if _, body := get(t, base+"/healthz", nil); !strings.Contains(body, `"status":"ok"`) {
+		t.Errorf("/healthz after a good reload: %s; want ok", body)
 	}
 }

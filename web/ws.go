@@ -40,8 +40,6 @@ const (
 	closeGoingAway = "Le serveur redémarre : reconnexion dans un instant."
 	closeInternal  = "Erreur interne : reconnexion dans un instant."
 	closeFragments = "Message en trop de morceaux : envoyez-le d’un seul tenant."
-	// notReadyGreeting greets a socket opened while the corpus still loads.
-	notReadyGreeting = "Bonjour ! Causette charge ses documents : posez votre question dans un instant."
 )
 
 // closeFrame is a close message for the writer to send.
@@ -98,6 +96,13 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "Origine non autorisée.", http.StatusForbidden)
 		return
 	}
+	if s.current.Load() == nil {
+		// Still loading the first corpus: the page retries with backoff and
+		// gets a real greeting once the corpus is in service.
+		w.Header().Set("Retry-After", seconds(readyRetryAfter))
+		http.Error(w, errNotReady.Message, http.StatusServiceUnavailable)
+		return
+	}
 	ip := addressKey(s.visitorIP(r))
 	if code := s.hub.reserve(ip); code != 0 {
 		s.log.Warn("socket refused", "reason", "capacity", "status", code)
@@ -148,13 +153,11 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 	c.readLoop()
 }
 
-// hello greets a new socket, from the snapshot in service.
+// hello greets a new socket, from the snapshot in service (handleWS opens
+// none before there is one, and a snapshot is never taken back).
 func (s *Server) hello() helloMsg {
-	h := helloMsg{Type: "hello", Greeting: notReadyGreeting, Suggestions: []string{}}
-	if snap := s.current.Load(); snap != nil {
-		h.Greeting, h.Suggestions = snap.Engine.Greeting(), snap.Engine.Starters()
-	}
-	return h
+	snap := s.current.Load()
+	return helloMsg{Type: "hello", Greeting: snap.Engine.Greeting(), Suggestions: snap.Engine.Starters()}
 }
 
 // stop makes the writer close the socket.
