@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"os"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -38,9 +39,19 @@ type Index struct {
 	vocab    *vocabulary
 	glossary map[string]string // see Open
 	dir      string            // Options.Dir, "" in memory
-	// owns says this Index closes the Bleve index: a reload hands an index
-	// kept on disk over to the next snapshot (Options.Previous).
+	// bleveName is the generation folder of dir this index reads.
+	bleveName string
+	// owns says this Index closes the Bleve index: a reload with nothing
+	// changed hands the open index over to the next snapshot
+	// (Options.Previous).
 	owns atomic.Bool
+	// lock holds dir against other processes; ownsLock says this Index
+	// releases it (a reload hands it over too).
+	lock     *dirLock
+	ownsLock atomic.Bool
+	// removeOnClose is the generation folder to remove once this index,
+	// replaced by a newer one, is closed.
+	removeOnClose atomic.Pointer[string]
 }
 
 // Stats describes a built index.
@@ -228,8 +239,15 @@ func (ix *Index) Neighbours(id string, n int) []Passage {
 // Close releases the Bleve index, unless it was handed over to the index
 // that replaced this one (Options.Previous).
 func (ix *Index) Close() error {
+	var err error
 	if ix.owns.Swap(false) {
-		return ix.bleve.Close()
+		err = ix.bleve.Close()
 	}
-	return nil
+	if dir := ix.removeOnClose.Swap(nil); dir != nil {
+		os.RemoveAll(*dir) // a generation no longer served
+	}
+	if ix.ownsLock.Swap(false) {
+		ix.lock.release()
+	}
+	return err
 }

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"runtime"
 	"sync"
 	"time"
@@ -22,15 +23,18 @@ import (
 // The index kept on disk (Options.Dir): Bleve's own folder, and beside it
 // the state that makes a start on an unchanged corpus analyse nothing.
 const (
-	bleveDirName  = "bleve"
+	bleveDirName  = "bleve" // bleve-N: generation N
 	stateFileName = "corpus.gob"
 	// diskFormat names the layout and everything that shapes what is
 	// stored: the analyzer, the passage cut, the fields. Change it with any
 	// of them and every index on disk is rebuilt, never trusted.
-	diskFormat = "causette-index 1 (" + AnalyzerName + " 1, fields 1, vocabulary 2)"
+	diskFormat = "causette-index 2 (" + AnalyzerName + " 1, fields 1, vocabulary 2)"
 	// lockWait is how long to wait for an index another process holds
 	// (Bleve locks its root.bolt and would wait for ever).
 	lockWait = time.Second
+	// maxStateBytes bounds corpus.gob: 64 MB at 114,000 passages; a file
+	// far larger is not ours.
+	maxStateBytes = 4 << 30
 )
 
 // diskState is what corpus.gob holds.
@@ -39,6 +43,10 @@ type diskState struct {
 	// Lexicons hashes the synonyms and the glossary, embedded and the
 	// corpus's own: a change rebuilds every document.
 	Lexicons string
+	// Bleve names the folder of the generation this state describes;
+	// Generation numbers it.
+	Bleve      string
+	Generation int
 	// Files, Docs and Vocabs go together, one entry a corpus file, in name
 	// order.
 	Files  []fileStamp
@@ -68,14 +76,45 @@ var ErrLocked = errors.New("index locked by another process")
 
 // openOnDisk opens the index kept in o.Dir for the corpus in fsys, bringing
 // it up to date: unchanged files are taken from the state as they are,
-// changed ones are parsed and re-indexed, removed ones deleted. A folder
-// that is not such an index, or is damaged, is rebuilt with a warning.
+// changed ones are parsed and re-indexed, removed ones deleted.
+//
+// Bleve's folder is never changed in place: a change is made in a copy, the
+// next generation (bleve-N), and the state that names it is written last.
+// The index in service (Options.Previous) keeps its folder untouched until
+// it is closed, and a crash at any point leaves the state naming a whole,
+// consistent folder. A folder that is not such an index, or is damaged, is
+// rebuilt with a warning.
 func openOnDisk(o Options, fsys fs.FS, names []string, syn [][]string, lexHash string) (*Index, error) {
 	start := time.Now()
 	log := o.Logger
 	if log == nil {
 		log = slog.Default()
 	}
+	if err := os.MkdirAll(o.Dir, 0o700); err != nil {
+		return nil, fmt.Errorf("index %s : %w", o.Dir, err)
+	}
+	prev := o.Previous
+	if prev != nil && (prev.dir != o.Dir || !prev.ownsLock.Load()) {
+		prev = nil
+	}
+	// The folder's lock: the index in service holds it for this process;
+	// else it is taken here, and another process holding it is ErrLocked.
+	lock := (*dirLock)(nil)
+	if prev != nil {
+		lock = prev.lock
+	} else {
+		var err error
+		if lock, err = lockDir(o.Dir); err != nil {
+			return nil, err
+		}
+	}
+	fail := func(err error) (*Index, error) {
+		if prev == nil {
+			lock.release()
+		}
+		return nil, err
+	}
+
 	state, err := readState(o.Dir)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -87,97 +126,181 @@ func openOnDisk(o Options, fsys fs.FS, names []string, syn [][]string, lexHash s
 		log.Info("index on disk made for another analyzer or lexicons: rebuilt", "dir", o.Dir)
 		state = nil
 	}
-	var bi bleve.Index
-	prev := o.Previous
-	if prev != nil && prev.dir == o.Dir && state != nil && prev.owns.Load() {
-		bi = prev.bleve // the process holds it already: update it in place
-	} else {
-		prev = nil
-		bi, err = openBleve(o.Dir, state == nil)
-	}
-	if errors.Is(err, ErrLocked) {
-		return nil, err
-	}
-	if err != nil && state != nil {
-		log.Warn("Bleve index on disk unreadable: rebuilt", "dir", o.Dir, "err", err)
-		state = nil
-		bi, err = openBleve(o.Dir, true)
-	}
-	if err != nil {
-		return nil, err
-	}
 	old := map[string]int{}
 	if state != nil {
 		for i, f := range state.Files {
 			old[f.Name] = i
 		}
 	}
-	// closeBleve gives up on this open; an index handed by Previous stays
-	// with it.
-	closeBleve := func() {
-		if prev == nil {
-			bi.Close()
-		}
-	}
-	// First every file is read (or taken from the state) and the corpus
-	// checked whole; only then does Bleve change, so a corpus that cannot
-	// be served leaves the index as it was.
+	// Every file is read (or taken from the state) and the corpus checked
+	// whole before any Bleve work: a corpus that cannot be served changes
+	// nothing on disk.
 	next := &diskState{Format: diskFormat, Lexicons: lexHash}
 	var gone, fresh []*Document
 	loaded := loadAll(fsys, names, state, old)
 	for n, name := range names {
 		l := loaded[n]
-		stamp, doc, vocab, isFresh, err := l.stamp, l.doc, l.vocab, l.fresh, l.err
-		if err != nil {
-			closeBleve()
-			return nil, err
+		if l.err != nil {
+			return fail(l.err)
 		}
-		if isFresh {
+		if l.fresh {
 			if i, ok := old[name]; ok {
 				gone = append(gone, state.Docs[i])
 			}
-			fresh = append(fresh, doc)
+			fresh = append(fresh, l.doc)
 		}
 		delete(old, name)
-		next.Files = append(next.Files, stamp)
-		next.Docs = append(next.Docs, doc)
-		next.Vocabs = append(next.Vocabs, vocab)
+		next.Files = append(next.Files, l.stamp)
+		next.Docs = append(next.Docs, l.doc)
+		next.Vocabs = append(next.Vocabs, l.vocab)
 	}
-	removed := 0
 	for _, i := range old { // files gone from the corpus
 		gone = append(gone, state.Docs[i])
-		removed++
 	}
-	changed := len(fresh) + removed
+	changed := len(fresh) + len(old)
 	if err := checkSlugs(names, next.Docs); err != nil {
-		closeBleve()
-		return nil, err
+		return fail(err)
 	}
-	ix, err := assemble(bi, next.Docs, next.Vocabs, syn)
-	if err != nil {
-		closeBleve()
-		return nil, err
+	if err := checkPassageIDs(next.Docs); err != nil {
+		return fail(err)
 	}
-	if err := applyChanges(bi, gone, fresh, o.Progress, start); err != nil {
-		// Bleve is half changed: the state no longer describes it, so the
-		// next open rebuilds.
-		os.Remove(filepath.Join(o.Dir, stateFileName))
-		closeBleve()
-		return nil, fmt.Errorf("index %s : %w", o.Dir, err)
-	}
-	if changed > 0 || state == nil {
-		if err := writeState(o.Dir, next); err != nil {
-			closeBleve()
-			return nil, err
+
+	var bi bleve.Index
+	handedOver := false // the handle is the one Previous served
+	source := state     // the generation a change is copied from
+	if state != nil && changed == 0 {
+		next.Bleve, next.Generation = state.Bleve, state.Generation
+		if prev != nil && prev.bleveName == state.Bleve && prev.owns.Load() {
+			bi, handedOver = prev.bleve, true
+		} else if bi, err = openBleve(filepath.Join(o.Dir, state.Bleve)); err != nil {
+			log.Warn("Bleve index on disk unreadable: rebuilt", "dir", o.Dir, "err", err)
+			bi, source = nil, nil
 		}
 	}
-	ix.dir = o.Dir
-	if prev != nil {
-		prev.owns.Store(false) // the new index closes Bleve from now on
+	if bi == nil { // a change, a first build, or a damaged folder: the next generation
+		gen := 1
+		if state != nil {
+			gen = state.Generation + 1
+		}
+		next.Bleve, next.Generation = fmt.Sprintf("%s-%d", bleveDirName, gen), gen
+		var indexed int
+		if bi, indexed, err = buildGeneration(o, source, prev, next.Bleve, next.Docs, gone, fresh, start, log); err != nil {
+			return fail(err)
+		}
+		changed = max(changed, indexed)
+		if err := writeState(o.Dir, next); err != nil { // the commit point
+			bi.Close()
+			os.RemoveAll(filepath.Join(o.Dir, next.Bleve))
+			return fail(err)
+		}
 	}
+	ix, err := assemble(bi, next.Docs, next.Vocabs, syn)
+	if err != nil { // checked above: cannot happen
+		return fail(err)
+	}
+	ix.dir, ix.bleveName, ix.lock = o.Dir, next.Bleve, lock
+	ix.ownsLock.Store(true)
+	if prev != nil {
+		prev.ownsLock.Store(false) // the new index holds the folder now
+		if handedOver {
+			prev.owns.Store(false) // and the Bleve handle it took over
+		}
+	}
+	retireGenerations(o.Dir, next.Bleve, prev)
 	ix.stats.Changed = changed
 	ix.stats.BuildTime = time.Since(start)
 	return ix, nil
+}
+
+// checkPassageIDs refuses two passages with one id, as assemble does, before
+// anything is written.
+func checkPassageIDs(docs []*Document) error {
+	seen := map[string]bool{}
+	for _, d := range docs {
+		for _, p := range d.Passages {
+			if seen[p.ID] {
+				return fmt.Errorf("document %s: two passages with id %s", d.Slug, p.ID)
+			}
+			seen[p.ID] = true
+		}
+	}
+	return nil
+}
+
+// buildGeneration makes the Bleve folder name in o.Dir: a copy of the
+// state's folder with the changes applied, or, with no usable state, a new
+// index of every document. On error it leaves nothing behind.
+func buildGeneration(o Options, state *diskState, prev *Index, name string, docs, gone, fresh []*Document,
+	start time.Time, log *slog.Logger) (bleve.Index, int, error) {
+	path := filepath.Join(o.Dir, name)
+	os.RemoveAll(path) // a build that a crash interrupted
+	var bi bleve.Index
+	if state != nil {
+		src, close, err := generationSource(o.Dir, state.Bleve, prev)
+		if err == nil {
+			err = src.(bleve.IndexCopyable).CopyTo(bleve.FileSystemDirectory(path))
+			close()
+		}
+		if err == nil {
+			bi, err = openBleve(path)
+		}
+		if err != nil {
+			log.Warn("Bleve index on disk unreadable: rebuilt", "dir", o.Dir, "err", err)
+			os.RemoveAll(path)
+			bi, gone, fresh = nil, nil, docs
+		}
+	} else {
+		fresh = docs
+	}
+	if bi == nil {
+		m, err := newMapping()
+		if err != nil {
+			return nil, 0, err
+		}
+		if bi, err = bleve.NewUsing(path, m, scorch.Name, scorch.Name, bleveConfig()); err != nil {
+			return nil, 0, fmt.Errorf("index %s : %w", o.Dir, err)
+		}
+	}
+	if err := applyChanges(bi, gone, fresh, o.Progress, start); err != nil {
+		bi.Close()
+		os.RemoveAll(path)
+		return nil, 0, fmt.Errorf("index %s : %w", o.Dir, err)
+	}
+	return bi, len(fresh), nil
+}
+
+// generationSource is the Bleve index of the state's folder, to copy: the
+// one Previous serves, or opened here (close closes it then).
+func generationSource(dir, name string, prev *Index) (src bleve.Index, close func(), err error) {
+	if prev != nil && prev.bleveName == name && prev.owns.Load() {
+		return prev.bleve, func() {}, nil
+	}
+	bi, err := openBleve(filepath.Join(dir, name))
+	if err != nil {
+		return nil, nil, err
+	}
+	return bi, func() { bi.Close() }, nil
+}
+
+// retireGenerations removes the Bleve folders of dir other than current;
+// the one Previous still serves goes when Previous is closed.
+func retireGenerations(dir, current string, prev *Index) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if !e.IsDir() || name == current || (name != bleveDirName && !strings.HasPrefix(name, bleveDirName+"-")) {
+			continue
+		}
+		if prev != nil && prev.bleveName == name && prev.owns.Load() {
+			path := filepath.Join(dir, name)
+			prev.removeOnClose.Store(&path)
+			continue
+		}
+		os.RemoveAll(filepath.Join(dir, name))
+	}
 }
 
 // batchPassages is how many passages go to Bleve in one batch: a whole
@@ -295,52 +418,41 @@ func deleteDocument(batch *bleve.Batch, d *Document) {
 	}
 }
 
-// openBleve opens the Bleve index in dir, or makes a new one when fresh
-// (removing what was there). Another process holding it is ErrLocked.
-func openBleve(dir string, fresh bool) (bleve.Index, error) {
-	path := filepath.Join(dir, bleveDirName)
-	config := map[string]any{"bolt_timeout": lockWait.String()}
-	if !fresh {
-		bi, err := bleve.OpenUsing(path, config)
-		if err != nil && isTimeout(err) {
-			return nil, fmt.Errorf("index %s : %w (causette serve ?) : attendez qu'il s'arrête, ou donnez un autre --index", dir, ErrLocked)
-		}
-		return bi, err
-	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("index %s : %w", dir, err)
-	}
-	if err := os.RemoveAll(path); err != nil {
-		return nil, fmt.Errorf("index %s : %w", dir, err)
-	}
-	os.Remove(filepath.Join(dir, stateFileName))
-	m, err := newMapping()
+// bleveConfig is how every Bleve index on disk is opened.
+func bleveConfig() map[string]any { return map[string]any{"bolt_timeout": lockWait.String()} }
+
+// openBleve opens the Bleve index in path.
+func openBleve(path string) (bleve.Index, error) {
+	bi, err := bleve.OpenUsing(path, bleveConfig())
 	if err != nil {
-		return nil, err
-	}
-	bi, err := bleve.NewUsing(path, m, scorch.Name, scorch.Name, config)
-	if err != nil {
-		if isTimeout(err) {
-			return nil, fmt.Errorf("index %s : %w", dir, ErrLocked)
-		}
-		return nil, fmt.Errorf("index %s : %w", dir, err)
+		return nil, fmt.Errorf("%s : %w", path, err)
 	}
 	return bi, nil
 }
 
-// isTimeout reports whether err is bolt's lock timeout.
-func isTimeout(err error) bool {
-	return err != nil && bytes.Contains([]byte(err.Error()), []byte("timeout"))
-}
-
-// readState reads corpus.gob.
+// readState reads corpus.gob: the gob, then its sha256. A file whose sum
+// does not match (torn, damaged) is refused before the decoder sees it: a
+// damaged length inside a gob can ask for any amount of memory.
 func readState(dir string) (*diskState, error) {
-	data, err := os.ReadFile(filepath.Join(dir, stateFileName))
+	path := filepath.Join(dir, stateFileName)
+	if fi, err := os.Stat(path); err != nil {
+		return nil, err
+	} else if fi.Size() > maxStateBytes {
+		return nil, fmt.Errorf("%s : %d octets, plus que les %d permis", stateFileName, fi.Size(), int64(maxStateBytes))
+	}
+	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
+	if len(data) < sha256.Size {
+		return nil, fmt.Errorf("%s : tronqué", stateFileName)
+	}
+	body, sum := data[:len(data)-sha256.Size], data[len(data)-sha256.Size:]
+	if want := sha256.Sum256(body); !bytes.Equal(sum, want[:]) {
+		return nil, fmt.Errorf("%s : somme de contrôle fausse", stateFileName)
+	}
 	var s diskState
-	if err := gob.NewDecoder(bytes.NewReader(data)).Decode(&s); err != nil {
+	if err := gob.NewDecoder(bytes.NewReader(body)).Decode(&s); err != nil {
 		return nil, fmt.Errorf("%s : %w", stateFileName, err)
 	}
 	if len(s.Files) != len(s.Docs) || len(s.Docs) != len(s.Vocabs) {
@@ -350,6 +462,9 @@ func readState(dir string) (*diskState, error) {
 		if d == nil || s.Vocabs[i] == nil {
 			return nil, fmt.Errorf("%s : entrée %d vide", stateFileName, i)
 		}
+	}
+	if !strings.HasPrefix(s.Bleve, bleveDirName+"-") || strings.ContainsAny(s.Bleve, `/\`) {
+		return nil, fmt.Errorf("%s : dossier Bleve %q", stateFileName, s.Bleve)
 	}
 	return &s, nil
 }
@@ -361,6 +476,8 @@ func writeState(dir string, s *diskState) error {
 	if err := gob.NewEncoder(&b).Encode(s); err != nil {
 		return fmt.Errorf("index %s : %w", dir, err)
 	}
+	sum := sha256.Sum256(b.Bytes())
+	b.Write(sum[:])
 	tmp, err := os.CreateTemp(dir, stateFileName+".*")
 	if err != nil {
 		return fmt.Errorf("index %s : %w", dir, err)

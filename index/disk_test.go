@@ -3,6 +3,7 @@ package index
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -102,9 +103,19 @@ func TestIndexOnDiskDamagedIsRebuilt(t *testing.T) {
 	}{
 		{"state overwritten", func(dir string) { os.WriteFile(filepath.Join(dir, stateFileName), []byte("pas un gob"), 0o600) }},
 		{"Bleve folder replaced", func(dir string) {
-			os.RemoveAll(filepath.Join(dir, bleveDirName))
-			os.MkdirAll(filepath.Join(dir, bleveDirName), 0o700)
-			os.WriteFile(filepath.Join(dir, bleveDirName, "index_meta.json"), []byte("{"), 0o600)
+			st, err := readState(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			os.RemoveAll(filepath.Join(dir, st.Bleve))
+			os.MkdirAll(filepath.Join(dir, st.Bleve), 0o700)
+			os.WriteFile(filepath.Join(dir, st.Bleve, "index_meta.json"), []byte("{"), 0o600)
+		}},
+		{"one byte of the state flipped", func(dir string) {
+			path := filepath.Join(dir, stateFileName)
+			data, _ := os.ReadFile(path)
+			data[len(data)/2] ^= 0xff
+			os.WriteFile(path, data, 0o600)
 		}},
 	} {
 		dir := filepath.Join(t.TempDir(), "index")
@@ -133,22 +144,114 @@ func TestIndexOnDiskHeldByAnother(t *testing.T) {
 	}
 }
 
-func TestIndexOnDiskHandedOver(t *testing.T) {
+// generations lists the Bleve folders of an index folder.
+func generations(t *testing.T, dir string) []string {
+	t.Helper()
+	matches, _ := filepath.Glob(filepath.Join(dir, bleveDirName+"*"))
+	for i, m := range matches {
+		matches[i] = filepath.Base(m)
+	}
+	return matches
+}
+
+func TestIndexOnDiskReloadKeepsTheOneInService(t *testing.T) {
 	corpus := diskCorpus(t, map[string]string{"velo.txt": "Le vélo\n\nLe vélo de ville coûte 300 euros.\n"})
 	dir := filepath.Join(t.TempDir(), "index")
 	prev := openDisk(t, corpus, dir, nil)
+	served := generations(t, dir)
+
+	// Nothing changed: the open Bleve index is handed over, no copy.
+	same, err := Open(Options{Corpus: corpus, Dir: dir, Previous: prev})
+	if err != nil {
+		t.Fatalf("reload with nothing changed: %v", err)
+	}
+	prev.Close() // retired: its Bleve index lives on in same
+	if got := firstID(t, same, "vélo de ville"); got != "velo#p3" || len(generations(t, dir)) != 1 {
+		t.Errorf("after a reload with nothing changed: finds %q, folders %v; want velo#p3 and one folder", got, generations(t, dir))
+	}
+	prev = same
+
+	// A document added: the next generation is built beside the one in
+	// service, which answers as before until it is closed.
 	os.WriteFile(filepath.Join(corpus, "train.txt"), []byte("Le train\n\nLe train de nuit part à 22 heures.\n"), 0o600)
 	next, err := Open(Options{Corpus: corpus, Dir: dir, Previous: prev})
 	if err != nil {
-		t.Fatalf("reopening with the index in service as Previous: %v", err)
+		t.Fatalf("reload with a document added: %v", err)
+	}
+	defer next.Close()
+	if got := firstID(t, prev, "train de nuit"); got != "" {
+		t.Errorf("the index in service sees the reload's change before the swap: finds %q", got)
+	}
+	if got := firstID(t, prev, "vélo de ville"); got != "velo#p3" {
+		t.Errorf("the index in service during the reload finds %q; want velo#p3", got)
+	}
+	if g := generations(t, dir); len(g) != 2 {
+		t.Errorf("during the swap, folders %v; want the served one and the new one", g)
+	}
+	prev.Close()
+	if g := generations(t, dir); len(g) != 1 || g[0] == served[0] {
+		t.Errorf("once the old index is closed, folders %v; want only the new one (not %v)", g, served)
+	}
+	if got := firstID(t, next, "train de nuit"); got != "train#p3" {
+		t.Errorf("the new index finds %q; want train#p3", got)
+	}
+	// The next process opens the new generation without indexing anything.
+	next.Close()
+	again := openDisk(t, corpus, dir, nil)
+	defer again.Close()
+	if again.Stats().Changed != 0 || firstID(t, again, "train de nuit") != "train#p3" {
+		t.Errorf("reopened after the reload: %d indexed; want 0, and train#p3 found", again.Stats().Changed)
+	}
+}
+
+func TestIndexOnDiskLexiconChangeWhileServing(t *testing.T) {
+	corpus := diskCorpus(t, map[string]string{"velo.txt": "Le vélo\n\nLe vélo de ville coûte 300 euros.\n"})
+	dir := filepath.Join(t.TempDir(), "index")
+	prev := openDisk(t, corpus, dir, nil)
+	os.WriteFile(filepath.Join(corpus, SynonymsFile), []byte("bicyclette, vélo\n"), 0o600)
+	next, err := Open(Options{Corpus: corpus, Dir: dir, Previous: prev})
+	if err != nil {
+		t.Fatalf("reload after a lexicon change: %v", err)
 	}
 	defer next.Close()
 	if got := firstID(t, prev, "vélo de ville"); got != "velo#p3" {
-		t.Errorf("the previous snapshot during the reload finds %q; want velo#p3", got)
+		t.Errorf("the index in service after another was rebuilt beside it finds %q; want velo#p3", got)
 	}
-	prev.Close() // retired: Bleve stays open for next
-	if got := firstID(t, next, "train de nuit"); got != "train#p3" {
-		t.Errorf("after the previous one closed, the new index finds %q; want train#p3", got)
+	prev.Close()
+	if got := firstID(t, next, "bicyclette"); got != "velo#p3" {
+		t.Errorf("the rebuilt index finds %q for a synonym; want velo#p3", got)
+	}
+}
+
+func TestIndexOnDiskCrashLeftovers(t *testing.T) {
+	corpus := diskCorpus(t, map[string]string{"velo.txt": "Le vélo\n\nLe vélo de ville coûte 300 euros.\n"})
+	dir := filepath.Join(t.TempDir(), "index")
+	openDisk(t, corpus, dir, nil).Close()
+	// A build that crashed before its state was written: a newer folder
+	// with something else in it.
+	st, err := readState(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	leftover := filepath.Join(dir, fmt.Sprintf("%s-%d", bleveDirName, st.Generation+1))
+	os.MkdirAll(leftover, 0o700)
+	os.WriteFile(filepath.Join(leftover, "index_meta.json"), []byte("{}"), 0o600)
+	ix := openDisk(t, corpus, dir, nil)
+	if ix.Stats().Changed != 0 || firstID(t, ix, "vélo de ville") != "velo#p3" {
+		t.Errorf("after a crashed build: %d indexed; want the state's generation served as it is", ix.Stats().Changed)
+	}
+	if g := generations(t, dir); len(g) != 1 || g[0] != st.Bleve {
+		t.Errorf("folders %v after opening; want only %s", g, st.Bleve)
+	}
+	ix.Close()
+	// The next change builds over the leftover's name without trouble.
+	os.WriteFile(filepath.Join(corpus, "train.txt"), []byte("Le train\n\nLe train de nuit part à 22 heures.\n"), 0o600)
+	os.MkdirAll(leftover, 0o700)
+	os.WriteFile(filepath.Join(leftover, "index_meta.json"), []byte("{}"), 0o600)
+	ix = openDisk(t, corpus, dir, nil)
+	defer ix.Close()
+	if firstID(t, ix, "train de nuit") != "train#p3" || firstID(t, ix, "vélo de ville") != "velo#p3" {
+		t.Errorf("a change built over a crashed build's folder does not find both documents")
 	}
 }
 

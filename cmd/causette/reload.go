@@ -39,6 +39,10 @@ type reloader struct {
 	quiet   time.Duration
 	// watching, when set, is closed once the folder is watched.
 	watching chan struct{}
+	// begin, when set, holds reloads back until it is closed: the folder is
+	// watched, and SIGHUP heard, while the first corpus loads, and what
+	// changed meanwhile is loaded right after it.
+	begin <-chan struct{}
 }
 
 // run watches until ctx ends. hup delivers SIGHUP.
@@ -62,10 +66,16 @@ func (r *reloader) run(ctx context.Context, hup <-chan os.Signal) {
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
 	pending := false
+	begin := r.begin
 	for {
 		select {
 		case <-ctx.Done():
 			return
+		case <-begin:
+			begin = nil
+			if pending {
+				timer.Reset(0)
+			}
 		case <-hup:
 			r.log.Info("reload asked (SIGHUP)")
 			pending = true
@@ -75,13 +85,13 @@ func (r *reloader) run(ctx context.Context, hup <-chan os.Signal) {
 				events = nil
 				continue
 			}
+			if r.ignored(ev.Name) {
+				continue
+			}
 			if ev.Has(fsnotify.Create) {
 				if fi, err := os.Lstat(ev.Name); err == nil && fi.IsDir() {
 					r.watchTree(w, ev.Name) // a new sub-folder: its files count too
 				}
-			}
-			if r.ignored(ev.Name) {
-				continue
 			}
 			pending = true
 			timer.Reset(r.quiet)
@@ -95,7 +105,7 @@ func (r *reloader) run(ctx context.Context, hup <-chan os.Signal) {
 			pending = true
 			timer.Reset(r.quiet)
 		case <-timer.C:
-			if pending {
+			if pending && begin == nil {
 				pending = false
 				r.reload()
 			}

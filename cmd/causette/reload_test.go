@@ -12,29 +12,38 @@ import (
 	"testing"
 	"time"
 
+	"github.com/causette/causette/chat"
+	"github.com/causette/causette/index"
 	"github.com/causette/causette/web"
 )
 
 // reloadTimeout bounds each wait for a reload in the tests.
 const reloadTimeout = 10 * time.Second
 
-// startReloader watches dir with a short quiet time and counts its loads.
-func startReloader(t *testing.T, dir string) (*web.Current, *atomic.Int64, chan os.Signal) {
+// startReloader watches dir with a short quiet time and counts its loads;
+// with indexDir, each load updates the index kept there, as serve's do.
+func startReloader(t *testing.T, dir, indexDir string) (*web.Current, *atomic.Int64, chan os.Signal) {
 	t.Helper()
 	var loads atomic.Int64
+	var current *web.Current
 	load := func() (*web.Snapshot, error) {
 		loads.Add(1)
-		ix, eng, err := openEngine(dir, "", 0, nil)
+		o := index.Options{Corpus: dir, Dir: indexDir}
+		if current != nil {
+			o.Previous = current.Load().Index
+		}
+		ix, err := index.Open(o)
 		if err != nil {
 			return nil, err
 		}
-		return &web.Snapshot{Index: ix, Engine: eng, Version: ix.Stats().Version}, nil
+		return &web.Snapshot{Index: ix, Engine: chat.New(ix, chat.Options{}), Version: ix.Stats().Version}, nil
 	}
 	snap, err := load()
 	if err != nil {
 		t.Fatal(err)
 	}
-	current := web.NewCurrent(snap)
+	current = web.NewCurrent(snap)
+	t.Cleanup(func() { current.Load().Index.Close() })
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	hup := make(chan os.Signal, 1)
@@ -67,9 +76,14 @@ func writeDoc(t *testing.T, dir, name, text string) {
 }
 
 func TestReloadFollowsTheCorpus(t *testing.T) {
+	t.Run("in memory", func(t *testing.T) { testReload(t, "") })
+	t.Run("on disk", func(t *testing.T) { testReload(t, filepath.Join(t.TempDir(), "index")) })
+}
+
+func testReload(t *testing.T, indexDir string) {
 	dir := t.TempDir()
 	writeDoc(t, dir, "velo.txt", "Le vélo\n\nLe vélo de ville coûte 300 euros.\n")
-	current, loads, hup := startReloader(t, dir)
+	current, loads, hup := startReloader(t, dir, indexDir)
 	v1 := current.Load().Version
 	ask := func() string {
 		a, err := current.Load().Engine.Ask("Combien coûte le vélo ?", "")

@@ -186,6 +186,15 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(sctx, ln) }()
 
+	// SIGHUP and the folder are heard from now on: what changes while the
+	// first corpus loads is loaded right after it.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	begin := make(chan struct{})
+	r := &reloader{dir: *dir, load: load, current: current, log: logger, quiet: reloadQuiet, begin: begin}
+	go r.run(sctx, hup)
+
 	start := time.Now()
 	type loaded struct {
 		snap *web.Snapshot
@@ -206,12 +215,13 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return err
 	}
 	current.Store(snap)
+	close(begin)
 	logger.Info("corpus in service", "version", snap.Version, "passages", len(snap.Index.Passages()),
 		"indexed", snap.Index.Stats().Changed, "index", *indexDir, "took", time.Since(start).Round(time.Millisecond))
-	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
-	defer signal.Stop(hup)
-	r := &reloader{dir: *dir, load: load, current: current, log: logger, quiet: reloadQuiet}
-	go r.run(sctx, hup)
+	defer func() {
+		if s := current.Load(); s != nil {
+			s.Index.Close() // its lock and folder for the next start
+		}
+	}()
 	return <-served
 }
