@@ -11,8 +11,8 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"strings"
 	"runtime"
+	"strings"
 	"sync"
 	"time"
 
