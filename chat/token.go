@@ -28,8 +28,10 @@ const (
 	maxContextEntities = 12
 	// maxStemBytes bounds one stem: the longest French words, accented, fit.
 	maxStemBytes = 48
-	// maxPassageBytes bounds a passage id, a document's slug and a number.
-	maxPassageBytes = 96
+	// maxPassageBytes bounds a passage id, a document's slug and a number:
+	// slugs of long file names or of sub-folders (issue 11's ids are paths)
+	// fit; a token stays well under maxContextBytes.
+	maxPassageBytes = 256
 	// macBytes is the length of the truncated HMAC-SHA256 that signs a
 	// token: 128 bits cannot be guessed.
 	macBytes = 16
@@ -54,8 +56,8 @@ var passageIDRe = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*#p[0-9]+$`)
 func (e *Engine) encodeContext(c convContext) string {
 	c.Topic = boundedStems(c.Topic, maxContextStems)
 	c.Entities = boundedStems(c.Entities, maxContextEntities)
-	if !e.knownPassage(c.Passage) {
-		c.Passage = ""
+	if !e.knownPassage(c.Passage) || len(c.Passage) > maxPassageBytes || !passageIDRe.MatchString(c.Passage) {
+		c.Passage = "" // the topic goes on without it
 	}
 	if !c.Cue.defined() {
 		c.Cue = cueNone

@@ -7,6 +7,9 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"testing/fstest"
+
+	"github.com/causette/causette/index"
 )
 
 // Questions the token tests ask: a first turn, and a follow-up answered with
@@ -259,5 +262,26 @@ func TestContextNotEchoed(t *testing.T) {
 					tt.q, in.name, len(in.token), len(a.Context), a.Context, in.want)
 			}
 		}
+	}
+}
+
+func TestContextKeepsTopicWithALongDocumentName(t *testing.T) {
+	name := strings.Repeat("demarche-administrative-", 5) + "carte.txt" // a 104-byte passage id and more
+	c, err := index.Load(fstest.MapFS{name: {Data: []byte("La carte\n\nLa carte de séjour se demande en préfecture avec un justificatif de domicile.\n")}}, ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := index.Build(c, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := New(ix, Options{Secret: testSecret})
+	a, err := e.Ask("Où demander la carte de séjour ?", "")
+	if err != nil || a.Kind != KindAnswer {
+		t.Fatalf("Ask: %v, %+v", err, a)
+	}
+	got := e.decodeContext(a.Context)
+	if len(got.Topic) == 0 || got.Passage != a.Citations[0].ID {
+		t.Errorf("context of an answer citing %q (%d bytes) decodes to %+v; want its topic and passage", a.Citations[0].ID, len(a.Citations[0].ID), got)
 	}
 }

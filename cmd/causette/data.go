@@ -25,6 +25,9 @@ const (
 	secretFileName = "secret"
 	// secretEnv names the environment variable holding the secret.
 	secretEnv = "CAUSETTE_SECRET"
+	// minSecretFileBytes is the shortest key a secret file may hold: 128
+	// bits, beyond guessing; one we generate has secretBytes.
+	minSecretFileBytes = 16
 	// secretBytes is the size of a generated key: HMAC-SHA256's own.
 	secretBytes = chat.SecretBytes
 	// minSecretLength is the shortest secret given by hand: 32 characters
@@ -48,10 +51,25 @@ func dataFlags(fs *flag.FlagSet) *dataOptions {
 	}
 }
 
-// ensureDir creates the data folder (0700) when missing.
+// ensureDir creates the data folder (0700) when missing, and narrows an
+// existing one that others could read.
 func (o *dataOptions) ensureDir() error {
 	if err := os.MkdirAll(*o.dir, 0o700); err != nil {
 		return fmt.Errorf("--data %s : %w", *o.dir, err)
+	}
+	return narrow(*o.dir, 0o700)
+}
+
+// narrow takes from path the permissions beyond perm (group and others).
+func narrow(path string, perm os.FileMode) error {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return fmt.Errorf("%s : %w", path, err)
+	}
+	if fi.Mode().Perm()&^perm != 0 {
+		if err := os.Chmod(path, fi.Mode().Perm()&perm); err != nil {
+			return fmt.Errorf("%s : %w", path, err)
+		}
 	}
 	return nil
 }
@@ -94,6 +112,9 @@ func loadOrCreateSecret(path string) ([]byte, error) {
 			return nil, fmt.Errorf("secret %s : %w", path, err)
 		}
 		_, werr := f.WriteString(hex.EncodeToString(key) + "\n")
+		if serr := f.Sync(); werr == nil {
+			werr = serr // on disk before any token is signed with it
+		}
 		if cerr := f.Close(); werr == nil {
 			werr = cerr
 		}
@@ -106,8 +127,11 @@ func loadOrCreateSecret(path string) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("secret %s : %w", path, err)
 	}
+	if err := narrow(path, 0o600); err != nil {
+		return nil, fmt.Errorf("secret %w", err)
+	}
 	key, err := hex.DecodeString(strings.TrimSpace(string(data)))
-	if err != nil || len(key) < secretBytes/2 {
+	if err != nil || len(key) < minSecretFileBytes {
 		return nil, fmt.Errorf("secret %s : illisible (attendu : %d octets en hexadécimal) ; supprimez-le pour en générer un autre", path, secretBytes)
 	}
 	return key, nil

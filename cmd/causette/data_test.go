@@ -82,3 +82,22 @@ func fileMode(path string) (os.FileMode, error) {
 	}
 	return fi.Mode().Perm(), nil
 }
+
+func TestDataModesNarrowed(t *testing.T) {
+	t.Setenv(secretEnv, "")
+	dir := filepath.Join(t.TempDir(), "data")
+	os.MkdirAll(dir, 0o755)
+	os.WriteFile(filepath.Join(dir, secretFileName), []byte(strings.Repeat("ab", 32)+"\n"), 0o644)
+	o := parseData(t, "--data", dir)
+	if err := o.ensureDir(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.key(); err != nil {
+		t.Fatal(err)
+	}
+	for path, want := range map[string]os.FileMode{dir: 0o700, filepath.Join(dir, secretFileName): 0o600} {
+		if got, err := fileMode(path); err != nil || got != want {
+			t.Errorf("%s left by an older run: mode %v, %v; want narrowed to %v", path, got, err, want)
+		}
+	}
+}
