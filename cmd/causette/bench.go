@@ -8,6 +8,8 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"os"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"sync"
@@ -89,20 +91,12 @@ func runBench(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		limits.MaxConnsPerAddr = max(limits.MaxConnsPerAddr, *conns+16) // the sockets and a few requests
 		limits.RateBurst = *perConn
 		limits.RatePerSecond = 1e6
-		srv, err := web.NewServer(web.Config{Engine: eng, Index: ix, Limits: limits,
-			Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		addr, stop, err := serveHere(ctx, web.Config{Engine: eng, Index: ix, Limits: limits})
 		if err != nil {
 			return err
 		}
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			return err
-		}
-		sctx, stop := context.WithCancel(ctx)
-		done := make(chan error, 1)
-		go func() { done <- srv.Serve(sctx, ln) }()
-		defer func() { stop(); <-done }()
-		target = ln.Addr().String()
+		defer stop()
+		target = addr
 	}
 	if len(qs) == 0 {
 		return errors.New("bench : aucune question (donnez --questions)")
@@ -113,6 +107,41 @@ func runBench(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	}
 	res.print(stdout, target, *addr == "")
 	return nil
+}
+
+// serveHere serves cfg (quietly) on a free port of 127.0.0.1 for a
+// measure, until stop is called.
+func serveHere(ctx context.Context, cfg web.Config) (addr string, stop func(), err error) {
+	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	srv, err := web.NewServer(cfg)
+	if err != nil {
+		return "", nil, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	sctx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(sctx, ln) }()
+	return ln.Addr().String(), func() { cancel(); <-done }, nil
+}
+
+// startCPUProfile writes a CPU profile to path until stop is called; ""
+// profiles nothing.
+func startCPUProfile(path string) (stop func(), err error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
 
 // readQuestions reads the questions of an evaluation set (readEval): each

@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"runtime"
-	"runtime/pprof"
 	"slices"
 	"strings"
 	"time"
@@ -52,17 +51,11 @@ func runBenchAsk(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	runtime.ReadMemStats(&ms)
 	fmt.Fprintf(stdout, "corpus : %d passages, prêt en %v, tas %d Mo après GC\n",
 		ix.Stats().Passages, built.Round(time.Millisecond), ms.HeapAlloc>>20)
-	if *cpuProfile != "" {
-		f, err := os.Create(*cpuProfile)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
+	stopProfile, err := startCPUProfile(*cpuProfile)
+	if err != nil {
+		return err
 	}
+	defer stopProfile()
 	var lat []time.Duration
 	for range *rounds {
 		for _, q := range qs {

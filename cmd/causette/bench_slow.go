@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"slices"
@@ -52,19 +51,11 @@ func runBenchSlow(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return err
 	}
-	srv, err := web.NewServer(web.Config{Engine: eng, Index: ix, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	target, stop, err := serveHere(ctx, web.Config{Engine: eng, Index: ix})
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return err
-	}
-	sctx, stop := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(sctx, ln) }()
-	defer func() { stop(); <-done }()
-	target := ln.Addr().String()
+	defer stop()
 	q := "Qui est le PDG de Mistral ?"
 	if st := eng.Starters(); len(st) > 0 {
 		q = st[0]

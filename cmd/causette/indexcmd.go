@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
-	"runtime/pprof"
 	"time"
 
 	"github.com/causette/causette/index"
@@ -31,17 +29,11 @@ func runIndex(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if err := fs.Parse(reorder(args)); err != nil {
 		return err
 	}
-	if *cpuProfile != "" {
-		f, err := os.Create(*cpuProfile)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
+	stopProfile, err := startCPUProfile(*cpuProfile)
+	if err != nil {
+		return err
 	}
+	defer stopProfile()
 	o := index.Options{Corpus: *dir, Dir: *indexDir, Logger: slog.New(slog.NewTextHandler(stderr, nil))}
 	bar := &progressBar{out: stderr, tty: isTerminal(stderr)}
 	if *indexDir != "" && bar.tty {
