@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -150,5 +151,29 @@ func TestEvalScoresDocItems(t *testing.T) {
 	if scoreTurn(&ks, it, a) || ks.Top5 != 1 || ks.MRR != 0.5 {
 		t.Errorf("doc item with its document cited second: top-1 %v, top-5 %d, MRR %.2f; want false, 1, 0.50",
 			ks.Top1 == 1, ks.Top5, ks.MRR)
+	}
+}
+
+func TestIndexCommandKeepsItOnDisk(t *testing.T) {
+	corpus, idx := t.TempDir(), filepath.Join(t.TempDir(), "index")
+	os.WriteFile(filepath.Join(corpus, "velo.txt"), []byte("Le vélo\n\nLe vélo de ville coûte 300 euros.\n"), 0o600)
+	build := func() string {
+		t.Helper()
+		var out, errOut bytes.Buffer
+		if err := run(context.Background(), []string{"index", "--corpus", corpus, "--index", idx}, nil, &out, &errOut); err != nil {
+			t.Fatalf("causette index: %v (%s)", err, errOut.String())
+		}
+		return out.String()
+	}
+	if got := build(); !strings.Contains(got, "1 documents (1 indexés à nouveau)") {
+		t.Errorf("first causette index: %q; want the document indexed", got)
+	}
+	if got := build(); !strings.Contains(got, "(0 indexés à nouveau)") {
+		t.Errorf("second causette index on the same corpus: %q; want nothing indexed again", got)
+	}
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"ask", "--corpus", corpus, "--index", idx, "Combien coûte le vélo ?"}, nil, &out, io.Discard); err != nil ||
+		!strings.Contains(out.String(), "300 euros") {
+		t.Errorf("causette ask --index: %q, %v; want the answer from the index on disk", out.String(), err)
 	}
 }
