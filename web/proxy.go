@@ -34,7 +34,8 @@ func ParseTrustedProxies(list string) ([]netip.Prefix, error) {
 	return out, nil
 }
 
-// trusted reports whether a is one of the trusted proxies.
+// trusted reports whether a is one of the trusted proxies (none when no
+// range is configured).
 func (s *Server) trusted(a netip.Addr) bool {
 	a = a.Unmap()
 	for _, p := range s.proxies {
@@ -57,7 +58,7 @@ func peerAddr(r *http.Request) (netip.Addr, bool) {
 // fromTrustedProxy reports whether r came from one of the trusted proxies.
 func (s *Server) fromTrustedProxy(r *http.Request) bool {
 	peer, ok := peerAddr(r)
-	return ok && len(s.proxies) > 0 && s.trusted(peer)
+	return ok && s.trusted(peer)
 }
 
 // visitorIP is the visitor's address, for per-address limits. From a peer
@@ -72,7 +73,7 @@ func (s *Server) visitorIP(r *http.Request) string {
 	if !ok {
 		return clientIP(r)
 	}
-	if !s.fromTrustedProxy(r) {
+	if !s.trusted(peer) {
 		return peer.String()
 	}
 	hop := peer
