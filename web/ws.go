@@ -58,6 +58,8 @@ var (
 )
 
 var upgrader = websocket.Upgrader{
+	// A read buffer of its own: with none, gorilla would read through the
+	// hijacked bufio.Reader, around the wire meter (wiremeter.go).
 	ReadBufferSize:  socketBufferSize,
 	WriteBufferSize: socketBufferSize,
 	// The origin is checked by handleWS before the upgrade.
