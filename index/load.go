@@ -42,7 +42,7 @@ func LoadDir(dir string) (*Corpus, error) {
 		return nil, err
 	}
 	defer root.Close()
-	c, err := Load(root.FS(), ".")
+	c, err := Load(newRootFS(root), ".")
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", dir, err)
 	}

@@ -82,7 +82,7 @@ func openCorpusOnDisk(o Options, syn [][]string, lexHash string) (*Index, error)
 			return nil, err
 		}
 		defer root.Close()
-		fsys = root.FS()
+		fsys = newRootFS(root)
 	}
 	names, err := corpusFiles(fsys, ".")
 	if err == nil {

@@ -46,7 +46,7 @@ func ReadDirFile(dir, name string) ([]byte, error) {
 		return nil, err
 	}
 	defer root.Close()
-	data, err := readFile(root.FS(), name)
+	data, err := readFile(newRootFS(root), name)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", dir, err)
 	}
@@ -64,6 +64,14 @@ func readFile(fsys fs.FS, name string) ([]byte, error) {
 		return nil, fmt.Errorf("corpus %s : lecture impossible : %w", name, err)
 	}
 	defer f.Close()
+	// Checked again on what was opened: the file may have been swapped
+	// since checkRegular looked.
+	if info, err := f.Stat(); err != nil || !info.Mode().IsRegular() {
+		if err != nil {
+			return nil, fmt.Errorf("corpus %s : lecture impossible : %w", name, err)
+		}
+		return nil, fmt.Errorf("corpus %s : ce n'est pas un fichier ordinaire (%s)", name, kind(info.Mode()))
+	}
 	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
 	if err != nil {
 		return nil, fmt.Errorf("corpus %s : lecture impossible : %w", name, err)
@@ -143,3 +151,29 @@ func kind(m fs.FileMode) string {
 		return "fichier spécial"
 	}
 }
+
+// rootFS is an os.Root's FS whose Open never blocks: a file swapped for a
+// FIFO between checkRegular and Open would block an ordinary open until a
+// writer comes; opened non-blocking, readFile sees what it is and refuses it.
+type rootFS struct {
+	root  *os.Root
+	inner fs.FS // root.FS(), for everything but Open
+}
+
+// newRootFS returns the FS of root.
+func newRootFS(root *os.Root) rootFS { return rootFS{root: root, inner: root.FS()} }
+
+func (r rootFS) Open(name string) (fs.File, error) {
+	if !fs.ValidPath(name) {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrInvalid}
+	}
+	if name == "." {
+		return r.inner.Open(name)
+	}
+	return r.root.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+}
+
+func (r rootFS) Stat(name string) (fs.FileInfo, error)      { return fs.Stat(r.inner, name) }
+func (r rootFS) Lstat(name string) (fs.FileInfo, error)     { return fs.Lstat(r.inner, name) }
+func (r rootFS) ReadLink(name string) (string, error)       { return fs.ReadLink(r.inner, name) }
+func (r rootFS) ReadDir(name string) ([]fs.DirEntry, error) { return fs.ReadDir(r.inner, name) }

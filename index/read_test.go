@@ -176,3 +176,38 @@ func TestReadDirFile(t *testing.T) {
 		t.Errorf("ReadDirFile(absent.tsv) error = %v; want one wrapping fs.ErrNotExist", err)
 	}
 }
+
+// lyingFS says every file is regular, as a file swapped for a FIFO right
+// after checkRegular looked would seem.
+type lyingFS struct{ rootFS }
+
+type regularInfo struct{ fs.FileInfo }
+
+func (regularInfo) Mode() fs.FileMode { return 0o644 }
+
+func (l lyingFS) Lstat(name string) (fs.FileInfo, error) {
+	fi, err := l.rootFS.Lstat(name)
+	return regularInfo{fi}, err
+}
+func (l lyingFS) Stat(name string) (fs.FileInfo, error) {
+	fi, err := l.rootFS.Stat(name)
+	return regularInfo{fi}, err
+}
+
+func TestFIFOSwappedInAfterTheCheck(t *testing.T) {
+	dir := t.TempDir()
+	if err := syscall.Mkfifo(filepath.Join(dir, "tube.txt"), 0o600); err != nil {
+		t.Skipf("mkfifo: %v", err)
+	}
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer root.Close()
+	_, err = within(t, "readFile of a FIFO the check took for a file", func() ([]byte, error) {
+		return readFile(lyingFS{newRootFS(root)}, "tube.txt")
+	})
+	if err == nil || !strings.Contains(err.Error(), "tube nommé") {
+		t.Errorf("readFile of a FIFO past the check: %v; want it refused as a « tube nommé », at once", err)
+	}
+}
