@@ -1,6 +1,7 @@
 package index
 
 import (
+	"math/bits"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -169,6 +170,23 @@ func TestSeedSynonymsDoNotCollide(t *testing.T) {
 			}
 			if _, ok := first[stem]; !ok {
 				first[stem] = seen{w, i}
+			}
+		}
+	}
+}
+
+// TestLetterSetBound checks the test correct runs before the edit distance:
+// words within d edits never differ in more than 2d letters of letterSet.
+func TestLetterSetBound(t *testing.T) {
+	words := []string{"valorisation", "valorisaton", "vlaorisation", "valorizations", "mistral", "mistrl", "misrtal",
+		"cœur", "coeur", "2023", "2032", "élève", "eleve", "zzz", "aaaa", "abcd", "bacd", "xbcd"}
+	for _, a := range words {
+		for _, b := range words {
+			for d := 1; d <= 2; d++ {
+				if osaDistance(a, b, d) <= d && bits.OnesCount64(letterSet(a)^letterSet(b)) > 2*d {
+					t.Errorf("%q and %q are within %d edits but their letter sets differ in %d bits", a, b, d,
+						bits.OnesCount64(letterSet(a)^letterSet(b)))
+				}
 			}
 		}
 	}

@@ -2,6 +2,7 @@ package index
 
 import (
 	"math"
+	"math/bits"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -32,6 +33,10 @@ type vocabulary struct {
 	surface  map[string]string // folded word -> stem
 	freq     map[string]int    // folded word -> occurrences
 	byLength map[int][]string  // folded words by rune count
+	// letters holds, beside each word of byLength, the set of its letters
+	// (letterSet): a cheap test that rules most candidates out of a
+	// correction before the edit distance is computed.
+	letters map[int][]uint64
 	stems    []string
 	words    []string          // folded words, sorted, for completion
 	written  map[string]string // folded word -> as first written, when it differs
@@ -100,7 +105,7 @@ func vocabOf(ps []Passage) *docVocab {
 // mergeVocabulary sums documents' vocabularies, in corpus order.
 func mergeVocabulary(docs []*docVocab) *vocabulary {
 	v := &vocabulary{df: map[string]int{}, surface: map[string]string{}, freq: map[string]int{},
-		byLength: map[int][]string{}, synonyms: map[string][]string{}, written: map[string]string{}}
+		byLength: map[int][]string{}, letters: map[int][]uint64{}, synonyms: map[string][]string{}, written: map[string]string{}}
 	for _, d := range docs {
 		v.n += d.Passages
 		for stem, n := range d.DF {
@@ -109,7 +114,9 @@ func mergeVocabulary(docs []*docVocab) *vocabulary {
 		for _, w := range d.Words {
 			if _, ok := v.surface[w]; !ok {
 				v.surface[w] = d.Surface[w]
-				v.byLength[utf8.RuneCountInString(w)] = append(v.byLength[utf8.RuneCountInString(w)], w)
+				n := utf8.RuneCountInString(w)
+				v.byLength[n] = append(v.byLength[n], w)
+				v.letters[n] = append(v.letters[n], letterSet(w))
 				v.words = append(v.words, w)
 				if form, ok := d.Written[w]; ok {
 					v.written[w] = form
@@ -168,8 +175,12 @@ func (v *vocabulary) correct(word, stem string) []string {
 		return nil
 	}
 	best, bestDist, bestFreq := []string{}, maxDist+1, 0
+	set := letterSet(w)
 	for l := n - maxDist; l <= n+maxDist; l++ {
-		for _, cand := range v.byLength[l] {
+		for i, cand := range v.byLength[l] {
+			if bits.OnesCount64(v.letters[l][i]^set) > 2*maxDist {
+				continue // too many letters in one and not the other
+			}
 			d := osaDistance(w, cand, maxDist)
 			if d > maxDist || d > bestDist {
 				continue
@@ -214,6 +225,26 @@ func (v *vocabulary) correct(word, stem string) []string {
 		return []string{longest}
 	}
 	return nil
+}
+
+// letterSet is the set of a word's letters, one bit each (a to z, digits,
+// and one bit shared by every other letter). An edit changes at most two
+// bits (a substitution takes a letter out and puts one in; a swap none), so
+// words within d edits differ in at most 2d bits. Letters sharing a bit
+// only make the test let more words through, never fewer.
+func letterSet(w string) uint64 {
+	var set uint64
+	for _, r := range w {
+		switch {
+		case r >= 'a' && r <= 'z':
+			set |= 1 << (r - 'a')
+		case r >= '0' && r <= '9':
+			set |= 1 << (26 + r - '0')
+		default:
+			set |= 1 << 63
+		}
+	}
+	return set
 }
 
 // osaDistance is the optimal string alignment distance (edits and swaps of
