@@ -62,6 +62,9 @@ var upgrader = websocket.Upgrader{
 	// hijacked bufio.Reader, around the wire meter (wiremeter.go).
 	ReadBufferSize:  socketBufferSize,
 	WriteBufferSize: socketBufferSize,
+	// Write buffers are lent for a write and given back: thousands of idle
+	// sockets hold none, and the garbage collector has less to scan.
+	WriteBufferPool: &sync.Pool{},
 	// The origin is checked by handleWS before the upgrade.
 	CheckOrigin: func(*http.Request) bool { return true },
 }
