@@ -11,6 +11,7 @@ import (
 
 	"github.com/fsnotify/fsnotify"
 
+	"github.com/causette/causette/index"
 	"github.com/causette/causette/web"
 )
 
@@ -39,6 +40,7 @@ type reloader struct {
 	quiet   time.Duration
 	// watching, when set, is closed once the folder is watched.
 	watching chan struct{}
+	retiring []retired // indexes out of service, not closed yet
 	// begin, when set, holds reloads back until it is closed: the folder is
 	// watched, and SIGHUP heard, while the first corpus loads, and what
 	// changed meanwhile is loaded right after it.
@@ -47,6 +49,7 @@ type reloader struct {
 
 // run watches until ctx ends. hup delivers SIGHUP.
 func (r *reloader) run(ctx context.Context, hup <-chan os.Signal) {
+	defer r.retireAll()
 	var events <-chan fsnotify.Event
 	var errs <-chan error
 	var w *fsnotify.Watcher
@@ -161,10 +164,31 @@ func (r *reloader) reload() {
 	if old != nil && old.Index != snap.Index {
 		// Requests that began on the old snapshot finish on it: its index
 		// is closed once the longest of them is surely over.
-		time.AfterFunc(retireAfter, func() {
-			if err := old.Index.Close(); err != nil {
-				r.log.Warn("closing the previous index", "err", err)
-			}
-		})
+		r.retiring = append(r.retiring, retired{old.Index, time.AfterFunc(retireAfter, func() { r.retire(old.Index) })})
 	}
+}
+
+// retired is a snapshot's index taken out of service, closed when its timer
+// fires, or when the reloader stops.
+type retired struct {
+	ix    *index.Index
+	timer *time.Timer
+}
+
+// retire closes an index taken out of service.
+func (r *reloader) retire(ix *index.Index) {
+	if err := ix.Close(); err != nil {
+		r.log.Warn("closing the previous index", "err", err)
+	}
+}
+
+// retireAll closes, when the reloader stops, the indexes whose timers have
+// not fired yet: the process is ending, no request will use them.
+func (r *reloader) retireAll() {
+	for _, rt := range r.retiring {
+		if rt.timer.Stop() {
+			r.retire(rt.ix)
+		}
+	}
+	r.retiring = nil
 }

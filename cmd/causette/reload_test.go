@@ -43,13 +43,15 @@ func startReloader(t *testing.T, dir, indexDir string) (*web.Current, *atomic.In
 		t.Fatal(err)
 	}
 	current = web.NewCurrent(snap)
-	t.Cleanup(func() { current.Load().Index.Close() })
 	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
 	hup := make(chan os.Signal, 1)
 	r := &reloader{dir: dir, load: load, current: current, log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		quiet: 200 * time.Millisecond, watching: make(chan struct{})}
-	go r.run(ctx, hup)
+	stopped := make(chan struct{})
+	go func() { r.run(ctx, hup); close(stopped) }()
+	// The reloader finishes its reload and closes what it retired before
+	// the index in service is closed and the folders removed.
+	t.Cleanup(func() { cancel(); <-stopped; current.Load().Index.Close() })
 	<-r.watching
 	return current, &loads, hup
 }
