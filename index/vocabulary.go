@@ -36,7 +36,7 @@ type vocabulary struct {
 	// letters holds, beside each word of byLength, the set of its letters
 	// (letterSet): a cheap test that rules most candidates out of a
 	// correction before the edit distance is computed.
-	letters map[int][]uint64
+	letters  map[int][]uint64
 	stems    []string
 	words    []string          // folded words, sorted, for completion
 	written  map[string]string // folded word -> as first written, when it differs
