@@ -38,6 +38,7 @@ type Index struct {
 	stats    Stats
 	vocab    *vocabulary
 	glossary map[string]string // see Open
+	fields   fieldTerms        // which fields hold each term
 	dir      string            // Options.Dir, "" in memory
 	// bleveName is the generation folder of dir this index reads.
 	bleveName string
@@ -136,6 +137,11 @@ func indexDocument(batch *bleve.Batch, d *Document) error {
 func assemble(bi bleve.Index, docs []*Document, vocabs []*docVocab, synonyms [][]string) (*Index, error) {
 	ix := &Index{bleve: bi, byID: map[string]int{}, stats: Stats{ByKind: map[Kind]int{}}}
 	ix.owns.Store(true)
+	fields, err := readFieldTerms(bi)
+	if err != nil {
+		return nil, fmt.Errorf("index dictionaries: %w", err)
+	}
+	ix.fields = fields
 	version := sha256.New()
 	for _, d := range docs {
 		ix.stats.Documents++

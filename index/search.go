@@ -187,18 +187,24 @@ func (ix *Index) Search(stems []WeightedStem, limit int) ([]Hit, error) {
 	}
 	var qs []query.Query
 	for _, s := range stems {
-		for _, fb := range fieldBoosts {
+		for i, fb := range fieldBoosts {
+			if !ix.fields.has(s.Stem, 1<<i) {
+				continue // the field lacks the word: see fieldTerms
+			}
 			tq := bleve.NewTermQuery(s.Stem)
 			tq.SetField(fb.field)
 			tq.SetBoost(fb.boost * s.Weight)
 			qs = append(qs, tq)
 		}
-		if s.Exact != "" {
+		if s.Exact != "" && ix.fields.has(s.Exact, exactBit) {
 			tq := bleve.NewTermQuery(s.Exact)
 			tq.SetField(fieldExact)
 			tq.SetBoost(exactBoost * s.Weight)
 			qs = append(qs, tq)
 		}
+	}
+	if len(qs) == 0 {
+		return nil, nil // no word of the query is in the corpus
 	}
 	req := bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(qs...), limit, 0, false)
 	res, err := ix.bleve.SearchInContext(context.Background(), req)

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"math"
 	"math/bits"
 	"strings"
 	"testing"
@@ -187,6 +188,36 @@ func TestLetterSetBound(t *testing.T) {
 					t.Errorf("%q and %q are within %d edits but their letter sets differ in %d bits", a, b, d,
 						bits.OnesCount64(letterSet(a)^letterSet(b)))
 				}
+			}
+		}
+	}
+}
+
+// TestFieldPruningKeepsTheRanking checks that asking a word only of the
+// fields that hold it ranks exactly as asking it of every field, the scores
+// all multiplied by one factor.
+func TestFieldPruningKeepsTheRanking(t *testing.T) {
+	ix, err := Open(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pruning := ix.fields
+	for _, q := range []string{"Qui est le PDG de Mistral ?", "contrat SNCF montant", "valorisaton de Mistral",
+		"Quelle est la stratégie technologique ?", "année de création d'OpenAI", "zzz inconnu"} {
+		stems := Weighted(ix.Terms(q))
+		ix.fields = pruning
+		pruned, err1 := ix.Search(stems, 10)
+		ix.fields = nil // every clause, as before the pruning
+		full, err2 := ix.Search(stems, 10)
+		if err1 != nil || err2 != nil || len(pruned) != len(full) {
+			t.Fatalf("%q: %d hits (%v) pruned, %d (%v) with every field", q, len(pruned), err1, len(full), err2)
+		}
+		for i := range full {
+			ratio := pruned[i].Score / full[i].Score
+			first := pruned[0].Score / full[0].Score
+			if pruned[i].Passage.ID != full[i].Passage.ID || math.Abs(ratio-first) > 1e-6*first {
+				t.Errorf("%q: hit %d is %s (%.6g) pruned, %s (%.6g) with every field; want the same passage, scores in one ratio",
+					q, i, pruned[i].Passage.ID, pruned[i].Score, full[i].Passage.ID, full[i].Score)
 			}
 		}
 	}
