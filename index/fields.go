@@ -14,23 +14,18 @@ import (
 // coordination change alike for all), so the ranking is the same.
 type fieldTerms map[string]uint8
 
-// exactBit is the bit of fieldExact, after those of fieldBoosts' fields.
-var exactBit = uint8(1) << len(fieldBoostsOrder)
-
-// fieldBoostsOrder names fieldBoosts' fields in their order, for the bits.
-var fieldBoostsOrder = func() []string {
-	out := make([]string, len(fieldBoosts))
-	for i, fb := range fieldBoosts {
-		out[i] = fb.field
-	}
-	return out
-}()
+// exactBit is the bit of fieldExact, after those of fieldBoosts' fields
+// (field i of fieldBoosts has bit i).
+var exactBit = uint8(1) << len(fieldBoosts)
 
 // readFieldTerms reads the dictionaries of every searched field of bi.
 func readFieldTerms(bi bleve.Index) (fieldTerms, error) {
 	ft := fieldTerms{}
-	fields := append(append([]string(nil), fieldBoostsOrder...), fieldExact)
-	for i, field := range fields {
+	var fields []string
+	for _, fb := range fieldBoosts {
+		fields = append(fields, fb.field)
+	}
+	for i, field := range append(fields, fieldExact) {
 		dict, err := bi.FieldDict(field)
 		if err != nil {
 			return nil, fmt.Errorf("field %s: %w", field, err)
