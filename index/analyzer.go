@@ -11,6 +11,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
 	"github.com/blevesearch/bleve/v2/analysis/token/stop"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/whitespace"
 	"github.com/blevesearch/bleve/v2/registry"
 	"github.com/kljensen/snowball/french"
 	"golang.org/x/text/runes"
@@ -23,11 +24,17 @@ const (
 	AnalyzerName = "causette_fr"
 	// ExactAnalyzerName is the same chain without stemming.
 	ExactAnalyzerName = "causette_fr_exact"
-	apostropheName    = "causette_apostrophe"
-	stopName          = "causette_stop_fr"
-	stopMapName       = "causette_stop_words_fr"
-	foldName          = "causette_fold"
-	stemName          = "causette_snowball_fr"
+	// baseAnalyzerName is the chain up to the stop words, before stemming
+	// and folding: analyzePair derives both terms from it.
+	baseAnalyzerName = "causette_fr_base"
+	// PreAnalyzedName splits on spaces only: the stage-one field holds
+	// terms analysed already (see stageOneText).
+	PreAnalyzedName = "causette_pre"
+	apostropheName  = "causette_apostrophe"
+	stopName        = "causette_stop_fr"
+	stopMapName     = "causette_stop_words_fr"
+	foldName        = "causette_fold"
+	stemName        = "causette_snowball_fr"
 )
 
 // extraStopWords completes Bleve's French stop list with question words and
@@ -108,6 +115,51 @@ func init() {
 			return frenchChain(c, stems)
 		}))
 	}
+	must(registry.RegisterAnalyzer(baseAnalyzerName, func(_ map[string]interface{}, c *registry.Cache) (analysis.Analyzer, error) {
+		a, err := frenchChain(c, false)
+		if err != nil {
+			return nil, err
+		}
+		d := a.(*analysis.DefaultAnalyzer)
+		d.TokenFilters = d.TokenFilters[:len(d.TokenFilters)-1] // no fold
+		return d, nil
+	}))
+	must(registry.RegisterAnalyzer(PreAnalyzedName, func(_ map[string]interface{}, c *registry.Cache) (analysis.Analyzer, error) {
+		tok, err := c.TokenizerNamed(whitespace.Name)
+		if err != nil {
+			return nil, err
+		}
+		return &analysis.DefaultAnalyzer{Tokenizer: tok}, nil
+	}))
+}
+
+// pairToken is one token analysed both ways: its stem, as Analyze gives
+// it, and its exact form, as AnalyzeExact does.
+type pairToken struct {
+	stem, exact string
+	start, end  int // byte offsets in the text
+}
+
+// analyzePair analyses text once for both chains: the stem filter comes
+// before folding in the stemmed chain, so a token's stem is the folded stem
+// of its unfolded term, and its exact form the folded term.
+func analyzePair(text string) []pairToken {
+	a, err := analyzerCache.AnalyzerNamed(baseAnalyzerName)
+	if err != nil {
+		panic("index: base analyzer not registered: " + err.Error())
+	}
+	toks := a.Analyze([]byte(text))
+	out := make([]pairToken, len(toks))
+	for i, t := range toks {
+		term := string(t.Term)
+		exact := foldRunes(term)
+		st := exact
+		if isWordy(term) {
+			st = foldRunes(stem(term))
+		}
+		out[i] = pairToken{stem: st, exact: exact, start: t.Start, end: t.End}
+	}
+	return out
 }
 
 // frenchChain builds the analysis chain; without stems, words keep their

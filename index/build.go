@@ -14,17 +14,9 @@ import (
 	"github.com/blevesearch/bleve/v2/mapping"
 )
 
-// Fields of a passage in the Bleve index.
-const (
-	fieldText     = "text"
-	fieldQuestion = "question"
-	fieldSection  = "section"
-	fieldTitle    = "title"
-	fieldLabel    = "label"
-	// fieldExact holds the text and question unstemmed: a word in the very
-	// form the question uses counts a little more.
-	fieldExact = "exact"
-)
+// fieldAll is the one field of a passage in Bleve: the stems of all its
+// stemmed fields, for stage one (see Search).
+const fieldAll = "all"
 
 // versionHexDigits is how much of the fingerprint names a version: 48
 // bits, enough to tell a corpus's versions apart, short enough to read.
@@ -38,8 +30,11 @@ type Index struct {
 	stats    Stats
 	vocab    *vocabulary
 	glossary map[string]string // see Open
-	fields   fieldTerms        // which fields hold each term
-	dir      string            // Options.Dir, "" in memory
+	fwd      *forward          // stage two's data
+	// candidates is how many passages stage one hands to stage two, at
+	// the least (Options.Candidates).
+	candidates int
+	dir        string // Options.Dir, "" in memory
 	// bleveName is the generation folder of dir this index reads.
 	bleveName string
 	// owns says this Index closes the Bleve index: a reload with nothing
@@ -72,16 +67,6 @@ type Stats struct {
 	Version string `json:"version"`
 }
 
-// bleveDoc is what Bleve indexes for one passage.
-type bleveDoc struct {
-	Text     string `json:"text"`
-	Question string `json:"question,omitempty"`
-	Section  string `json:"section,omitempty"`
-	Title    string `json:"title,omitempty"`
-	Label    string `json:"label,omitempty"`
-	Exact    string `json:"exact,omitempty"`
-}
-
 // Build indexes the corpus in memory with the French analyzer and BM25
 // scoring. synonyms are groups of single words that mean the same; a query
 // word is searched with its synonyms (see Weighted). Bleve's own synonym
@@ -101,10 +86,10 @@ func Build(c *Corpus, synonyms [][]string) (*Index, error) {
 	batch := bi.NewBatch()
 	vocabs := make([]*docVocab, len(c.Docs))
 	for i, d := range c.Docs {
-		if err := indexDocument(batch, d); err != nil {
+		vocabs[i] = vocabOf(d.Passages)
+		if err := indexDocument(batch, d, vocabs[i]); err != nil {
 			return nil, err
 		}
-		vocabs[i] = vocabOf(d.Passages)
 	}
 	if err := bi.Batch(batch); err != nil {
 		return nil, fmt.Errorf("index batch: %w", err)
@@ -120,15 +105,32 @@ func Build(c *Corpus, synonyms [][]string) (*Index, error) {
 }
 
 // indexDocument adds a document's passages to a Bleve batch, each under its
-// passage id.
-func indexDocument(batch *bleve.Batch, d *Document) error {
+// passage id, with the stems its vocabulary (vocabOf) found: Bleve splits
+// them on spaces and analyses nothing.
+func indexDocument(batch *bleve.Batch, d *Document, v *docVocab) error {
 	for i := range d.Passages {
 		p := &d.Passages[i]
-		if err := batch.Index(p.ID, docFor(p)); err != nil {
+		if err := batch.Index(p.ID, map[string]string{fieldAll: stageOneText(v, i)}); err != nil {
 			return fmt.Errorf("index %s: %w", p.ID, err)
 		}
 	}
 	return nil
+}
+
+// stageOneText writes passage i's stems, every field's but fExact's, each
+// as often as it occurs.
+func stageOneText(v *docVocab, i int) string {
+	var b strings.Builder
+	for _, e := range v.Forward[i] {
+		if entryField(e) == fExact {
+			continue
+		}
+		for range int(entryFreq(e)) {
+			b.WriteString(v.Terms[entryTerm(e)])
+			b.WriteByte(' ')
+		}
+	}
+	return b.String()
 }
 
 // assemble makes the Index over a Bleve index that holds docs' passages:
@@ -137,11 +139,11 @@ func indexDocument(batch *bleve.Batch, d *Document) error {
 func assemble(bi bleve.Index, docs []*Document, vocabs []*docVocab, synonyms [][]string) (*Index, error) {
 	ix := &Index{bleve: bi, byID: map[string]int{}, stats: Stats{ByKind: map[Kind]int{}}}
 	ix.owns.Store(true)
-	fields, err := readFieldTerms(bi)
+	fwd, err := newForward(vocabs)
 	if err != nil {
-		return nil, fmt.Errorf("index dictionaries: %w", err)
+		return nil, err
 	}
-	ix.fields = fields
+	ix.fwd, ix.candidates = fwd, stageOneCandidates
 	version := sha256.New()
 	for _, d := range docs {
 		ix.stats.Documents++
@@ -182,30 +184,17 @@ func singleWords(group []string) []string {
 	return out
 }
 
-func docFor(p *Passage) bleveDoc {
-	d := bleveDoc{Text: p.Text, Question: p.Question, Section: p.Section, Title: p.Title, Exact: p.Question + "\n" + p.Text}
-	if p.Row != nil {
-		// The header names what each cell is; the label names the row.
-		d.Label = p.Row.Label() + " " + strings.Join(p.Row.Header, " ")
-	}
-	return d
-}
-
 func newMapping() (*mapping.IndexMappingImpl, error) {
 	m := bleve.NewIndexMapping()
 	m.ScoringModel = "bm25"
 	m.DefaultAnalyzer = AnalyzerName
 	dm := bleve.NewDocumentStaticMapping()
-	analyzers := map[string]string{fieldText: AnalyzerName, fieldQuestion: AnalyzerName, fieldSection: AnalyzerName,
-		fieldTitle: AnalyzerName, fieldLabel: AnalyzerName, fieldExact: ExactAnalyzerName}
-	for field, analyzer := range analyzers {
-		fm := bleve.NewTextFieldMapping()
-		fm.Analyzer = analyzer
-		fm.Store = false // passages are kept in memory beside the index
-		fm.IncludeInAll = false
-		fm.IncludeTermVectors = false
-		dm.AddFieldMappingsAt(field, fm)
-	}
+	fm := bleve.NewTextFieldMapping()
+	fm.Analyzer = PreAnalyzedName
+	fm.Store = false // passages are kept in memory beside the index
+	fm.IncludeInAll = false
+	fm.IncludeTermVectors = false
+	dm.AddFieldMappingsAt(fieldAll, fm)
 	m.DefaultMapping = dm
 	return m, nil
 }

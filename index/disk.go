@@ -28,7 +28,7 @@ const (
 	// diskFormat names the layout and everything that shapes what is
 	// stored: the analyzer, the passage cut, the fields. Change it with any
 	// of them and every index on disk is rebuilt, never trusted.
-	diskFormat = "causette-index 2 (" + AnalyzerName + " 1, fields 1, vocabulary 2)"
+	diskFormat = "causette-index 3 (" + AnalyzerName + " 1, stage one 1, stage two 1, vocabulary 2)"
 	// lockWait is how long to wait for an index another process holds
 	// (Bleve locks its root.bolt and would wait for ever).
 	lockWait = time.Second
@@ -184,7 +184,7 @@ func openOnDisk(o Options, fsys fs.FS, names []string, syn [][]string, lexHash s
 		}
 		next.Bleve, next.Generation = fmt.Sprintf("%s-%d", bleveDirName, gen), gen
 		var indexed int
-		if bi, indexed, err = buildGeneration(o, source, prev, next.Bleve, next.Docs, gone, fresh, start, log); err != nil {
+		if bi, indexed, err = buildGeneration(o, source, prev, next.Bleve, next, gone, fresh, start, log); err != nil {
 			return fail(err)
 		}
 		changed = max(changed, indexed)
@@ -230,8 +230,13 @@ func checkPassageIDs(docs []*Document) error {
 // buildGeneration makes the Bleve folder name in o.Dir: a copy of the
 // state's folder with the changes applied, or, with no usable state, a new
 // index of every document. On error it leaves nothing behind.
-func buildGeneration(o Options, state *diskState, prev *Index, name string, docs, gone, fresh []*Document,
+func buildGeneration(o Options, state *diskState, prev *Index, name string, next *diskState, gone, fresh []*Document,
 	start time.Time, log *slog.Logger) (bleve.Index, int, error) {
+	docs := next.Docs
+	vocabs := make(map[*Document]*docVocab, len(docs))
+	for i, d := range docs {
+		vocabs[d] = next.Vocabs[i]
+	}
 	path := filepath.Join(o.Dir, name)
 	os.RemoveAll(path) // a build that a crash interrupted
 	var bi bleve.Index
@@ -261,7 +266,7 @@ func buildGeneration(o Options, state *diskState, prev *Index, name string, docs
 			return nil, 0, fmt.Errorf("index %s : %w", o.Dir, err)
 		}
 	}
-	if err := applyChanges(bi, gone, fresh, o.Progress, start); err != nil {
+	if err := applyChanges(bi, gone, fresh, vocabs, o.Progress, start); err != nil {
 		bi.Close()
 		os.RemoveAll(path)
 		return nil, 0, fmt.Errorf("index %s : %w", o.Dir, err)
@@ -309,8 +314,10 @@ func retireGenerations(dir, current string, prev *Index) {
 const batchPassages = 4096
 
 // applyChanges deletes the passages of gone from Bleve and indexes those of
-// fresh, a batch of batchPassages at a time, reporting progress by document.
-func applyChanges(bi bleve.Index, gone, fresh []*Document, progress func(Progress), start time.Time) error {
+// fresh (whose vocabularies vocabs holds), a batch of batchPassages at a
+// time, reporting progress by document.
+func applyChanges(bi bleve.Index, gone, fresh []*Document, vocabs map[*Document]*docVocab,
+	progress func(Progress), start time.Time) error {
 	batch := bi.NewBatch()
 	flush := func() error {
 		if batch.Size() == 0 {
@@ -328,7 +335,7 @@ func applyChanges(bi bleve.Index, gone, fresh []*Document, progress func(Progres
 	}
 	indexed := 0
 	for n, d := range fresh {
-		if err := indexDocument(batch, d); err != nil {
+		if err := indexDocument(batch, d, vocabs[d]); err != nil {
 			return err
 		}
 		indexed += len(d.Passages)

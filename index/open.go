@@ -36,6 +36,10 @@ type Options struct {
 	Progress func(Progress)
 	// Logger receives the warnings of a build on disk (slog.Default when nil).
 	Logger *slog.Logger
+	// Candidates is how many passages stage one of a search hands to stage
+	// two, at the least (0: stageOneCandidates). Measurements set it; a
+	// number past the corpus's passages makes the search exhaustive.
+	Candidates int
 }
 
 // Open reads a corpus and its lexicons and indexes it: the one way the
@@ -70,6 +74,9 @@ func Open(o Options) (*Index, error) {
 		}
 	}
 	ix.glossary = glossary
+	if o.Candidates > 0 {
+		ix.candidates = o.Candidates
+	}
 	return ix, nil
 }
 

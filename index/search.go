@@ -12,34 +12,22 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 )
 
-// Field boosts: a word in the passage's own text counts most; a word of an
-// FAQ question or of a table's header and row label nearly as much; the
-// section heading and document title only hint at the topic. A list, not a
-// map: the query's clauses come in one order, so scores repeat to the last
-// bit from run to run (a map's order would flip near ties).
-var fieldBoosts = []struct {
-	field string
-	boost float64
-}{
-	{fieldText, 1.0},
-	{fieldQuestion, 1.0},
-	{fieldLabel, 0.8},
-	{fieldSection, 0.25},
-	{fieldTitle, 0.25},
-}
-
 // Weights of words the visitor did not type as such: a typo correction, the
 // synonym of a word the corpus lacks, the synonym of a word it has, a longer
 // corpus stem the word starts. Synonyms are expanded here rather than by
-// Bleve (see Build). exactBoost weighs a word found in the very form typed,
-// unstemmed: measured on PIAF, R@1 0.775 -> 0.783.
+// Bleve (see Build).
 const (
 	correctedWeight    = 0.8
 	synonymWeight      = 0.9
 	knownSynonymWeight = 0.4
 	derivedWeight      = 0.15
-	exactBoost         = 0.3
 )
+
+// stageOneCandidates is how many passages stage one hands to stage two, at
+// the least: measured on PIAF and Service-Public, the top 30 of two stages
+// hold the gold passage as often as the top 30 of the full query (see
+// causette bench recall).
+const stageOneCandidates = 100
 
 // maxQueryTerms bounds the work one question can cause.
 const maxQueryTerms = 64
@@ -180,55 +168,93 @@ func (ix *Index) SearchText(q string, limit int) ([]Hit, error) {
 	return ix.Search(Weighted(ix.Terms(q)), limit)
 }
 
-// Search ranks passages for weighted stems with BM25 over the passage fields.
+// Search ranks passages for weighted stems in two stages. Stage one asks
+// Bleve for candidates with one clause a stem, against the field that holds
+// every field's stems: a question costs a term query a word, not one a
+// word and field. Stage two scores the candidates field by field with BM25
+// over what the index stored of each passage (see forward), as one query
+// of every word in every field would.
 func (ix *Index) Search(stems []WeightedStem, limit int) ([]Hit, error) {
+	return ix.SearchDepth(stems, limit, ix.candidates)
+}
+
+// SearchDepth is Search with stage one handing at least candidates passages
+// to stage two: measurements compare depths (causette bench recall); a
+// depth past the corpus's passages scores every passage that holds a word.
+func (ix *Index) SearchDepth(stems []WeightedStem, limit, candidates int) ([]Hit, error) {
 	if len(stems) == 0 || limit <= 0 {
 		return nil, nil
 	}
-	var qs []query.Query
-	for _, s := range stems {
-		for i, fb := range fieldBoosts {
-			if !ix.fields.has(s.Stem, 1<<i) {
-				continue // the field lacks the word: see fieldTerms
-			}
-			tq := bleve.NewTermQuery(s.Stem)
-			tq.SetField(fb.field)
-			tq.SetBoost(fb.boost * s.Weight)
-			qs = append(qs, tq)
-		}
-		if s.Exact != "" && ix.fields.has(s.Exact, exactBit) {
-			tq := bleve.NewTermQuery(s.Exact)
-			tq.SetField(fieldExact)
-			tq.SetBoost(exactBoost * s.Weight)
-			qs = append(qs, tq)
-		}
-	}
-	if len(qs) == 0 {
+	clauses := ix.fwd.clauses(stems)
+	if len(clauses) == 0 {
 		return nil, nil // no word of the query is in the corpus
 	}
-	req := bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(qs...), limit, 0, false)
-	res, err := ix.bleve.SearchInContext(context.Background(), req)
+	found, err := ix.stageOne(stems, max(limit, candidates))
 	if err != nil {
-		return nil, fmt.Errorf("search: %w", err)
+		return nil, err
 	}
-	hits := make([]Hit, 0, len(res.Hits))
-	for _, h := range res.Hits {
-		n, ok := ix.byID[h.ID]
-		if !ok {
-			continue // a passage another snapshot indexed (see Open)
+	byTerm := map[uint32][]int{}
+	for i, c := range clauses {
+		byTerm[c.term] = append(byTerm[c.term], i)
+	}
+	hits := make([]Hit, 0, len(found))
+	for _, n := range found {
+		if s := ix.fwd.score(n, clauses, byTerm); s > 0 {
+			hits = append(hits, Hit{Passage: &ix.passages[n], Score: roundScore(s)})
 		}
-		hits = append(hits, Hit{Passage: &ix.passages[n], Score: roundScore(h.Score)})
 	}
-	// Equal scores (table rows alike) go in corpus order: Bleve's own order
-	// among them follows its internal numbering, which a parallel build
-	// does not fix.
+	// Equal scores (table rows alike) go in corpus order.
 	sort.SliceStable(hits, func(i, j int) bool {
 		if hits[i].Score != hits[j].Score {
 			return hits[i].Score > hits[j].Score
 		}
 		return ix.byID[hits[i].Passage.ID] < ix.byID[hits[j].Passage.ID]
 	})
+	if len(hits) > limit {
+		hits = hits[:limit]
+	}
 	return hits, nil
+}
+
+// stageOne asks Bleve for the passages best matching stems in fieldAll, at
+// most limit, as their numbers in corpus order. A stem asked twice (a
+// word and another's synonym) is asked once, with its greater weight.
+func (ix *Index) stageOne(stems []WeightedStem, limit int) ([]int, error) {
+	weight := map[string]float64{}
+	var order []string
+	for _, s := range stems {
+		if _, ok := ix.fwd.ids[s.Stem]; !ok {
+			continue
+		}
+		if w, seen := weight[s.Stem]; !seen {
+			order = append(order, s.Stem)
+			weight[s.Stem] = s.Weight
+		} else if s.Weight > w {
+			weight[s.Stem] = s.Weight
+		}
+	}
+	if len(order) == 0 {
+		return nil, nil
+	}
+	qs := make([]query.Query, len(order))
+	for i, st := range order {
+		tq := bleve.NewTermQuery(st)
+		tq.SetField(fieldAll)
+		tq.SetBoost(weight[st])
+		qs[i] = tq
+	}
+	req := bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(qs...), limit, 0, false)
+	res, err := ix.bleve.SearchInContext(context.Background(), req)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	out := make([]int, 0, len(res.Hits))
+	for _, h := range res.Hits {
+		if n, ok := ix.byID[h.ID]; ok { // else a passage another snapshot indexed (see Open)
+			out = append(out, n)
+		}
+	}
+	return out, nil
 }
 
 // scoreDigits is the precision a score keeps: Bleve sums a passage's

@@ -7,6 +7,10 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/search/query"
+
 	"github.com/causette/causette/seeds"
 )
 
@@ -193,31 +197,106 @@ func TestLetterSetBound(t *testing.T) {
 	}
 }
 
-// TestFieldPruningKeepsTheRanking checks that asking a word only of the
-// fields that hold it ranks exactly as asking it of every field, the scores
-// all multiplied by one factor.
-func TestFieldPruningKeepsTheRanking(t *testing.T) {
-	ix, err := Open(Options{})
+// referenceFields names the fields of referenceIndex, in field order.
+var referenceFields = [fieldCount]string{"text", "question", "label", "section", "title", "exact"}
+
+// referenceIndex indexes ix's passages in Bleve one field per stage-two
+// field, analysed by Bleve itself: what a one-stage search queried.
+func referenceIndex(t *testing.T, ix *Index) bleve.Index {
+	t.Helper()
+	m := bleve.NewIndexMapping()
+	m.ScoringModel = "bm25"
+	dm := bleve.NewDocumentStaticMapping()
+	for f, name := range referenceFields {
+		fm := bleve.NewTextFieldMapping()
+		fm.Analyzer = AnalyzerName
+		if f == fExact {
+			fm.Analyzer = ExactAnalyzerName
+		}
+		fm.Store, fm.IncludeInAll, fm.IncludeTermVectors = false, false, false
+		dm.AddFieldMappingsAt(name, fm)
+	}
+	m.DefaultMapping = dm
+	bi, err := bleve.NewUsing("", m, scorch.Name, bleve.Config.DefaultMemKVStore, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	pruning := ix.fields
-	for _, q := range []string{"Qui est le PDG de Mistral ?", "contrat SNCF montant", "valorisaton de Mistral",
-		"Quelle est la stratégie technologique ?", "année de création d'OpenAI", "zzz inconnu"} {
-		stems := Weighted(ix.Terms(q))
-		ix.fields = pruning
-		pruned, err1 := ix.Search(stems, 10)
-		ix.fields = nil // every clause, as before the pruning
-		full, err2 := ix.Search(stems, 10)
-		if err1 != nil || err2 != nil || len(pruned) != len(full) {
-			t.Fatalf("%q: %d hits (%v) pruned, %d (%v) with every field", q, len(pruned), err1, len(full), err2)
+	t.Cleanup(func() { bi.Close() })
+	batch := bi.NewBatch()
+	for _, p := range ix.Passages() {
+		texts := fieldTexts(&p)
+		doc := map[string]string{}
+		for f, text := range texts {
+			if text != "" {
+				doc[referenceFields[f]] = text
+			}
 		}
-		for i := range full {
-			ratio := pruned[i].Score / full[i].Score
-			first := pruned[0].Score / full[0].Score
-			if pruned[i].Passage.ID != full[i].Passage.ID || math.Abs(ratio-first) > 1e-6*first {
-				t.Errorf("%q: hit %d is %s (%.6g) pruned, %s (%.6g) with every field; want the same passage, scores in one ratio",
-					q, i, pruned[i].Passage.ID, pruned[i].Score, full[i].Passage.ID, full[i].Score)
+		doc[referenceFields[fExact]] = p.Question + "\n" + p.Text
+		if err := batch.Index(p.ID, doc); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := bi.Batch(batch); err != nil {
+		t.Fatal(err)
+	}
+	return bi
+}
+
+// TestStageTwoScoresAsBleve checks that stage two gives each passage the
+// score one Bleve query of every word in every field gives it, and that
+// two stages rank the top passages as that one query does.
+func TestStageTwoScoresAsBleve(t *testing.T) {
+	ix := mustIndex(t)
+	ref := referenceIndex(t, ix)
+	for _, q := range []string{"Qui est le PDG de Mistral ?", "contrat SNCF montant", "valorisaton de Mistral",
+		"Quelle est la stratégie technologique ?", "année de création d'OpenAI", "modèles open source Mistral 7B",
+		"Combien d'employés compte Mistral AI en 2024 ?", "zzz inconnu"} {
+		stems := Weighted(ix.Terms(q))
+		var qs []query.Query
+		for _, s := range stems {
+			for f := fText; f < fExact; f++ {
+				if ix.fwd.holds(s.Stem, f) {
+					tq := bleve.NewTermQuery(s.Stem)
+					tq.SetField(referenceFields[f])
+					tq.SetBoost(fieldBoosts[f] * s.Weight)
+					qs = append(qs, tq)
+				}
+			}
+			if s.Exact != "" && ix.fwd.holds(s.Exact, fExact) {
+				tq := bleve.NewTermQuery(s.Exact)
+				tq.SetField(referenceFields[fExact])
+				tq.SetBoost(fieldBoosts[fExact] * s.Weight)
+				qs = append(qs, tq)
+			}
+		}
+		got, err := ix.Search(stems, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(qs) == 0 {
+			if len(got) != 0 {
+				t.Errorf("%q: %d hits for words the corpus lacks", q, len(got))
+			}
+			continue
+		}
+		res, err := ref.Search(bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(qs...), ix.Stats().Passages, 0, false))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]float64{}
+		for _, h := range res.Hits {
+			want[h.ID] = h.Score
+		}
+		if len(got) == 0 {
+			t.Fatalf("%q: no hit", q)
+		}
+		for i, h := range got {
+			w, ok := want[h.Passage.ID]
+			if !ok || math.Abs(h.Score-w) > 1e-6*w {
+				t.Errorf("%q: %s scores %.9g in stage two, %.9g (found %v) in Bleve", q, h.Passage.ID, h.Score, w, ok)
+			}
+			if i < len(res.Hits) && math.Abs(h.Score-res.Hits[i].Score) > 1e-6*h.Score {
+				t.Errorf("%q: hit %d scores %.9g in two stages, %.9g in one", q, i, h.Score, res.Hits[i].Score)
 			}
 		}
 	}

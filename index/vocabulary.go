@@ -6,8 +6,6 @@ import (
 	"sort"
 	"strings"
 	"unicode/utf8"
-
-	"github.com/blevesearch/bleve/v2/analysis"
 )
 
 // Typo correction limits: words this short are too ambiguous to correct; the
@@ -56,40 +54,68 @@ type docVocab struct {
 	// that differs ("Mistral" for "mistral", "décacorne" for "decacorne").
 	Written  map[string]string
 	Passages int
+	// Terms, Forward and Lengths are what stage two scores a passage with
+	// (see forward): the document's distinct terms, stems and exact forms,
+	// first seen first; each passage's entries (packEntry, the term as an
+	// index of Terms); and each passage's field lengths in tokens.
+	Terms   []string
+	Forward [][]uint32
+	Lengths [][fieldCount]uint16
 }
 
-// vocabOf analyses a document's passages: all their fields, once.
+// vocabOf analyses a document's passages: all their fields, once, for the
+// vocabulary and for stage two.
 func vocabOf(ps []Passage) *docVocab {
 	v := &docVocab{DF: map[string]int{}, Surface: map[string]string{}, Freq: map[string]int{},
-		Written: map[string]string{}, Passages: len(ps)}
+		Written: map[string]string{}, Passages: len(ps),
+		Forward: make([][]uint32, len(ps)), Lengths: make([][fieldCount]uint16, len(ps))}
 	// A document's passages share their title and, a few at a time, their
 	// section: each heading is analysed once.
-	headings := map[string]analysis.TokenStream{}
-	analyse := func(text string, heading bool) analysis.TokenStream {
+	headings := map[string][]pairToken{}
+	analyse := func(text string, heading bool) []pairToken {
 		if !heading {
-			return Analyze(text)
+			return analyzePair(text)
 		}
 		toks, ok := headings[text]
 		if !ok {
-			toks = Analyze(text)
+			toks = analyzePair(text)
 			headings[text] = toks
 		}
 		return toks
 	}
+	local := map[string]uint32{}
+	termOf := func(t string) uint32 {
+		id, ok := local[t]
+		if !ok {
+			id = uint32(len(v.Terms))
+			local[t] = id
+			v.Terms = append(v.Terms, t)
+		}
+		return id
+	}
 	for i := range ps {
 		p := &ps[i]
 		seen := map[string]bool{}
-		for f, text := range []string{p.Text, p.Question, p.Section, p.Title} {
-			for _, t := range analyse(text, f >= 2) {
-				stem := string(t.Term)
-				if !seen[stem] {
-					seen[stem] = true
-					v.DF[stem]++
+		counts := map[uint32]int{} // term<<3 | field -> occurrences
+		for f, text := range fieldTexts(p) {
+			toks := analyse(text, f >= fSection)
+			v.Lengths[i][f] = clampLength(len(toks))
+			for _, t := range toks {
+				counts[termOf(t.stem)<<3|uint32(f)]++
+				if f == fText || f == fQuestion {
+					counts[termOf(t.exact)<<3|fExact]++
 				}
-				written := text[t.Start:t.End]
+				if f == fLabel {
+					continue // the label repeats the row's cells: not the vocabulary's
+				}
+				if !seen[t.stem] {
+					seen[t.stem] = true
+					v.DF[t.stem]++
+				}
+				written := text[t.start:t.end]
 				w := Fold(written)
 				if _, ok := v.Surface[w]; !ok {
-					v.Surface[w] = stem
+					v.Surface[w] = t.stem
 					v.Words = append(v.Words, w)
 					if written != w {
 						v.Written[w] = written
@@ -98,6 +124,8 @@ func vocabOf(ps []Passage) *docVocab {
 				v.Freq[w]++
 			}
 		}
+		v.Lengths[i][fExact] = clampLength(int(v.Lengths[i][fText]) + int(v.Lengths[i][fQuestion]))
+		v.Forward[i] = packEntries(counts)
 	}
 	return v
 }

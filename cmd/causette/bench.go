@@ -41,11 +41,15 @@ func runBench(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if len(args) > 0 && args[0] == "ask" {
 		return runBenchAsk(ctx, args[1:], stdout, stderr) // bench_ask.go
 	}
+	if len(args) > 0 && args[0] == "recall" {
+		return runBenchRecall(ctx, args[1:], stdout, stderr) // bench_recall.go
+	}
 	if len(args) == 0 || args[0] != "ws" {
 		fmt.Fprintln(stderr, "Usage : causette bench ws [--conns N] [--per-conn N] [--questions FICHIER.jsonl] [--addr HÔTE:PORT] [--corpus DIR]")
 		fmt.Fprintln(stderr, "        causette bench slow [--clients N] [--secs DURÉE] [--corpus DIR]")
 		fmt.Fprintln(stderr, "        causette bench ask [--questions FICHIER] [--rounds N] [--corpus DIR]")
-		return errors.New("bench : les mesures sont « ws », « slow » et « ask »")
+		fmt.Fprintln(stderr, "        causette bench recall --questions FICHIER.jsonl [--candidates 50,100,200] [--corpus DIR]")
+		return errors.New("bench : les mesures sont « ws », « slow », « ask » et « recall »")
 	}
 	fs := flag.NewFlagSet("bench ws", flag.ContinueOnError)
 	fs.SetOutput(stderr)
