@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -28,6 +29,23 @@ const (
 // hold the gold passage as often as the top 30 of the full query (see
 // causette bench recall).
 const stageOneCandidates = 100
+
+// stageOneMinWeight leaves out of stage one the stems that stand in for a
+// word found as such (its known synonyms, its derived forms): the word
+// brings the candidates, stage two scores the stand-ins.
+const stageOneMinWeight = 0.5
+
+// stageOneKeep stems, the rarest, always go to stage one; the others only
+// if at most stageOneMaxShare of the passages hold them (or fewer than
+// stageOneCandidates). Measured (causette
+// bench recall, causette eval): on PIAF the top 30 of two stages hold the
+// gold passage 0.998 as often as the full query's, on Service-Public 1.004
+// as often, every eval set scores as with the full query, and a question
+// at 114,000 passages costs 1.3 ms at p50 where it cost 2.4.
+const (
+	stageOneKeep     = 4
+	stageOneMaxShare = 0.01
+)
 
 // maxQueryTerms bounds the work one question can cause.
 const maxQueryTerms = 64
@@ -178,6 +196,11 @@ func (ix *Index) Search(stems []WeightedStem, limit int) ([]Hit, error) {
 	return ix.SearchDepth(stems, limit, ix.candidates)
 }
 
+// Exhaustive is a search depth past any corpus's passages (SearchDepth):
+// every passage that holds a word of the question, or a stand-in, is
+// scored, as by one full query.
+const Exhaustive = 1 << 30
+
 // SearchDepth is Search with stage one handing at least candidates passages
 // to stage two: measurements compare depths (causette bench recall); a
 // depth past the corpus's passages scores every passage that holds a word.
@@ -222,8 +245,10 @@ func (ix *Index) SearchDepth(stems []WeightedStem, limit, candidates int) ([]Hit
 func (ix *Index) stageOne(stems []WeightedStem, limit int) ([]int, error) {
 	weight := map[string]float64{}
 	var order []string
+	// Past the corpus's size, every stem goes: the full query.
+	all := limit >= ix.stats.Passages
 	for _, s := range stems {
-		if _, ok := ix.fwd.ids[s.Stem]; !ok {
+		if _, ok := ix.fwd.ids[s.Stem]; !ok || (s.Weight < stageOneMinWeight && !all) {
 			continue
 		}
 		if w, seen := weight[s.Stem]; !seen {
@@ -235,6 +260,9 @@ func (ix *Index) stageOne(stems []WeightedStem, limit int) ([]int, error) {
 	}
 	if len(order) == 0 {
 		return nil, nil
+	}
+	if !all {
+		order = ix.rarest(order)
 	}
 	qs := make([]query.Query, len(order))
 	for i, st := range order {
@@ -255,6 +283,33 @@ func (ix *Index) stageOne(stems []WeightedStem, limit int) ([]int, error) {
 		}
 	}
 	return out, nil
+}
+
+// rarest leaves out of stage one the stems most passages hold, past the
+// stageOneKeep rarest: their postings are most of Bleve's work, and among
+// the passages that hold the rarer words they barely move the order (a
+// term's weight goes with the square of its idf). Stage two scores them.
+func (ix *Index) rarest(stems []string) []string {
+	if len(stems) <= stageOneKeep {
+		return stems
+	}
+	byDF := slices.Clone(stems)
+	slices.SortStableFunc(byDF, func(a, b string) int { return ix.vocab.df[a] - ix.vocab.df[b] })
+	// A stem fewer passages hold than stage one hands over is cheap.
+	limit := max(stageOneMaxShare*float64(ix.stats.Passages), stageOneCandidates)
+	keep := map[string]bool{}
+	for i, st := range byDF {
+		if i < stageOneKeep || float64(ix.vocab.df[st]) <= limit {
+			keep[st] = true
+		}
+	}
+	out := stems[:0:0]
+	for _, st := range stems {
+		if keep[st] {
+			out = append(out, st)
+		}
+	}
+	return out
 }
 
 // scoreDigits is the precision a score keeps: Bleve sums a passage's

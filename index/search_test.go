@@ -1,8 +1,10 @@
 package index
 
 import (
+	"fmt"
 	"math"
 	"math/bits"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -299,5 +301,59 @@ func TestStageTwoScoresAsBleve(t *testing.T) {
 				t.Errorf("%q: hit %d scores %.9g in two stages, %.9g in one", q, i, h.Score, res.Hits[i].Score)
 			}
 		}
+	}
+}
+
+// TestStageOneLeavesOutCommonWords checks that stage one asks Bleve the
+// rarest stems of a question and leaves out, past them, those that more
+// than stageOneMaxShare of the passages hold; the full query keeps all.
+func TestStageOneLeavesOutCommonWords(t *testing.T) {
+	// 1,000 passages: "commun" in all, "courant" in half, "frequent" in a
+	// fifth, and a rare word in each of the first ten.
+	rare := []string{"aubergine", "baobab", "cormoran", "dromadaire", "ecureuil", "flamant", "gazelle", "hibou", "iguane", "jaguar"}
+	doc := &Document{Slug: "d", Title: "Document"}
+	for i := range 1000 {
+		text := "commun"
+		if i%2 == 0 {
+			text += " courant"
+		}
+		if i%5 == 0 {
+			text += " frequent"
+		}
+		if i < len(rare) {
+			text += " " + rare[i]
+		}
+		doc.Passages = append(doc.Passages, Passage{ID: fmt.Sprintf("d#p%d", i+1), Doc: "d", Title: "Document",
+			Paragraph: i + 1, Kind: KindParagraph, Text: text})
+	}
+	ix, err := Build(&Corpus{Docs: []*Document{doc}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	stemsOf := func(words ...string) []string {
+		var out []string
+		for _, w := range words {
+			out = append(out, stems(w)...)
+		}
+		return out
+	}
+	few := stemsOf("commun", "courant", "aubergine")
+	if got := ix.rarest(few); !slices.Equal(got, few) {
+		t.Errorf("rarest(%q) = %q: %d stems or fewer all go to stage one", few, got, stageOneKeep)
+	}
+	many := stemsOf("commun", "baobab", "courant", "cormoran", "frequent", "dromadaire", "ecureuil", "flamant")
+	if got, want := ix.rarest(many), stemsOf("baobab", "cormoran", "dromadaire", "ecureuil", "flamant"); !slices.Equal(got, want) {
+		t.Errorf("rarest(%q) = %q, want the rare ones %q in their order", many, got, want)
+	}
+	common := stemsOf("commun", "courant", "frequent", "gazelle", "hibou")
+	if got, want := ix.rarest(common), stemsOf("frequent", "gazelle", "hibou", "courant"); !slices.Equal(slices.Sorted(slices.Values(got)), slices.Sorted(slices.Values(want))) {
+		t.Errorf("rarest(%q) = %q, want the %d rarest %q", common, got, stageOneKeep, want)
+	}
+	// The full query (a depth past the corpus) asks every stem: a passage
+	// that holds only the common words is found.
+	hits, err := ix.SearchDepth(Weighted(ix.Terms("commun courant frequent gazelle hibou iguane jaguar")), 1000, Exhaustive)
+	if err != nil || len(hits) != 1000 {
+		t.Errorf("the full query finds %d passages (%v), want all 1000", len(hits), err)
 	}
 }

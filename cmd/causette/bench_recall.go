@@ -16,10 +16,6 @@ import (
 // depth at which two stages must find what one full query finds.
 const recallTop = 30
 
-// exhaustive is a stage-one depth past any corpus's passages: every passage
-// that holds a word of the question is scored.
-const exhaustive = 1 << 30
-
 // runBenchRecall measures the two-stage search's candidate recall on an
 // eval set with expected passages: how often the expected passage (or, for
 // a doc item, a passage of the expected document) is among stage one's
@@ -75,7 +71,7 @@ func runBenchRecall(ctx context.Context, args []string, stdout, stderr io.Writer
 		}
 		graded++
 		stems := index.Weighted(ix.Terms(it.Q))
-		if hits, err := ix.SearchDepth(stems, recallTop, exhaustive); err == nil && found(it, hits) {
+		if hits, err := ix.SearchDepth(stems, recallTop, index.Exhaustive); err == nil && found(it, hits) {
 			full++
 		}
 		for i, k := range ks {
