@@ -2,6 +2,7 @@ package chat
 
 import (
 	"strings"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/causette/causette/index"
@@ -39,7 +40,8 @@ type span struct {
 // section and title once each; the sentences' stems and the spans come from
 // the text's tokens.
 func measure(p index.Passage) *passageFacts {
-	f := &passageFacts{stems: map[string]bool{}, positions: map[string][]int{}, cues: cuesOf(p.Text)}
+	f := &passageFacts{stems: map[string]bool{}, positions: map[string][]int{}}
+	f.cues.text = p.Text
 	toks := index.Analyze(p.Text)
 	for _, tok := range toks {
 		start := utf8.RuneCountInString(p.Text[:tok.Start])
@@ -49,11 +51,13 @@ func measure(p index.Passage) *passageFacts {
 	// Each sentence takes the text's tokens within its bytes: the analysis
 	// of a word does not depend on its neighbours.
 	next, cursor := 0, 0
-	for _, sentence := range splitSentences(p.Text) {
-		sf := sentenceFacts{stems: map[string]bool{}, cues: cuesOf(sentence)}
+	split := splitSentences(p.Text)
+	f.sentences = make([]sentenceFacts, len(split))
+	for i, sentence := range split {
+		sf := &f.sentences[i]
+		sf.stems, sf.cues.text = map[string]bool{}, sentence
 		at := strings.Index(p.Text[cursor:], sentence)
 		if at < 0 { // never: sentences are pieces of the text
-			f.sentences = append(f.sentences, sf)
 			continue
 		}
 		from, to := cursor+at, cursor+at+len(sentence)
@@ -64,7 +68,6 @@ func measure(p index.Passage) *passageFacts {
 		for ; next < len(toks) && toks[next].End <= to; next++ {
 			sf.stems[string(toks[next].Term)] = true
 		}
-		f.sentences = append(f.sentences, sf)
 	}
 	if p.Question == "" {
 		for _, tok := range toks {
@@ -84,18 +87,31 @@ func measure(p index.Passage) *passageFacts {
 	return f
 }
 
-// cueSet records which cues a text satisfies, indexed by cue.
-type cueSet [cuePlace + 1]bool
+// cueSet records, cue by cue, whether a text satisfies it, worked out the
+// first time a question asks: most questions ask no cue, and the regular
+// expressions are the costliest part of measuring a passage. Facts are
+// shared by every question (factsOf), so the bits are set atomically: two
+// for each cue, known and held.
+type cueSet struct {
+	text string
+	bits atomic.Uint32
+}
 
-// has reports whether the set holds c; cueNone and a cue the engine does not
-// define are never held.
-func (s cueSet) has(c cue) bool { return c != cueNone && c.defined() && s[c] }
-
-// cuesOf records which cues a text satisfies.
-func cuesOf(text string) cueSet {
-	var c cueSet
-	for k := cueNumber; k <= cuePlace; k++ {
-		c[k] = holdsCue(text, k)
+// has reports whether the text holds c; cueNone and a cue the engine does
+// not define are never held.
+func (s *cueSet) has(c cue) bool {
+	if c == cueNone || !c.defined() {
+		return false
 	}
-	return c
+	known, held := uint32(1)<<(2*c), uint32(1)<<(2*c+1)
+	if b := s.bits.Load(); b&known != 0 {
+		return b&held != 0
+	}
+	h := holdsCue(s.text, c)
+	if h {
+		s.bits.Or(known | held)
+	} else {
+		s.bits.Or(known)
+	}
+	return h
 }

@@ -53,7 +53,9 @@ type wordWeights struct {
 // over a long paragraph.
 func (e *Engine) sentenceCoverage(t *turn, p *index.Passage, w wordWeights) float64 {
 	best := 0.0
-	for _, sf := range e.factsOf(p).sentences {
+	sentences := e.factsOf(p).sentences
+	for i := range sentences {
+		sf := &sentences[i]
 		cov := e.share(t, sf.stems, w)
 		if sf.cues.has(t.cue) {
 			cov *= 1 + sentenceCueBoost
