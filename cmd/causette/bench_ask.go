@@ -22,6 +22,7 @@ func runBenchAsk(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	questions := fs.String("questions", "", "questions, une par ligne (texte) ou un jeu d'évaluation .jsonl")
 	rounds := fs.Int("rounds", 3, "tours sur l'ensemble des questions")
 	cpuProfile := fs.String("cpuprofile", "", "fichier où écrire le profil CPU des réponses (go tool pprof)")
+	slowest := fs.Int("slowest", 0, "affiche les N questions les plus lentes")
 	dir := corpusFlag(fs)
 	indexDir := indexFlag(fs, "", indexUsage)
 	if err := fs.Parse(args); err != nil {
@@ -57,6 +58,11 @@ func runBenchAsk(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	defer stopProfile()
 	var lat []time.Duration
+	type timed struct {
+		q string
+		d time.Duration
+	}
+	var slow []timed
 	for range *rounds {
 		for _, q := range qs {
 			if ctx.Err() != nil {
@@ -67,6 +73,7 @@ func runBenchAsk(ctx context.Context, args []string, stdout, stderr io.Writer) e
 				continue
 			}
 			lat = append(lat, time.Since(t))
+			slow = append(slow, timed{q, lat[len(lat)-1]})
 		}
 	}
 	if len(lat) == 0 {
@@ -75,6 +82,10 @@ func runBenchAsk(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	slices.Sort(lat)
 	pct := func(p float64) time.Duration { return lat[int(p*float64(len(lat)-1))].Round(time.Microsecond) }
 	fmt.Fprintf(stdout, "%d réponses : p50 %v, p90 %v, p99 %v, max %v\n", len(lat), pct(0.5), pct(0.9), pct(0.99), pct(1))
+	slices.SortFunc(slow, func(a, b timed) int { return int(b.d - a.d) })
+	for _, s := range slow[:min(*slowest, len(slow))] {
+		fmt.Fprintf(stdout, "%10v  %s\n", s.d.Round(time.Microsecond), oneLine(s.q))
+	}
 	return nil
 }
 
