@@ -1,6 +1,7 @@
 package chat
 
 import (
+	"math"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -26,6 +27,9 @@ const rareIDF = 1.0
 // best sign of the answer.
 const answerCueBoost = 0.6
 
+// scoreDigits is the precision a sentence's score keeps (see extract).
+const scoreDigits = 1e9
+
 // extract picks what answers the question in the passage: a table cell named
 // by the question, or the sentences that hold most of the question's words.
 func (e *Engine) extract(t *turn, p *index.Passage, want map[string]bool) string {
@@ -35,8 +39,8 @@ func (e *Engine) extract(t *turn, p *index.Passage, want map[string]bool) string
 		}
 		return p.Text + "." // the whole row, read with its header
 	}
-	sentences := splitSentences(p.Text)
-	if len(sentences) <= 1 || p.Kind == index.KindFAQ && utf8.RuneCountInString(p.Text) <= maxAnswerRunes {
+	facts := e.factsOf(p).sentences // measured already: the passage was a candidate
+	if len(facts) <= 1 || p.Kind == index.KindFAQ && utf8.RuneCountInString(p.Text) <= maxAnswerRunes {
 		// An FAQ answer was written to be read whole.
 		return clip(p.Text)
 	}
@@ -65,29 +69,29 @@ func (e *Engine) extract(t *turn, p *index.Passage, want map[string]bool) string
 		}
 	}
 	bestI, bestScore := 0, -1.0
-	for i, s := range sentences {
+	for i := range facts {
 		var score float64
-		seen := map[string]bool{}
-		for _, tok := range index.Analyze(s) {
-			stem := string(tok.Term)
-			if want[stem] && !seen[stem] {
-				seen[stem] = true
+		for stem := range facts[i].stems {
+			if want[stem] {
 				score += weight[stem] * e.ix.IDF(stem)
 			}
 		}
-		if t.cue != cueNone && holdsCue(s, t.cue) {
+		// The stems come from a map, in any order: rounded, sums of the same
+		// words are equal, and the first such sentence wins every time.
+		score = math.Round(score*scoreDigits) / scoreDigits
+		if facts[i].cues.has(t.cue) {
 			score *= 1 + answerCueBoost
 		}
 		if score > bestScore {
 			bestI, bestScore = i, score
 		}
 	}
-	out := sentences[bestI]
+	out := facts[bestI].cues.text
 	// A short sentence that ends on a colon, or that the next one carries on
 	// with words of the question, is completed by it.
-	if bestI+1 < len(sentences) && utf8.RuneCountInString(out) < shortSentenceRunes &&
-		(strings.HasSuffix(out, ":") || e.holdsRare(sentences[bestI+1], want)) {
-		out += " " + sentences[bestI+1]
+	if bestI+1 < len(facts) && utf8.RuneCountInString(out) < shortSentenceRunes &&
+		(strings.HasSuffix(out, ":") || e.holdsRare(facts[bestI+1].cues.text, want)) {
+		out += " " + facts[bestI+1].cues.text
 	}
 	return clip(out)
 }

@@ -89,17 +89,13 @@ type Hit struct {
 
 // Terms analyses a query and corrects the words the corpus does not know.
 func (ix *Index) Terms(q string) []Term {
-	toks := Analyze(q)
-	exact := AnalyzeExact(q)
+	toks := analyzePair(q)
 	out := make([]Term, 0, len(toks))
-	for i, t := range toks {
+	for _, t := range toks {
 		if len(out) == maxQueryTerms {
 			break
 		}
-		term := Term{Surface: q[t.Start:t.End], Start: t.Start, End: t.End, Stem: string(t.Term)}
-		if i < len(exact) && exact[i].Start == t.Start {
-			term.Exact = string(exact[i].Term)
-		}
+		term := Term{Surface: q[t.start:t.end], Start: t.start, End: t.end, Stem: t.stem, Exact: t.exact}
 		term.Known = ix.vocab.df[term.Stem] > 0
 		if !term.Known && len(ix.vocab.synonyms[term.Stem]) == 0 {
 			if st, ok := ix.reaccented(term.Exact); ok {

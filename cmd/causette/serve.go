@@ -106,6 +106,7 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	data := dataFlags(fs) // data.go: --data, --secret
 	indexDir := indexFlag(fs, "", "dossier de l'index sur disque (défaut : index dans le dossier --data ; « - » : en mémoire)")
 	debug := fs.Bool("debug", false, "journal détaillé (avec le texte des questions)")
+	cpuProfile := fs.String("cpuprofile", "", "fichier où écrire le profil CPU du serveur, à l'arrêt (go tool pprof)")
 	limits, limitNames := limitFlags(fs)
 	staff := staffFlags(fs) // staff.go: --db, --log-days, --staff-token
 	if err := fs.Parse(args); err != nil {
@@ -117,6 +118,11 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if err := checkLimits(fs, limitNames); err != nil {
 		return err
 	}
+	stopProfile, err := startCPUProfile(*cpuProfile)
+	if err != nil {
+		return err
+	}
+	defer stopProfile()
 	level := slog.LevelInfo
 	if *debug {
 		level = slog.LevelDebug
