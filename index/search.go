@@ -1,7 +1,6 @@
 package index
 
 import (
-	"context"
 	"fmt"
 	"math"
 	"slices"
@@ -267,14 +266,13 @@ func (ix *Index) stageOne(stems []WeightedStem, limit int) ([]int, error) {
 		tq.SetBoost(weight[st])
 		qs[i] = tq
 	}
-	req := bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(qs...), limit, 0, false)
-	res, err := ix.bleve.SearchInContext(context.Background(), req)
+	ids, err := ix.topDocs(bleve.NewDisjunctionQuery(qs...), limit)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
-	out := make([]int, 0, len(res.Hits))
-	for _, h := range res.Hits {
-		if n, ok := ix.byID[h.ID]; ok { // else a passage another snapshot indexed (see Open)
+	out := make([]int, 0, len(ids))
+	for _, id := range ids {
+		if n, ok := ix.byID[id]; ok { // else a passage another snapshot indexed (see Open)
 			out = append(out, n)
 		}
 	}
