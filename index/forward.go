@@ -92,7 +92,17 @@ type forward struct {
 
 // newForward merges documents' stage-two data, in corpus order.
 func newForward(vocabs []*docVocab) (*forward, error) {
-	fw := &forward{ids: map[string]uint32{}, starts: []int32{0}}
+	total, passages := 0, 0
+	for _, v := range vocabs {
+		passages += v.Passages
+		for _, es := range v.Forward {
+			total += len(es)
+		}
+	}
+	// Sized once: at 114,000 passages the entries are 11 million, and
+	// growing them by appends would hold two copies at a time.
+	fw := &forward{ids: map[string]uint32{}, entries: make([]uint32, 0, total),
+		starts: make([]int32, 1, passages+1), lengths: make([][fieldCount]uint16, 0, passages)}
 	for _, v := range vocabs {
 		if len(v.Forward) != v.Passages || len(v.Lengths) != v.Passages {
 			return nil, fmt.Errorf("stage-two data for %d passages of %d", len(v.Forward), v.Passages)
