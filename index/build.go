@@ -165,6 +165,7 @@ func assemble(bi bleve.Index, docs []*Document, vocabs []*docVocab, synonyms [][
 	}
 	ix.stats.Version = hex.EncodeToString(version.Sum(nil))[:versionHexDigits]
 	ix.stats.Passages = len(ix.passages)
+	ix.fwd.levels(ix.passages)
 	ix.vocab = mergeVocabulary(vocabs)
 	ix.vocab.addSynonyms(synonyms)
 	ix.stats.Terms = len(ix.vocab.df)

@@ -88,6 +88,8 @@ type forward struct {
 	// its distinct terms over the passages, rounded up.
 	avgLength [fieldCount]float64
 	n         int
+	// docs is the level of evidence above a passage (see withEvidence).
+	docs *groups
 }
 
 // newForward merges documents' stage-two data, in corpus order.

@@ -216,11 +216,14 @@ func (ix *Index) SearchDepth(stems []WeightedStem, limit, candidates int) ([]Hit
 		byTerm[c.term] = append(byTerm[c.term], i)
 	}
 	hits := make([]Hit, 0, len(found))
+	ns := make([]int, 0, len(found))
 	for _, n := range found {
 		if s := ix.fwd.score(n, clauses, byTerm); s > 0 {
 			hits = append(hits, Hit{Passage: &ix.passages[n], Score: roundScore(s)})
+			ns = append(ns, n)
 		}
 	}
+	ix.fwd.withEvidence(hits, ns, stems)
 	// Equal scores (table rows alike) go in corpus order.
 	sort.SliceStable(hits, func(i, j int) bool {
 		if hits[i].Score != hits[j].Score {

@@ -1,0 +1,185 @@
+package index
+
+import (
+	"math"
+	"slices"
+	"sort"
+)
+
+// A question is often about a document as a whole (a Service-Public fiche, a
+// wiki article) before it is about one of its passages: the right passage of
+// the right document beats a better-worded one elsewhere. Stage two adds to
+// a passage's own score its document's, scored in BM25 as if the document
+// were one text: its passages' own words, with its headings once.
+
+// docEvidence weighs a passage's document beside the passage's own score.
+// Each is taken relative to the candidates': the passage's score over the
+// best one's, plus docEvidence times where its document's score stands
+// between the weakest and the best of the candidates' documents (so that
+// with one document, as on the seed, nothing moves). Measured: spf top-1
+// 0.685 -> 0.761 and MRR 0.763 -> 0.808; PIAF 0.783 -> 0.784; dev and trust
+// unchanged. Section evidence, at 0.2 to 0.3, changed nothing measurable
+// beyond the document's and is left out.
+const docEvidence = 0.8
+
+// groups is one level of evidence: each passage's group, and each group's
+// terms with their counts, its length, and the level's document frequencies.
+type groups struct {
+	of      []int32  // passage -> group
+	starts  []int32  // group g's terms are ids[starts[g]:starts[g+1]], sorted
+	ids     []uint32 // term ids
+	counts  []uint16 // occurrences of ids[i] in the group
+	lengths []int32
+	df      map[uint32]int32
+	avg     float64
+}
+
+// newGroups builds a level from the passages' group numbers (consecutive
+// passages share a group: of is non-decreasing). A group's text is its
+// passages' own fields (text, question, label), and the heading fields
+// that heading allows for passage n (a heading shared by several passages
+// is counted once).
+func newGroups(fw *forward, of []int32, heading func(n, f int) bool) *groups {
+	g := &groups{of: of, starts: []int32{0}, df: map[uint32]int32{}}
+	counts := map[uint32]int{}
+	flush := func() {
+		ids := make([]uint32, 0, len(counts))
+		length := 0
+		for id, n := range counts {
+			ids = append(ids, id)
+			length += n
+		}
+		slices.Sort(ids)
+		for _, id := range ids {
+			g.ids = append(g.ids, id)
+			g.counts = append(g.counts, uint16(min(counts[id], math.MaxUint16)))
+			g.df[id]++
+		}
+		g.starts = append(g.starts, int32(len(g.ids)))
+		g.lengths = append(g.lengths, int32(length))
+		clear(counts)
+	}
+	for n := range of {
+		if n > 0 && of[n] != of[n-1] {
+			flush()
+		}
+		for _, e := range fw.entries[fw.starts[n]:fw.starts[n+1]] {
+			switch f := entryField(e); {
+			case f == fText || f == fQuestion || f == fLabel, (f == fSection || f == fTitle) && heading(n, f):
+				counts[entryTerm(e)] += int(entryFreq(e))
+			}
+		}
+	}
+	if len(of) > 0 {
+		flush()
+	}
+	total := 0
+	for _, l := range g.lengths {
+		total += int(l)
+	}
+	if len(g.lengths) > 0 {
+		g.avg = float64(total) / float64(len(g.lengths))
+	}
+	return g
+}
+
+// count is how often term id occurs in group gr.
+func (g *groups) count(gr int32, id uint32) int {
+	ids := g.ids[g.starts[gr]:g.starts[gr+1]]
+	i := sort.Search(len(ids), func(i int) bool { return ids[i] >= id })
+	if i < len(ids) && ids[i] == id {
+		return int(g.counts[int(g.starts[gr])+i])
+	}
+	return 0
+}
+
+// weightedTerm is a term of a query with its weight.
+type weightedTerm struct {
+	id     uint32
+	weight float64
+}
+
+// score is group gr's BM25 for the weighted terms (summed in their order,
+// so that a score is the same to the last bit every time).
+func (g *groups) score(gr int32, terms []weightedTerm) float64 {
+	n := float64(len(g.lengths))
+	norm := bm25K1 * (1 - bm25B + bm25B*float64(g.lengths[gr])/g.avg)
+	s := 0.0
+	for _, t := range terms {
+		id, w := t.id, t.weight
+		tf := float64(g.count(gr, id))
+		if tf == 0 {
+			continue
+		}
+		df := float64(g.df[id])
+		idf := math.Log(1 + (n-df+0.5)/(df+0.5))
+		s += w * idf * tf * (bm25K1 + 1) / (tf + norm)
+	}
+	return s
+}
+
+// levels builds the document level over the passages: a document's text is
+// its passages' own words, its title once and each section's heading once.
+func (fw *forward) levels(passages []Passage) {
+	docs := make([]int32, len(passages))
+	sections := make([]int32, len(passages)) // to count each heading once
+	for n := range passages {
+		if n > 0 {
+			docs[n], sections[n] = docs[n-1], sections[n-1]
+			if passages[n].Doc != passages[n-1].Doc {
+				docs[n]++
+				sections[n]++
+			} else if passages[n].Section != passages[n-1].Section {
+				sections[n]++
+			}
+		}
+	}
+	firstOf := func(of []int32, n int) bool { return n == 0 || of[n] != of[n-1] }
+	fw.docs = newGroups(fw, docs, func(n, f int) bool {
+		return f == fTitle && firstOf(docs, n) || f == fSection && firstOf(sections, n)
+	})
+}
+
+// withEvidence adds to each hit's score its document's evidence (see
+// docEvidence).
+func (fw *forward) withEvidence(hits []Hit, ns []int, stems []WeightedStem) {
+	if len(hits) == 0 {
+		return
+	}
+	weight := map[uint32]float64{}
+	var terms []weightedTerm
+	for _, s := range stems {
+		if id, ok := fw.ids[s.Stem]; ok {
+			if _, seen := weight[id]; !seen {
+				terms = append(terms, weightedTerm{id: id})
+			}
+			weight[id] = max(weight[id], s.Weight)
+		}
+	}
+	for i := range terms {
+		terms[i].weight = weight[terms[i].id]
+	}
+	docs := make([]float64, len(hits))
+	memo := map[int32]float64{}
+	for i, n := range ns {
+		gr := fw.docs.of[n]
+		s, ok := memo[gr]
+		if !ok {
+			s = fw.docs.score(gr, terms)
+			memo[gr] = s
+		}
+		docs[i] = s
+	}
+	weakest, best := slices.Min(docs), slices.Max(docs)
+	if best == weakest {
+		return // one document, or documents alike: nothing to tell apart
+	}
+	top := 0.0
+	for _, h := range hits {
+		top = max(top, h.Score)
+	}
+	for i := range hits {
+		x := hits[i].Score/top + docEvidence*(docs[i]-weakest)/(best-weakest)
+		hits[i].Score = roundScore(x * top)
+	}
+}
