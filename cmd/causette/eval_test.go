@@ -76,7 +76,18 @@ func TestEvalFloors(t *testing.T) {
 		checks = append(checks, struct {
 			name      string
 			got, want float64
-		}{"spf right fiche first", float64(g.Top1) / float64(g.Graded), 0.66})
+		}{"spf right fiche first", float64(g.Top1) / float64(g.Graded), 0.74})
+	}
+	if trust := filepath.Join(dir, "trust.jsonl"); fileExists(trust) {
+		tr := scoreSet(t, trust, "")
+		ok := 0
+		for _, ks := range tr.ByKind {
+			ok += ks.OK
+		}
+		checks = append(checks, struct {
+			name      string
+			got, want float64
+		}{"trust correct", float64(ok), 26})
 	}
 	for _, c := range checks {
 		t.Logf("%s = %.3f (floor %.3f)", c.name, c.got, c.want)
@@ -176,4 +187,9 @@ func TestIndexCommandKeepsItOnDisk(t *testing.T) {
 		!strings.Contains(out.String(), "300 euros") {
 		t.Errorf("causette ask --index: %q, %v; want the answer from the index on disk", out.String(), err)
 	}
+}
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }
