@@ -10,12 +10,18 @@ const (
 // Answer is the one answer shape shared by the command line, the JSON API and
 // the WebSocket. Its field names are a public contract: add, never rename.
 type Answer struct {
-	Kind        string     `json:"kind"`
-	Answer      string     `json:"answer"`
-	Confidence  float64    `json:"confidence"`
-	Citations   []Citation `json:"citations"`
-	Suggestions []string   `json:"suggestions"`
-	Context     string     `json:"context"`
+	Kind       string     `json:"kind"`
+	Answer     string     `json:"answer"`
+	Confidence float64    `json:"confidence"`
+	Citations  []Citation `json:"citations"`
+	// Short is the exact words of the first citation that answer the
+	// question (a name, a number with its unit, a date, a place, a short
+	// phrase), "" when none stands out; ShortAt is their [start, end)
+	// offsets in that citation's Text, in code points (nil with no Short).
+	Short       string   `json:"short"`
+	ShortAt     []int    `json:"short_at"`
+	Suggestions []string `json:"suggestions"`
+	Context     string   `json:"context"`
 }
 
 // Citation is a passage behind an answer, with the matched words.

@@ -140,9 +140,18 @@ func (e *Engine) Ask(question, context string) (Answer, error) {
 		// The conversation goes on after small talk, with the context as
 		// checked, never the visitor's bytes.
 		a.Context = e.encodeContext(prev)
-		return a, nil
+		return withShape(a), nil
 	}
-	return e.answer(e.understand(stripCourtesy(question), prev)), nil
+	return withShape(e.answer(e.understand(stripCourtesy(question), prev))), nil
+}
+
+// withShape gives an answer's lists their empty value rather than null:
+// clients read one shape.
+func withShape(a Answer) Answer {
+	if a.ShortAt == nil {
+		a.ShortAt = []int{}
+	}
+	return a
 }
 
 // hasLetterOrDigit reports whether s holds something to search for.

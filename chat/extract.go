@@ -32,17 +32,20 @@ const scoreDigits = 1e9
 
 // extract picks what answers the question in the passage: a table cell named
 // by the question, or the sentences that hold most of the question's words.
-func (e *Engine) extract(t *turn, p *index.Passage, want map[string]bool) string {
+//
+// It also returns where the answer stands in the passage's text: the byte
+// range of its sentences, or of the table cell it reads (see shortAnswer).
+func (e *Engine) extract(t *turn, p *index.Passage, want map[string]bool) (string, [2]int) {
 	if p.Row != nil {
-		if fact := tableFact(p.Row, want, e.ownWords(t), t.order()); fact != "" {
-			return fact
+		if fact, cell := tableFact(p.Row, want, e.ownWords(t), t.order()); fact != "" {
+			return fact, cellRange(p, cell)
 		}
-		return p.Text + "." // the whole row, read with its header
+		return p.Text + ".", [2]int{0, len(p.Text)} // the whole row, read with its header
 	}
 	facts := e.factsOf(p).sentences // measured already: the passage was a candidate
 	if len(facts) <= 1 || p.Kind == index.KindFAQ && utf8.RuneCountInString(p.Text) <= maxAnswerRunes {
 		// An FAQ answer was written to be read whole.
-		return clip(p.Text)
+		return clip(p.Text), [2]int{0, len(p.Text)}
 	}
 	// A word of this turn counts more than one inherited from the previous
 	// turn: "Qu'a-t-il refusé ?" wants the sentence on the refusal.
@@ -87,13 +90,15 @@ func (e *Engine) extract(t *turn, p *index.Passage, want map[string]bool) string
 		}
 	}
 	out := facts[bestI].cues.text
+	at := [2]int{facts[bestI].from, facts[bestI].to}
 	// A short sentence that ends on a colon, or that the next one carries on
 	// with words of the question, is completed by it.
 	if bestI+1 < len(facts) && utf8.RuneCountInString(out) < shortSentenceRunes &&
 		(strings.HasSuffix(out, ":") || e.holdsRare(facts[bestI+1].cues.text, want)) {
 		out += " " + facts[bestI+1].cues.text
+		at[1] = facts[bestI+1].to
 	}
-	return clip(out)
+	return clip(out), at
 }
 
 // tableFact reads the cell whose column the question names, as a sentence:
@@ -102,16 +107,31 @@ func (e *Engine) extract(t *turn, p *index.Passage, want map[string]bool) string
 // the column is named by an entity of the question ("Google AI" in a table
 // whose columns are companies), the row says what is asked: "Pour Google AI,
 // modèles phares : Bard." It returns "" when the question names no column.
-func tableFact(r *index.TableRow, want, own map[string]bool, order map[string]int) string {
+func tableFact(r *index.TableRow, want, own map[string]bool, order map[string]int) (string, int) {
 	col, byEntity := tableCell(r, want, own, order)
 	if col == 0 {
-		return ""
+		return "", 0
 	}
 	subject, attribute := r.Label(), r.Header[col]
 	if byEntity {
 		subject, attribute = r.Header[col], r.Label()
 	}
-	return "Pour " + subject + ", " + lowerFirst(attribute) + " : " + r.Cells[col] + "."
+	return "Pour " + subject + ", " + lowerFirst(attribute) + " : " + r.Cells[col] + ".", col
+}
+
+// cellRange finds cell col of a row passage in its text (index.RowText
+// writes it after its header and " : ").
+func cellRange(p *index.Passage, col int) [2]int {
+	r := p.Row
+	want := r.Header[col] + " : " + r.Cells[col]
+	if r.Header[col] == "" {
+		want = r.Cells[col]
+	}
+	if i := strings.Index(p.Text, want); i >= 0 {
+		start := i + len(want) - len(r.Cells[col])
+		return [2]int{start, start + len(r.Cells[col])}
+	}
+	return [2]int{0, len(p.Text)}
 }
 
 // tableCell finds the column the question names (0: none) and whether an

@@ -28,6 +28,8 @@ type passageFacts struct {
 type sentenceFacts struct {
 	stems map[string]bool
 	cues  cueSet
+	// from and to are the sentence's byte offsets in the text.
+	from, to int
 }
 
 // span is a token of a passage's text: its stem and [start, end) in code points.
@@ -61,6 +63,7 @@ func measure(p index.Passage) *passageFacts {
 			continue
 		}
 		from, to := cursor+at, cursor+at+len(sentence)
+		sf.from, sf.to = from, to
 		cursor = to
 		for next < len(toks) && toks[next].Start < from {
 			next++

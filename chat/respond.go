@@ -134,7 +134,9 @@ func (e *Engine) answer(t *turn) Answer {
 		a.Confidence = conf
 		return a
 	}
-	a := Answer{Kind: KindAnswer, Confidence: conf, Answer: e.extract(t, best.hit.Passage, want)}
+	text, at := e.extract(t, best.hit.Passage, want)
+	a := Answer{Kind: KindAnswer, Confidence: conf, Answer: text}
+	a.Short, a.ShortAt = e.shortAnswer(t, best.hit.Passage, at, want)
 	for _, s := range ranked {
 		if len(a.Citations) == e.opts.Top || s.score < e.opts.CiteRatio*best.score {
 			break

@@ -147,6 +147,13 @@ func TestBrowser(t *testing.T) {
 	if got := eval[string](t, ctx, last+`.querySelector('.text').textContent`); !strings.Contains(got, "Arthur Mensch") {
 		t.Errorf("answer reads %q; want %q in it", got, "Arthur Mensch")
 	}
+	// The short answer stands in bold in the answer, once it is typed.
+	step(t, ctx, "bold short answer", chromedp.Poll[chromedp.Void](
+		last+`.querySelector('.text strong.short') !== null`,
+		chromedp.WithPollingInterval(pollInterval), chromedp.WithPollingTimeout(browserStepTimeout)))
+	if got := eval[string](t, ctx, last+`.querySelector('.text strong.short').textContent`); got != "Arthur Mensch" {
+		t.Errorf("the answer's bold words read %q; want the short answer %q", got, "Arthur Mensch")
+	}
 	if got := eval[string](t, ctx, `document.querySelector('#announcer').textContent`); !strings.Contains(got, "Arthur Mensch") {
 		// The announcer is filled just after the answer.
 		step(t, ctx, "announce the answer", chromedp.Poll[chromedp.Void](

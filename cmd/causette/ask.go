@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/causette/causette/chat"
+	"github.com/causette/causette/web/questionlog"
 )
 
 // maxLineBytes bounds one question read from standard input.
@@ -90,12 +91,20 @@ func answerTurn(eng *chat.Engine, q, context string, asJSON bool, out io.Writer)
 }
 
 // printAnswer writes an answer for a person reading a terminal.
+//
+// The short answer comes first, alone on its line, when there is one. The
+// corpus's text reaches the terminal with its control characters escaped
+// (see questionlog.TerminalText), as the log's does.
 func printAnswer(out io.Writer, a chat.Answer) error {
+	text := questionlog.TerminalText
 	var b strings.Builder
-	b.WriteString(a.Answer)
+	if a.Short != "" {
+		fmt.Fprintf(&b, "→ %s\n", text(a.Short))
+	}
+	b.WriteString(text(a.Answer))
 	b.WriteString("\n")
 	for i, c := range a.Citations {
-		fmt.Fprintf(&b, "  [%d] %s — %s, §%d\n", i+1, c.Title, sectionOr(c.Section), c.Paragraph)
+		fmt.Fprintf(&b, "  [%d] %s — %s, §%d\n", i+1, text(c.Title), text(sectionOr(c.Section)), c.Paragraph)
 	}
 	if a.Kind == chat.KindAnswer {
 		fmt.Fprintf(&b, "  (confiance : %.0f %%)\n", a.Confidence*100)
@@ -103,7 +112,7 @@ func printAnswer(out io.Writer, a chat.Answer) error {
 	if len(a.Suggestions) > 0 {
 		b.WriteString("  Suggestions :\n")
 		for _, s := range a.Suggestions {
-			fmt.Fprintf(&b, "   • %s\n", s)
+			fmt.Fprintf(&b, "   • %s\n", text(s))
 		}
 	}
 	b.WriteString("\n")

@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"text/tabwriter"
+	"unicode"
 
 	"github.com/causette/causette/chat"
 )
@@ -24,6 +25,7 @@ type evalItem struct {
 	Expect          []string   `json:"expect"`
 	Gold            string     `json:"gold"`
 	Doc             string     `json:"doc"`
+	Short           string     `json:"short"`
 	ExpectNone      bool       `json:"expect_none"`
 	ExpectSmalltalk bool       `json:"expect_smalltalk"`
 	Turns           []evalItem `json:"turns"`
@@ -35,6 +37,10 @@ type kindScore struct {
 	N, Top1, Top5, Facts, OK int
 	MRR                      float64
 	Graded                   int // items with an expected passage
+	// Shorts counts the items with an expected short answer; ShortF1 sums
+	// the token F1 of the answer's short against it.
+	Shorts  int
+	ShortF1 float64
 }
 
 // evalReport is the result of scoring a set.
@@ -209,6 +215,12 @@ func scoreTurn(ks *kindScore, it evalItem, a chat.Answer) bool {
 	if a.Kind == chat.KindAnswer && len(it.Expect) > 0 && matches(evalItem{Expect: it.Expect}, a.Answer) {
 		ks.Facts++
 	}
+	if it.Short != "" {
+		ks.Shorts++
+		if a.Kind == chat.KindAnswer {
+			ks.ShortF1 += tokenF1(a.Short, it.Short)
+		}
+	}
 	return rank == 1
 }
 
@@ -257,7 +269,7 @@ func printReport(out io.Writer, rep evalReport) {
 	}
 	sort.Strings(kinds)
 	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "type\tquestions\ttop-1\ttop-5\tMRR\tfait dans la réponse\tcorrectes\t")
+	fmt.Fprintln(tw, "type\tquestions\ttop-1\ttop-5\tMRR\tfait dans la réponse\tréponse courte (F1)\tcorrectes\t")
 	var all kindScore
 	for _, k := range kinds {
 		ks := rep.ByKind[k]
@@ -268,6 +280,8 @@ func printReport(out io.Writer, rep evalReport) {
 		all.MRR += ks.MRR
 		all.Facts += ks.Facts
 		all.OK += ks.OK
+		all.Shorts += ks.Shorts
+		all.ShortF1 += ks.ShortF1
 		printRow(tw, k, ks)
 	}
 	printRow(tw, "total", &all)
@@ -275,11 +289,61 @@ func printReport(out io.Writer, rep evalReport) {
 }
 
 func printRow(tw io.Writer, name string, ks *kindScore) {
+	short := "-"
+	if ks.Shorts > 0 {
+		short = fmt.Sprintf("%.3f", ks.ShortF1/float64(ks.Shorts))
+	}
 	if ks.Graded == 0 {
-		fmt.Fprintf(tw, "%s\t%d\t-\t-\t-\t-\t%d/%d\t\n", name, ks.N, ks.OK, ks.N)
+		fmt.Fprintf(tw, "%s\t%d\t-\t-\t-\t-\t%s\t%d/%d\t\n", name, ks.N, short, ks.OK, ks.N)
 		return
 	}
 	g := float64(ks.Graded)
-	fmt.Fprintf(tw, "%s\t%d\t%.3f\t%.3f\t%.3f\t%d\t%d/%d\t\n", name, ks.N,
-		float64(ks.Top1)/g, float64(ks.Top5)/g, ks.MRR/g, ks.Facts, ks.OK, ks.N)
+	fmt.Fprintf(tw, "%s\t%d\t%.3f\t%.3f\t%.3f\t%d\t%s\t%d/%d\t\n", name, ks.N,
+		float64(ks.Top1)/g, float64(ks.Top5)/g, ks.MRR/g, ks.Facts, short, ks.OK, ks.N)
+}
+
+// shortArticles are the words token F1 leaves out, as SQuAD leaves out
+// English articles (../shared/eval/README.md).
+var shortArticles = map[string]bool{"le": true, "la": true, "les": true, "l": true, "un": true, "une": true,
+	"des": true, "du": true, "de": true, "d": true}
+
+// shortTokens splits a short answer for token F1: lower case, punctuation
+// and French articles dropped.
+func shortTokens(s string) []string {
+	s = strings.ToLower(strings.NewReplacer("’", "'", "ʼ", "'").Replace(s))
+	words := strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	out := words[:0]
+	for _, w := range words {
+		if !shortArticles[w] {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// tokenF1 is the token F1 of got against want (SQuAD's measure).
+func tokenF1(got, want string) float64 {
+	g, w := shortTokens(got), shortTokens(want)
+	if len(g) == 0 || len(w) == 0 {
+		if len(g) == len(w) {
+			return 1
+		}
+		return 0
+	}
+	count := map[string]int{}
+	for _, t := range w {
+		count[t]++
+	}
+	common := 0
+	for _, t := range g {
+		if count[t] > 0 {
+			count[t]--
+			common++
+		}
+	}
+	if common == 0 {
+		return 0
+	}
+	p, r := float64(common)/float64(len(g)), float64(common)/float64(len(w))
+	return 2 * p * r / (p + r)
 }

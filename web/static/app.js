@@ -289,7 +289,7 @@
     if (noAnswer) el.appendChild(para('badge', T.notFound));
     var text = para('text', '');
     el.appendChild(text);
-    typeInto(text, m.answer || '', instant);
+    typeInto(text, m.answer || '', m.short || '', instant);
 
     var cites = m.citations || [];
     if (cites.length && !noAnswer) {
@@ -416,10 +416,27 @@
 
   // ---- typing effect ----------------------------------------------------
 
-  function typeInto(el, text, instant) {
+  // fillAnswer writes the answer as text, its short answer (the words that
+  // answer, when the answer holds them) in bold.
+  function fillAnswer(el, text, short) {
+    var at = short ? text.indexOf(short) : -1;
+    el.textContent = '';
+    if (at < 0) {
+      el.textContent = text;
+      return;
+    }
+    el.appendChild(document.createTextNode(text.slice(0, at)));
+    var b = document.createElement('strong');
+    b.className = 'short';
+    b.textContent = short;
+    el.appendChild(b);
+    el.appendChild(document.createTextNode(text.slice(at + short.length)));
+  }
+
+  function typeInto(el, text, short, instant) {
     var words = text.split(/(\s+)/);
     if (instant || reduceMotion.matches || words.length < 4) {
-      el.textContent = text;
+      fillAnswer(el, text, short);
       return;
     }
     el.textContent = '';
@@ -431,7 +448,7 @@
     var t = { el: el, text: text, timer: 0 };
     t.finish = function () {
       clearInterval(t.timer);
-      shown.nodeValue = text;
+      fillAnswer(el, text, short);
       el.classList.remove('typing');
       typing.splice(typing.indexOf(t), 1);
     };

@@ -1,0 +1,69 @@
+package chat
+
+import (
+	"testing"
+	"unicode/utf8"
+)
+
+// TestShortAnswers checks the words that answer: a name for « qui », the
+// cell for a table question, a number for « combien », the year for
+// « quand ».
+func TestShortAnswers(t *testing.T) {
+	e := mustEngine(t)
+	for _, c := range []struct{ q, want string }{
+		{"Qui est le PDG de Mistral ?", "Arthur Mensch"},
+		{"Quelle est la durée du contrat avec la SNCF ?", "5 ans"},
+		{"Combien Mistral a-t-elle levé ?", "1,7"},
+		{"Quand Mistral AI a-t-elle été fondée ?", "2023"},
+	} {
+		a, err := e.Ask(c.q, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Short != c.want {
+			t.Errorf("%q: short %q, want %q (answer %q)", c.q, a.Short, c.want, a.Answer)
+		}
+	}
+}
+
+// TestShortAnswerOffsets checks that short_at locates the short answer in
+// the first citation's text, in code points, on every question of a
+// varied list; and that an answer without one has an empty list.
+func TestShortAnswerOffsets(t *testing.T) {
+	e := mustEngine(t)
+	questions := append(e.Starters(), "Qui est le PDG de Mistral ?", "Où est basée Mistral AI ?",
+		"Quel est le montant du contrat avec la SNCF ?", "Quels modèles Mistral a-t-elle publiés ?",
+		"Qu'est-ce que Le Chat ?", "Combien d'employés compte Mistral ?", "bonjour", "zzz inconnu")
+	shorts := 0
+	for _, q := range questions {
+		a, err := e.Ask(q, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.ShortAt == nil {
+			t.Errorf("%q: short_at is null; want [] or [start, end]", q)
+			continue
+		}
+		if a.Short == "" {
+			if len(a.ShortAt) != 0 {
+				t.Errorf("%q: short_at %v without a short answer", q, a.ShortAt)
+			}
+			continue
+		}
+		shorts++
+		if len(a.ShortAt) != 2 || len(a.Citations) == 0 {
+			t.Errorf("%q: short %q at %v with %d citations", q, a.Short, a.ShortAt, len(a.Citations))
+			continue
+		}
+		r := []rune(a.Citations[0].Text)
+		if s, e := a.ShortAt[0], a.ShortAt[1]; s < 0 || e > len(r) || s >= e || string(r[s:e]) != a.Short {
+			t.Errorf("%q: short %q at %v, but the citation holds %q there", q, a.Short, a.ShortAt, string(r[max(0, min(s, len(r))):max(0, min(e, len(r)))]))
+		}
+		if utf8.RuneCountInString(a.Short) > utf8.RuneCountInString(a.Answer) && a.Citations[0].Kind != "table_row" {
+			t.Errorf("%q: short %q longer than the answer %q", q, a.Short, a.Answer)
+		}
+	}
+	if shorts < len(questions)/2 {
+		t.Errorf("%d short answers for %d questions; want most answered questions to have one", shorts, len(questions))
+	}
+}
