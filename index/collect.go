@@ -10,7 +10,7 @@ import (
 )
 
 // topDocs runs q on Bleve's searcher and keeps the ids of the limit best
-// scored passages, best first. Bleve's own SearchInContext does more than
+// scored passages, best first, and of those tied with the last of them. Bleve's own SearchInContext does more than
 // stage one needs, at a cost per question: it allocates a pool of matches
 // as large as the request, loads every hit's stored fields and sorts by
 // generic criteria; this keeps a heap of limit (score, number) pairs and
@@ -33,6 +33,14 @@ func (ix *Index) topDocs(q query.Query, limit int) ([]string, error) {
 	}
 	defer searcher.Close()
 	sctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(searcher.DocumentMatchPoolSize(), 0)}
+	// The heap holds twice as many as asked: those tied with the last one
+	// asked for come along, whatever Bleve's order among them (it follows
+	// its internal numbering, which a parallel build does not fix, and the
+	// last candidates would change from one build to the next).
+	keep := limit
+	if limit < Exhaustive/2 {
+		keep = 2 * limit
+	}
 	best := &topHeap{}
 	seq := 0
 	for {
@@ -44,19 +52,30 @@ func (ix *Index) topDocs(q query.Query, limit int) ([]string, error) {
 			break
 		}
 		seq++
+		score := roundScore(dm.Score)
 		switch {
-		case best.Len() < limit:
-			heap.Push(best, scoredDoc{score: dm.Score, seq: seq, id: append(bleveindex.IndexInternalID(nil), dm.IndexInternalID...)})
-		case better(dm.Score, seq, (*best)[0]):
+		case best.Len() < keep:
+			heap.Push(best, scoredDoc{score: score, seq: seq, id: append(bleveindex.IndexInternalID(nil), dm.IndexInternalID...)})
+		case better(score, seq, (*best)[0]):
 			worst := &(*best)[0]
-			worst.score, worst.seq, worst.id = dm.Score, seq, append(worst.id[:0], dm.IndexInternalID...)
+			worst.score, worst.seq, worst.id = score, seq, append(worst.id[:0], dm.IndexInternalID...)
 			heap.Fix(best, 0)
 		}
 		sctx.DocumentMatchPool.Put(dm)
 	}
-	out := make([]string, best.Len())
-	for i := len(out) - 1; i >= 0; i-- {
-		d := heap.Pop(best).(scoredDoc)
+	ranked := make([]scoredDoc, best.Len())
+	for i := len(ranked) - 1; i >= 0; i-- {
+		ranked[i] = heap.Pop(best).(scoredDoc)
+	}
+	if len(ranked) > limit {
+		cut := limit
+		for cut < len(ranked) && ranked[cut].score == ranked[limit-1].score {
+			cut++
+		}
+		ranked = ranked[:cut]
+	}
+	out := make([]string, len(ranked))
+	for i, d := range ranked {
 		id, err := reader.ExternalID(d.id)
 		if err != nil {
 			return nil, err

@@ -41,6 +41,9 @@ func runBench(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if len(args) > 0 && args[0] == "ask" {
 		return runBenchAsk(ctx, args[1:], stdout, stderr) // bench_ask.go
 	}
+	if len(args) > 0 && args[0] == "refuse" {
+		return runBenchRefuse(ctx, args[1:], stdout, stderr) // bench_refuse.go
+	}
 	if len(args) > 0 && args[0] == "recall" {
 		return runBenchRecall(ctx, args[1:], stdout, stderr) // bench_recall.go
 	}
@@ -49,7 +52,8 @@ func runBench(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		fmt.Fprintln(stderr, "        causette bench slow [--clients N] [--secs DURÉE] [--corpus DIR]")
 		fmt.Fprintln(stderr, "        causette bench ask [--questions FICHIER] [--rounds N] [--corpus DIR]")
 		fmt.Fprintln(stderr, "        causette bench recall --questions FICHIER.jsonl [--candidates 50,100,200] [--corpus DIR]")
-		return errors.New("bench : les mesures sont « ws », « slow », « ask » et « recall »")
+		fmt.Fprintln(stderr, "        causette bench refuse --questions FICHIER.jsonl --corpus DIR [--out 3]")
+		return errors.New("bench : les mesures sont « ws », « slow », « ask », « recall » et « refuse »")
 	}
 	fs := flag.NewFlagSet("bench ws", flag.ContinueOnError)
 	fs.SetOutput(stderr)
