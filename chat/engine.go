@@ -21,6 +21,7 @@ type Searcher interface {
 	Glossary() map[string]string
 	Expand(stems []index.WeightedStem) map[string]bool
 	Passage(id string) (index.Passage, bool)
+	Neighbours(id string, n int) []index.Passage
 }
 
 // Defaults for Options.

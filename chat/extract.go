@@ -45,7 +45,10 @@ func (e *Engine) extract(t *turn, p *index.Passage, want map[string]bool) (strin
 	facts := e.factsOf(p).sentences // measured already: the passage was a candidate
 	if len(facts) <= 1 || p.Kind == index.KindFAQ && utf8.RuneCountInString(p.Text) <= maxAnswerRunes {
 		// An FAQ answer was written to be read whole.
-		return clip(p.Text), [2]int{0, len(p.Text)}
+		if strings.HasSuffix(strings.TrimSpace(p.Text), ":") {
+			return e.withList(p), [2]int{0, len(p.Text)}
+		}
+		return e.underLeadIn(p, clip(dropConnector(p.Text))), [2]int{0, len(p.Text)}
 	}
 	// A word of this turn counts more than one inherited from the previous
 	// turn: "Qu'a-t-il refusé ?" wants the sentence on the refusal.
@@ -97,8 +100,12 @@ func (e *Engine) extract(t *turn, p *index.Passage, want map[string]bool) (strin
 		(strings.HasSuffix(out, ":") || e.holdsRare(facts[bestI+1].cues.text, want)) {
 		out += " " + facts[bestI+1].cues.text
 		at[1] = facts[bestI+1].to
+	} else if bestI+1 == len(facts) && strings.HasSuffix(out, ":") {
+		// A lead-in that ends the passage announces the list that follows.
+		out = strings.TrimSpace(p.Text[facts[0].from:at[0]]) + " " + e.withList(p)
+		return strings.TrimSpace(out), at
 	}
-	return clip(out), at
+	return e.underLeadIn(p, clip(dropConnector(out))), at
 }
 
 // tableFact reads the cell whose column the question names, as a sentence:
@@ -280,4 +287,99 @@ func (e *Engine) ownWords(t *turn) map[string]bool {
 		}
 	}
 	return e.ix.Expand(own)
+}
+
+// Lists: a paragraph that ends in « : » announces the lines after it in its
+// section (« La médiation familiale se déroule en 3 étapes : »); the answer
+// reads them too, each by its first sentence, as a list.
+const (
+	maxListItems = 6
+	maxListRunes = 2 * maxAnswerRunes
+)
+
+// withList is the passage's text followed by the items of its section that
+// come after it.
+func (e *Engine) withList(p *index.Passage) string {
+	out := dropConnector(strings.TrimSpace(p.Text))
+	next := e.ix.Neighbours(p.ID, maxListItems)
+	after := false
+	items := 0
+	for _, n := range next {
+		if n.ID == p.ID {
+			after = true
+			continue
+		}
+		if !after || n.Section != p.Section || items == maxListItems {
+			continue
+		}
+		item := strings.TrimSpace(n.Text)
+		if s := splitSentences(item); len(s) > 0 {
+			item = s[0]
+		}
+		if utf8.RuneCountInString(out)+utf8.RuneCountInString(item) > maxListRunes {
+			break
+		}
+		out += "\n• " + item
+		items++
+		if strings.HasSuffix(item, ":") {
+			break // a list of its own begins
+		}
+	}
+	return out
+}
+
+// underLeadIn puts the lead-in of the list a passage belongs to before
+// its answer: an item is never read alone (« d'un congé de solidarité
+// familiale , »). The lead-in is the closest passage before it, in its
+// section and at most maxListItems before, that ends in « : ».
+func (e *Engine) underLeadIn(p *index.Passage, answer string) string {
+	if p.Kind != index.KindParagraph {
+		return answer
+	}
+	around := e.ix.Neighbours(p.ID, maxListItems)
+	at := -1
+	for i, n := range around {
+		if n.ID == p.ID {
+			at = i
+		}
+	}
+	for i := at - 1; i >= 0; i-- {
+		n := around[i]
+		if n.Section != p.Section || n.Kind != index.KindParagraph {
+			break
+		}
+		if lead := strings.TrimSpace(n.Text); strings.HasSuffix(lead, ":") {
+			if utf8.RuneCountInString(lead) > maxAnswerRunes {
+				break
+			}
+			return lead + "\n• " + answer
+		}
+	}
+	return answer
+}
+
+// connectors link a sentence to the one before it; an answer read alone
+// starts without them: « Néanmoins, son produit phare… » reads « Son
+// produit phare… ».
+var connectors = []string{"néanmoins", "en parallèle", "par ailleurs", "de plus", "en outre", "cependant",
+	"toutefois", "de fait", "d'ailleurs", "d’ailleurs", "pourtant", "en effet", "par conséquent", "en revanche",
+	"ainsi", "enfin", "dans ce contexte", "de son côté", "en conséquence", "de même", "aussi"}
+
+// dropConnector removes a leading connector and its comma, and capitalises
+// what follows.
+func dropConnector(s string) string {
+	lower := strings.ToLower(s)
+	for _, c := range connectors {
+		rest, ok := strings.CutPrefix(lower, c+",")
+		if !ok {
+			continue
+		}
+		out := strings.TrimSpace(s[len(s)-len(rest):])
+		r, n := utf8.DecodeRuneInString(out)
+		if n == 0 || !unicode.IsLetter(r) {
+			return s // a sentence never starts with a digit
+		}
+		return string(unicode.ToUpper(r)) + out[n:]
+	}
+	return s
 }

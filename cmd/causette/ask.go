@@ -96,7 +96,14 @@ func answerTurn(eng *chat.Engine, q, context string, asJSON bool, out io.Writer)
 // corpus's text reaches the terminal with its control characters escaped
 // (see questionlog.TerminalText), as the log's does.
 func printAnswer(out io.Writer, a chat.Answer) error {
-	text := questionlog.TerminalText
+	// Line by line: an answer may hold a list, one item a line.
+	text := func(s string) string {
+		lines := strings.Split(s, "\n")
+		for i := range lines {
+			lines[i] = questionlog.TerminalText(lines[i])
+		}
+		return strings.Join(lines, "\n")
+	}
 	var b strings.Builder
 	if a.Short != "" {
 		fmt.Fprintf(&b, "→ %s\n", text(a.Short))

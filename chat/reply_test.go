@@ -1,0 +1,79 @@
+package chat
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/causette/causette/index"
+)
+
+// TestDropConnector checks that an answer read alone loses the connector
+// that tied it to the sentence before, and starts with a capital.
+func TestDropConnector(t *testing.T) {
+	for in, want := range map[string]string{
+		"Néanmoins, son produit phare reste modeste.": "Son produit phare reste modeste.",
+		"En parallèle, la construction avance.":       "La construction avance.",
+		"Par ailleurs, l’équipe grandit.":             "L’équipe grandit.",
+		"Ainsi que prévu, tout va bien.":              "Ainsi que prévu, tout va bien.",
+		"Enfin, Mistral publie ses modèles.":          "Mistral publie ses modèles.",
+		"Néanmoins, 2024 fut une année faste.":        "Néanmoins, 2024 fut une année faste.", // never a digit first
+		"Le PDG Arthur Mensch incarne la dynamique.":  "Le PDG Arthur Mensch incarne la dynamique.",
+	} {
+		if got := dropConnector(in); got != want {
+			t.Errorf("dropConnector(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestLeadInReadsItsList checks that a paragraph ending in « : » is
+// answered with the lines of its section that it announces.
+func TestLeadInReadsItsList(t *testing.T) {
+	dir := t.TempDir()
+	fiche := strings.Join([]string{
+		// Lines as Service-Public's fiches have them: too long to be a
+		// paragraph wrapped by an editor.
+		"Fiche F1",
+		"Procédure",
+		"La médiation familiale se déroule en 3 étapes, que le médiateur familial présente à chacun des deux parents :",
+		"L'entretien d'information présente les objectifs, le contenu et les thèmes que vous pouvez aborder. Il est sans engagement.",
+		"Les entretiens de médiation durent de 1h30 à 2 heures environ et se déroulent sur une période allant de 3 à 6 mois.",
+		"Un accord peut être homologué par le juge aux affaires familiales ; il a alors la même force qu'un jugement.",
+		"Coût",
+		"L'entretien d'information est gratuit, et une participation vous est ensuite demandée selon vos revenus.",
+	}, "\n")
+	if err := os.WriteFile(filepath.Join(dir, "f1.txt"), []byte(fiche+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ix, err := index.Open(index.Options{Corpus: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	a, err := New(ix, Options{}).Ask("Comment se déroule la médiation familiale ?", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(a.Answer, "\n")
+	want := []string{"La médiation familiale se déroule en 3 étapes, que le médiateur familial présente à chacun des deux parents :",
+		"• L'entretien d'information présente les objectifs, le contenu et les thèmes que vous pouvez aborder.",
+		"• Les entretiens de médiation durent de 1h30 à 2 heures environ et se déroulent sur une période allant de 3 à 6 mois.",
+		"• Un accord peut être homologué par le juge aux affaires familiales ; il a alors la même force qu'un jugement."}
+	if len(lines) != len(want) {
+		t.Fatalf("answer %q; want the lead-in and its 3 items, each on its line", a.Answer)
+	}
+	for i := range want {
+		if lines[i] != want[i] {
+			t.Errorf("line %d reads %q, want %q", i, lines[i], want[i])
+		}
+	}
+	// An item is answered under the sentence that introduces it.
+	a, err = New(ix, Options{}).Ask("Combien de temps durent les entretiens de médiation ?", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Split(a.Answer, "\n"); len(got) != 2 || got[0] != want[0] || got[1] != want[2] {
+		t.Errorf("answer %q; want the item %q under its lead-in %q", a.Answer, want[2], want[0])
+	}
+}
