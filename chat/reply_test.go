@@ -77,3 +77,33 @@ func TestLeadInReadsItsList(t *testing.T) {
 		t.Errorf("answer %q; want the item %q under its lead-in %q", a.Answer, want[2], want[0])
 	}
 }
+
+// TestSmalltalkAsTyped checks small talk with the words people add to it,
+// and that one word of a real question makes it a question.
+func TestSmalltalkAsTyped(t *testing.T) {
+	e := mustEngine(t)
+	for q, want := range map[string]string{
+		"Merci, c'est parfait":         "Avec plaisir",
+		"Merci beaucoup pour ton aide": "Avec plaisir",
+		"Bonne journée à vous !":       "Au revoir",
+		"C'est parfait":                "Entendu",
+		"Super, merci beaucoup !":      "Avec plaisir",
+	} {
+		a, err := e.Ask(q, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Kind != KindSmalltalk || !strings.HasPrefix(a.Answer, want) {
+			t.Errorf("%q: %s %q; want small talk starting %q", q, a.Kind, a.Answer, want)
+		}
+	}
+	for _, q := range []string{"merci pour l'aide au logement", "Bonjour, qui dirige Mistral ?", "parfait pour quel usage ?"} {
+		a, err := e.Ask(q, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Kind == KindSmalltalk {
+			t.Errorf("%q: small talk %q; want it read as a question", q, a.Answer)
+		}
+	}
+}

@@ -55,7 +55,11 @@ func (e *Engine) smalltalk(q string) (Answer, bool) {
 		if !ok {
 			return Answer{}, false
 		}
-		reply, outOfScope = r, oos
+		// An acknowledgement after thanks or a goodbye (« Merci, c'est
+		// parfait ») is answered as the thanks.
+		if reply == "" || r != smalltalkReplies[ackReply].reply {
+			reply, outOfScope = r, oos
+		}
 	}
 	if reply == "" {
 		return Answer{}, false
@@ -67,9 +71,13 @@ func (e *Engine) smalltalk(q string) (Answer, bool) {
 	return Answer{Kind: kind, Answer: reply, Citations: []Citation{}, Suggestions: e.Starters()}, true
 }
 
-// smalltalkReply finds the reply to one clause of small talk.
+// smalltalkReply finds the reply to one clause of small talk: a phrase of
+// smalltalkReplies, or a clause made of one kind's social words and of
+// words that only dress them (« Merci beaucoup pour ton aide », « C'est
+// parfait », « Bonne journée à vous »).
 func smalltalkReply(clause string) (reply string, outOfScope, ok bool) {
-	key := strings.Join(words(index.Fold(clause)), " ")
+	ws := words(index.Fold(clause))
+	key := strings.Join(ws, " ")
 	for _, s := range smalltalkReplies {
 		for _, p := range s.phrases {
 			if key == p {
@@ -77,7 +85,50 @@ func smalltalkReply(clause string) (reply string, outOfScope, ok bool) {
 			}
 		}
 	}
-	return "", false, false
+	kind := -1
+	for _, w := range ws {
+		k, social := socialWords[w]
+		switch {
+		case social && kind < 0:
+			kind = k
+		case social || dressingWords[w]:
+		default:
+			return "", false, false // a word of a real question
+		}
+	}
+	if kind < 0 {
+		return "", false, false
+	}
+	return smalltalkReplies[kind].reply, false, true
+}
+
+// socialWords name a kind of small talk, by its place in smalltalkReplies;
+// dressingWords only dress it. A clause of these words alone is small talk,
+// and one other word makes it a question (« merci pour l'aide au logement »
+// asks about housing).
+var socialWords = map[string]int{}
+
+// ackReply is the place in smalltalkReplies of the acknowledgements.
+const ackReply = 6
+
+var dressingWords = map[string]bool{}
+
+func init() {
+	for kind, ws := range map[int]string{
+		0: "bonjour salut bonsoir coucou hello hey",
+		1: "merci thanks remercie remercions",
+		2: "revoir bye bientot ciao goodbye adieu journee soiree weekend prochaine",
+		ackReply: "ok okay accord parfait super genial top cool excellent nickel impeccable",
+	} {
+		for _, w := range strings.Fields(ws) {
+			socialWords[w] = kind
+		}
+	}
+	for _, w := range strings.Fields("c est ca vraiment beaucoup bien tres pour ton ta tes votre vos aide tout toi vous " +
+		"causette encore infiniment mille fois bonne bon a et je te t le la les de du ma mon mes reponse reponses " +
+		"explication explications etait sympa gentil gentille plus week end") {
+		dressingWords[w] = true
+	}
 }
 
 // clauses cuts a message at its punctuation: "Merci, au revoir !" holds two.
