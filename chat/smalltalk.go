@@ -115,9 +115,9 @@ var dressingWords = map[string]bool{}
 
 func init() {
 	for kind, ws := range map[int]string{
-		0: "bonjour salut bonsoir coucou hello hey",
-		1: "merci thanks remercie remercions",
-		2: "revoir bye bientot ciao goodbye adieu journee soiree weekend prochaine",
+		0:        "bonjour salut bonsoir coucou hello hey",
+		1:        "merci thanks remercie remercions",
+		2:        "revoir bye bientot ciao goodbye adieu journee soiree weekend prochaine",
 		ackReply: "ok okay accord parfait super genial top cool excellent nickel impeccable",
 	} {
 		for _, w := range strings.Fields(ws) {
