@@ -10,10 +10,13 @@ const (
 // Answer is the one answer shape shared by the command line, the JSON API and
 // the WebSocket. Its field names are a public contract: add, never rename.
 type Answer struct {
-	Kind       string     `json:"kind"`
-	Answer     string     `json:"answer"`
-	Confidence float64    `json:"confidence"`
-	Citations  []Citation `json:"citations"`
+	Kind       string  `json:"kind"`
+	Answer     string  `json:"answer"`
+	Confidence float64 `json:"confidence"`
+	// Uncertain marks an answer offered as a possibility: its confidence
+	// passed the threshold but not uncertainBelow, and its text says so.
+	Uncertain bool       `json:"uncertain,omitempty"`
+	Citations []Citation `json:"citations"`
 	// Short is the exact words of the first citation that answer the
 	// question (a name, a number with its unit, a date, a place, a short
 	// phrase), "" when none stands out; ShortAt is their [start, end)

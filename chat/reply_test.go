@@ -73,7 +73,7 @@ func TestLeadInReadsItsList(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := strings.Split(a.Answer, "\n"); len(got) != 2 || got[0] != want[0] || got[1] != want[2] {
+	if got := strings.Split(strings.TrimPrefix(a.Answer, uncertainLead), "\n"); len(got) != 2 || got[0] != want[0] || got[1] != want[2] {
 		t.Errorf("answer %q; want the item %q under its lead-in %q", a.Answer, want[2], want[0])
 	}
 }
@@ -105,5 +105,35 @@ func TestSmalltalkAsTyped(t *testing.T) {
 		if a.Kind == KindSmalltalk {
 			t.Errorf("%q: small talk %q; want it read as a question", q, a.Answer)
 		}
+	}
+}
+
+// TestUncertainAnswersSaySo checks that an answer under uncertainBelow is
+// marked and says so, and one above it neither.
+func TestUncertainAnswersSaySo(t *testing.T) {
+	e := mustEngine(t)
+	uncertain, sure := 0, 0
+	for _, q := range append(e.Starters(), "Qui est le PDG de Mistral ?", "Quel est le salaire moyen chez Mistral ?",
+		"Mistral travaille-t-elle avec des banques ?", "Combien coûte un abonnement ?", "Quels pays européens ?",
+		"Quelle est la stratégie de Mistral en Asie ?", "Qu'est-ce que Le Chat ?") {
+		a, err := e.Ask(q, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Kind != KindAnswer {
+			continue
+		}
+		says := strings.HasPrefix(a.Answer, uncertainLead)
+		if a.Uncertain != (a.Confidence < uncertainBelow) || says != a.Uncertain {
+			t.Errorf("%q: confidence %.2f, uncertain %v, text %q", q, a.Confidence, a.Uncertain, a.Answer)
+		}
+		if a.Uncertain {
+			uncertain++
+		} else {
+			sure++
+		}
+	}
+	if uncertain == 0 || sure == 0 {
+		t.Errorf("%d uncertain and %d sure answers; the questions should give both", uncertain, sure)
 	}
 }

@@ -403,3 +403,38 @@ func shoot(t *testing.T, ctx context.Context, path string) {
 	}
 	t.Logf("saved %s", path)
 }
+
+// TestNewConversation checks the « Nouvelle conversation » button: the
+// messages go, the welcome stays, and the next question carries no context
+// (a follow-up is no longer read with the previous answer's entity).
+func TestNewConversation(t *testing.T) {
+	ctx := newBrowser(t)
+	s := newTestServer(t, Config{Limits: generous})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sv := startServeOn(t, s, ln)
+	step(t, ctx, "load the page",
+		chromedp.Navigate(sv.URL+"/"),
+		chromedp.WaitVisible(chromedp.CSS(`#status[data-state="online"]`)),
+	)
+	askInPage(t, ctx, "Combien Mistral a-t-elle levé ?")
+	askInPage(t, ctx, "Et OpenAI ?")
+	followUp := eval[string](t, ctx, `document.querySelector('#log article.msg.bot:last-of-type .text').textContent`)
+	step(t, ctx, "start over", chromedp.Click(chromedp.CSS("#new-chat")))
+	if n := eval[int](t, ctx, `document.querySelectorAll('#log > :not(#welcome)').length`); n != 0 {
+		t.Errorf("%d messages left after « Nouvelle conversation »; want none", n)
+	}
+	if !eval[bool](t, ctx, `!!document.querySelector('#welcome')`) {
+		t.Errorf("the welcome went with the conversation")
+	}
+	if !eval[bool](t, ctx, `document.activeElement === document.querySelector('#question')`) {
+		t.Errorf("the focus is not in the question box after starting over")
+	}
+	askInPage(t, ctx, "Et OpenAI ?")
+	if alone := eval[string](t, ctx, `document.querySelector('#log article.msg.bot:last-of-type .text').textContent`); alone == followUp {
+		t.Errorf("« Et OpenAI ? » after starting over reads %q, as it did as a follow-up: the context was kept", alone)
+	}
+	checkAccessibility(t, ctx, "after starting over")
+}

@@ -146,5 +146,23 @@ func runBenchRefuse(ctx context.Context, args []string, stdout, stderr io.Writer
 		fmt.Fprintf(stdout, "%5.2f  %23.3f  %22.3f  %15.3f%s\n", th, float64(refused)/float64(oos),
 			float64(right)/float64(in), float64(wrongRefusal)/float64(in), mark)
 	}
+	// How often an answer is right, by band of confidence: where answers
+	// become more often wrong than right, they should say they are unsure.
+	fmt.Fprintln(stdout, "confiance  réponses  justes")
+	for band := range 10 {
+		lo := float64(band) / 10
+		n, right := 0, 0
+		for _, r := range results {
+			if r.answered && r.confidence >= lo && (r.confidence < lo+0.1 || band == 9) {
+				n++
+				if r.right && !r.outOfScope {
+					right++
+				}
+			}
+		}
+		if n > 0 {
+			fmt.Fprintf(stdout, "%.1f–%.1f  %8d  %6.3f\n", lo, lo+0.1, n, float64(right)/float64(n))
+		}
+	}
 	return nil
 }

@@ -203,7 +203,39 @@
     return p;
   }
 
+  // dropped holds the ids of questions asked before « Nouvelle
+  // conversation »: their answers, when they come, are not shown.
+  var dropped = {};
+
+  // startOver clears the conversation: its messages, its context, what the
+  // panel kept, the questions still waiting; the welcome stays.
+  function startOver() {
+    finishTyping();
+    Object.keys(pending).forEach(function (id) {
+      dropped[id] = true;
+      settle(id);
+    });
+    Array.prototype.slice.call(log.children).forEach(function (el) {
+      if (el.id !== 'welcome') el.remove();
+    });
+    lastContext = '';
+    if (kept) {
+      kept = { items: [], context: '' };
+      try { sessionStorage.removeItem(storeKey()); } catch (e) { /* storage off */ }
+    }
+    announce(T.newChatDone);
+    scrollDown();
+    focusInput();
+  }
+
+  var newChat = $('new-chat');
+  if (newChat) newChat.addEventListener('click', startOver);
+
   function onAnswer(m) {
+    if (dropped[m.id]) {
+      delete dropped[m.id];
+      return;
+    }
     var p = settle(m.id);
     if (m.context) lastContext = m.context;
     var el = renderAnswer(m, false);
@@ -215,6 +247,10 @@
   }
 
   function onError(m) {
+    if (dropped[m.id]) {
+      delete dropped[m.id];
+      return;
+    }
     var p = settle(m.id);
     // A refused question of the visitor's goes back in the empty box.
     if (p && !input.value && !p.from) {
