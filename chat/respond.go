@@ -137,6 +137,9 @@ func (e *Engine) answer(t *turn) Answer {
 	if e.lacksEntity(t, best.hit.Passage) {
 		conf *= missingEntityFactor
 	}
+	if !e.holdsFocus(t, best.hit.Passage) {
+		conf *= missingFocusFactor
+	}
 	conf = math.Round(math.Min(1, math.Max(0, conf))*1000) / 1000
 	if conf < e.opts.Threshold {
 		a := e.noAnswer(t, ranked)
