@@ -128,6 +128,10 @@ func (e *Engine) answer(t *turn) Answer {
 	}
 	docPrior(ranked)
 	sort.SliceStable(ranked, func(i, j int) bool { return ranked[i].score > ranked[j].score })
+	if a, ok := e.compareTable(t, ranked, want); ok {
+		a.Suggestions = e.suggest(t, ranked)
+		return a
+	}
 	best := ranked[0]
 	gap := 1.0
 	if len(ranked) > 1 && best.score > 0 {
