@@ -40,7 +40,14 @@ var (
 		"they": true, "its": true, "his": true, "her": true, "their": true, "ça": true, "cela": true,
 	}
 	followupOpeners = []string{"et ", "and ", "et pour ", "et chez ", "et avec ", "what about ", "et concernant "}
+	// ellipticOpeners start a short question that asks one more thing of
+	// the previous subject: « Pour quel montant ? », « Avec quel partenaire ? ».
+	ellipticOpeners = []string{"pour quel", "avec quel", "dans quel", "de quel", "sur quel", "par quel", "a quel",
+		"à quel", "en quel", "depuis quand", "pour combien", "de combien", "jusqu'à quand", "jusqu'a quand"}
 )
+
+// maxEllipticTerms is the most words of its own an elliptic follow-up has.
+const maxEllipticTerms = 2
 
 // words splits text into lower-case words, keeping inner hyphens apart.
 func words(s string) []string {
@@ -94,6 +101,12 @@ func resolve(t *turn, prev convContext) {
 			pronoun = true
 		}
 	}
+	elliptic := false
+	for _, o := range ellipticOpeners {
+		if strings.HasPrefix(lower, o) && len(t.stems) <= maxEllipticTerms && len(t.entities) == 0 {
+			elliptic = true
+		}
+	}
 	if pronoun && !opener && namesNew(t.entities, prev.Entities) {
 		// "Quand Mistral a-t-elle été fondée ?": the pronoun is the question's
 		// own subject, named in it; the question stands alone.
@@ -103,7 +116,7 @@ func resolve(t *turn, prev convContext) {
 	if !opener && !pronoun && own > followupMaxTerms-1 {
 		return
 	}
-	if !opener && !pronoun && own > 0 {
+	if !opener && !pronoun && !elliptic && own > 0 {
 		// A short question of its own ("Et le prix ?" aside) stands alone
 		// unless it names nothing the corpus knows.
 		return

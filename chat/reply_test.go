@@ -137,3 +137,25 @@ func TestUncertainAnswersSaySo(t *testing.T) {
 		t.Errorf("%d uncertain and %d sure answers; the questions should give both", uncertain, sure)
 	}
 }
+
+// TestFollowUpCarriesTheAnsweredName checks that a short follow-up asks
+// its question of the name the previous answer gave.
+func TestFollowUpCarriesTheAnsweredName(t *testing.T) {
+	e := mustEngine(t)
+	a, err := e.Ask("Quel client Mistral a-t-elle dans l'énergie ?", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Short != "TotalEnergies" {
+		t.Fatalf("first turn: short %q (answer %q); want TotalEnergies", a.Short, a.Answer)
+	}
+	for _, q := range []string{"Pour quel montant ?", "Et la durée de son contrat ?"} {
+		b, err := e.Ask(q, a.Context)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(b.Citations) == 0 || !strings.Contains(b.Citations[0].Text, "TotalEnergies") {
+			t.Errorf("%q after TotalEnergies: %q; want TotalEnergies' row", q, b.Answer)
+		}
+	}
+}

@@ -3,8 +3,11 @@ package chat
 import (
 	"math"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/causette/causette/index"
 )
@@ -165,8 +168,29 @@ func (e *Engine) answer(t *turn) Answer {
 	}
 	t.answered = true
 	a.Suggestions = e.suggest(t, ranked)
-	a.Context = e.encodeContext(t.nextContext(best.hit.Passage.ID))
+	// The name the answer gave (« TotalEnergies » for « Quel client dans
+	// l'énergie ? ») is what a follow-up asks about: « Pour quel montant ? ».
+	a.Context = e.encodeContext(withAnswered(t.nextContext(best.hit.Passage.ID), a.Short))
 	return a
+}
+
+// withAnswered adds a short answer that is a name to a context: its stems
+// are searched again by a follow-up, as the entity asked about.
+func withAnswered(c convContext, short string) convContext {
+	r, _ := utf8.DecodeRuneInString(short)
+	if short == "" || !unicode.IsUpper(r) {
+		return c
+	}
+	for _, tok := range index.Analyze(short) {
+		st := string(tok.Term)
+		if !slices.Contains(c.Topic, st) {
+			c.Topic = append(c.Topic, st)
+		}
+		if !slices.Contains(c.Entities, st) {
+			c.Entities = append(c.Entities, st)
+		}
+	}
+	return c
 }
 
 // cite turns a ranked passage into a citation with its matched words.
