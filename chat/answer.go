@@ -24,7 +24,17 @@ type Answer struct {
 	Short       string   `json:"short"`
 	ShortAt     []int    `json:"short_at"`
 	Suggestions []string `json:"suggestions"`
-	Context     string   `json:"context"`
+	// Choices, on an uncertain answer whose two best passages come from
+	// two documents and score close, ask the visitor which one was meant:
+	// each asks its Q when chosen.
+	Choices []Choice `json:"choices,omitempty"`
+	Context string   `json:"context"`
+}
+
+// Choice is a document the visitor may have meant.
+type Choice struct {
+	Label string `json:"label"`
+	Q     string `json:"q"`
 }
 
 // Citation is a passage behind an answer, with the matched words.

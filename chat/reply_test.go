@@ -159,3 +159,48 @@ func TestFollowUpCarriesTheAnsweredName(t *testing.T) {
 		}
 	}
 }
+
+// TestChoicesBetweenDocuments checks that an uncertain answer whose two
+// best passages come from two documents asks which one was meant, each
+// choice leading to its document.
+func TestChoicesBetweenDocuments(t *testing.T) {
+	dir := t.TempDir()
+	for name, text := range map[string]string{
+		"labyrinthe.txt": "Le Labyrinthe\nLa sortie est prévue au printemps, après une longue préparation de toute l'équipe du projet.\n",
+		"minotaure.txt":  "Le Minotaure\nLa sortie est prévue au printemps, après une longue préparation de toute l'équipe du projet.\n",
+		"budget.txt":     "Le Budget\nLe budget de la ville est voté chaque année par le conseil municipal, en séance publique.\n",
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ix, err := index.Open(index.Options{Corpus: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	e := New(ix, Options{})
+	a, err := e.Ask("La sortie de l'équipe du projet passe-t-elle par le conseil ?", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !a.Uncertain || len(a.Choices) != 2 {
+		t.Fatalf("answer %q (%.2f, uncertain %v) with choices %v; want the two documents offered", a.Answer, a.Confidence, a.Uncertain, a.Choices)
+	}
+	for _, c := range a.Choices {
+		b, err := e.Ask(c.Q, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(b.Citations) == 0 || b.Citations[0].Title != c.Label {
+			t.Errorf("choice %q asks %q, answered from %v; want %q first", c.Label, c.Q, b.Citations, c.Label)
+		}
+	}
+	sure, err := e.Ask("Quand la sortie est-elle prévue pour Le Labyrinthe ?", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sure.Choices) != 0 {
+		t.Errorf("a question naming its document offers choices %v", sure.Choices)
+	}
+}

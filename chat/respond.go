@@ -60,6 +60,35 @@ const (
 	uncertainBelow = 0.5
 )
 
+// closeScore is how near the best passage of another document must score
+// for an uncertain answer to ask which document was meant.
+const closeScore = 0.9
+
+// choices offers the documents of the two best passages when they differ,
+// score close and have titles that tell them apart: each choice asks the
+// question again with the document's title, whose words lead to it.
+func choices(t *turn, ranked []scored) []Choice {
+	if len(ranked) < 2 {
+		return nil
+	}
+	best := ranked[0].hit.Passage
+	for _, s := range ranked[1:] {
+		if s.score < closeScore*ranked[0].score {
+			return nil
+		}
+		other := s.hit.Passage
+		if other.Doc == best.Doc {
+			continue
+		}
+		if strings.EqualFold(other.Title, best.Title) || other.Title == "" || best.Title == "" {
+			return nil
+		}
+		q := strings.TrimRight(strings.TrimSpace(t.question), " ?!.")
+		return []Choice{{best.Title, q + " (" + best.Title + ") ?"}, {other.Title, q + " (" + other.Title + ") ?"}}
+	}
+	return nil
+}
+
 // uncertainLead opens an uncertain answer.
 const uncertainLead = "Je ne suis pas sûr, mais voici ce que disent les documents : "
 
@@ -158,6 +187,7 @@ func (e *Engine) answer(t *turn) Answer {
 	if conf < uncertainBelow {
 		a.Uncertain = true
 		a.Answer = uncertainLead + text
+		a.Choices = choices(t, ranked)
 	}
 	a.Short, a.ShortAt = e.shortAnswer(t, best.hit.Passage, at, want)
 	for _, s := range ranked {

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/causette/causette/chat"
+	"github.com/causette/causette/index"
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
@@ -437,4 +439,62 @@ func TestNewConversation(t *testing.T) {
 		t.Errorf("« Et OpenAI ? » after starting over reads %q, as it did as a follow-up: the context was kept", alone)
 	}
 	checkAccessibility(t, ctx, "after starting over")
+}
+
+// TestChoicesInPage checks that an answer offering two documents shows
+// them as buttons under « Vouliez-vous parler de : », and that one asks its
+// question and answers from its document.
+func TestChoicesInPage(t *testing.T) {
+	dir := t.TempDir()
+	for name, text := range map[string]string{
+		"labyrinthe.txt": "Le Labyrinthe\nLa sortie est prévue au printemps, après une longue préparation de toute l'équipe du projet.\n",
+		"minotaure.txt":  "Le Minotaure\nLa sortie est prévue au printemps, après une longue préparation de toute l'équipe du projet.\n",
+		"budget.txt":     "Le Budget\nLe budget de la ville est voté chaque année par le conseil municipal, en séance publique.\n",
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ix, err := index.Open(index.Options{Corpus: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	s, err := NewServer(Config{Index: ix, Engine: chat.New(ix, chat.Options{}), Limits: generous, Logger: quietLogger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sv := startServeOn(t, s, ln)
+	ctx := newBrowser(t)
+	step(t, ctx, "load the page",
+		chromedp.Navigate(sv.URL+"/"),
+		chromedp.WaitVisible(chromedp.CSS(`#status[data-state="online"]`)),
+	)
+	askInPage(t, ctx, "La sortie de l'équipe du projet passe-t-elle par le conseil ?")
+	last := `document.querySelector('#log article.msg.bot:last-of-type')`
+	labels := eval[[]string](t, ctx, `Array.from(`+last+`.querySelectorAll('.choices .chip')).map(b => b.textContent)`)
+	if len(labels) != 2 || labels[0] == labels[1] {
+		t.Fatalf("choices read %q; want the two documents", labels)
+	}
+	if got := eval[string](t, ctx, last+`.querySelector('.choices .chips-label').textContent`); got != "Vouliez-vous parler de :" {
+		t.Errorf("the choices are introduced by %q", got)
+	}
+	checkAccessibility(t, ctx, "with choices")
+	before := eval[int](t, ctx, `document.querySelectorAll('#log article.msg.bot').length`)
+	step(t, ctx, "choose",
+		chromedp.Click(chromedp.CSS(`#log article.msg.bot:last-of-type .choices .chip`)),
+		chromedp.Poll[chromedp.Void](fmt.Sprintf(`document.querySelectorAll('#log article.msg.bot').length > %d && !document.querySelector('.typing')`, before),
+			chromedp.WithPollingInterval(pollInterval), chromedp.WithPollingTimeout(browserStepTimeout)),
+	)
+	step(t, ctx, "open the source",
+		chromedp.Click(chromedp.CSS(`#log article.msg.bot:last-of-type .cite`)),
+		chromedp.WaitVisible(chromedp.CSS(`#panel`)),
+	)
+	if got := eval[string](t, ctx, `document.querySelector('#panel').textContent`); !strings.Contains(got, labels[0]) {
+		t.Errorf("choosing %q answered from a source reading %q", labels[0], got)
+	}
 }

@@ -116,6 +116,9 @@ func printAnswer(out io.Writer, a chat.Answer) error {
 	if a.Kind == chat.KindAnswer {
 		fmt.Fprintf(&b, "  (confiance : %.0f %%)\n", a.Confidence*100)
 	}
+	if len(a.Choices) == 2 {
+		fmt.Fprintf(&b, "  Vouliez-vous parler de « %s » ou de « %s » ?\n", text(a.Choices[0].Label), text(a.Choices[1].Label))
+	}
 	if len(a.Suggestions) > 0 {
 		b.WriteString("  Suggestions :\n")
 		for _, s := range a.Suggestions {

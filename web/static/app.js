@@ -342,6 +342,28 @@
       el.appendChild(row);
     }
 
+    // Two documents scored close: the visitor says which was meant.
+    var choices = m.choices || [];
+    if (choices.length && !noAnswer) {
+      var pick = div('suggest choices');
+      var pickLabel = para('chips-label', T.choose);
+      var pickId = 'sl' + (++seq);
+      pickLabel.id = pickId;
+      pick.appendChild(pickLabel);
+      var list = document.createElement('ul');
+      list.className = 'chips';
+      list.setAttribute('aria-labelledby', pickId);
+      choices.forEach(function (c) {
+        var li = document.createElement('li');
+        var b = button('chip', c.label);
+        b.addEventListener('click', function () { ask(c.q, null); focusInput(); });
+        li.appendChild(b);
+        list.appendChild(li);
+      });
+      pick.appendChild(list);
+      el.appendChild(pick);
+    }
+
     var sugg = m.suggestions || [];
     if (sugg.length) {
       var box = div('suggest');
