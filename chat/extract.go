@@ -74,6 +74,11 @@ func (e *Engine) extract(t *turn, p *index.Passage, want map[string]bool) (strin
 			weight[w] = knownSynonymShare
 		}
 	}
+	if asksDefinition(t) {
+		if i := e.definingSentence(t, p); i >= 0 {
+			return e.underLeadIn(p, clip(dropConnector(facts[i].cues.text))), [2]int{facts[i].from, facts[i].to}
+		}
+	}
 	bestI, bestScore := 0, -1.0
 	for i := range facts {
 		var score float64

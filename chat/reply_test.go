@@ -204,3 +204,30 @@ func TestChoicesBetweenDocuments(t *testing.T) {
 		t.Errorf("a question naming its document offers choices %v", sure.Choices)
 	}
 }
+
+// TestDefinitionQuestion checks that « Qu'est-ce que X ? » is answered by
+// the passage that says what X is, not by one that names X in passing.
+func TestDefinitionQuestion(t *testing.T) {
+	dir := t.TempDir()
+	text := strings.Join([]string{
+		"Guide des démarches",
+		"Le récépissé vous sera remis au guichet de la préfecture, avec les autres pièces de votre dossier de demande.",
+		"Le récépissé est un document provisoire qui prouve que votre demande de titre de séjour est en cours d'instruction auprès de la préfecture.",
+		"Gardez une copie de chaque pièce envoyée, pour la présenter si la préfecture vous la demande plus tard.",
+	}, "\n")
+	if err := os.WriteFile(filepath.Join(dir, "guide.txt"), []byte(text+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ix, err := index.Open(index.Options{Corpus: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	a, err := New(ix, Options{}).Ask("Qu'est-ce qu'un récépissé ?", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(strings.TrimPrefix(a.Answer, uncertainLead), "Le récépissé est un document provisoire") {
+		t.Errorf("« Qu'est-ce qu'un récépissé ? » answered %q; want the passage that defines it", a.Answer)
+	}
+}

@@ -144,6 +144,7 @@ func (e *Engine) answer(t *turn) Answer {
 	weights := e.wordWeights(t)
 	pairs := e.pairs(t)
 	ranked := make([]scored, len(hits))
+	definition := asksDefinition(t)
 	for i, h := range hits {
 		s := scored{hit: h, score: h.Score}
 		s.coverage = e.coverage(t, h.Passage, weights)
@@ -153,6 +154,9 @@ func (e *Engine) answer(t *turn) Answer {
 			s.score *= 1 + cueBoost
 		}
 		s.score *= 1 + proximityBoost*e.proximity(pairs, h.Passage)
+		if definition && e.definingSentence(t, h.Passage) == 0 {
+			s.score *= 1 + definitionBoost
+		}
 		if t.prevPassage != "" && h.Passage.ID == t.prevPassage && e.holdsOwnWord(t, h.Passage) {
 			s.score *= 1 + prevBoost
 		}
