@@ -78,6 +78,9 @@ type Engine struct {
 	// facts holds what the engine measured of the passages it met, by
 	// passage id (see factsOf).
 	facts *lru.Cache[string, *passageFacts]
+	// faqByDoc lists each document's FAQ questions, in order: what to
+	// suggest after an answer from it.
+	faqByDoc map[string][]string
 }
 
 // New returns an engine over ix.
@@ -105,9 +108,11 @@ func New(ix Searcher, opts Options) *Engine {
 		panic(err) // only for a size <= 0
 	}
 	e := &Engine{ix: ix, opts: opts, key: key, facts: facts}
+	e.faqByDoc = map[string][]string{}
 	for _, p := range ix.Passages() {
 		if p.Kind == index.KindFAQ {
 			e.faq = append(e.faq, p)
+			e.faqByDoc[p.Doc] = append(e.faqByDoc[p.Doc], p.Question)
 		}
 	}
 	e.starters = starters(ix.Passages(), e.faq)
@@ -171,7 +176,7 @@ func starters(ps []index.Passage, faq []index.Passage) []string {
 	var out []string
 	asked := map[string]bool{} // a corpus of many fiches repeats its questions
 	for _, p := range faq {
-		if asked[p.Question] {
+		if asked[p.Question] || !standsAlone(p.Question) {
 			continue
 		}
 		asked[p.Question] = true

@@ -3,6 +3,7 @@ package chat
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -229,5 +230,49 @@ func TestDefinitionQuestion(t *testing.T) {
 	}
 	if !strings.HasPrefix(strings.TrimPrefix(a.Answer, uncertainLead), "Le récépissé est un document provisoire") {
 		t.Errorf("« Qu'est-ce qu'un récépissé ? » answered %q; want the passage that defines it", a.Answer)
+	}
+}
+
+// TestSuggestionsFromWhatWasAnswered checks that after an answer the
+// suggestions come from its document, once each, none out of context and
+// not the question just asked.
+func TestSuggestionsFromWhatWasAnswered(t *testing.T) {
+	dir := t.TempDir()
+	for name, lines := range map[string][]string{
+		"mediation.txt": {"Fiche médiation",
+			"Comment se déroule la médiation familiale ?",
+			"La médiation familiale se déroule en plusieurs entretiens avec un médiateur diplômé, sur quelques mois.",
+			"Quel est le coût de la médiation familiale ?",
+			"Le premier entretien est gratuit ; les suivants dépendent de vos revenus, selon un barème national.",
+			"Qui est concerné ?",
+			"Les parents séparés, les grands-parents et toute personne en conflit familial peuvent y recourir.",
+			"Comment se déroule la médiation familiale ?",
+			"Chaque entretien dure de une heure et demie à deux heures, dans un lieu neutre et confidentiel.",
+		},
+		"passeport.txt": {"Fiche passeport",
+			"Comment obtenir un passeport biométrique ?",
+			"Le passeport biométrique se demande en mairie, sur rendez-vous, avec une photo et un justificatif de domicile.",
+			"Quel est le délai de fabrication du passeport ?",
+			"Le délai de fabrication du passeport dépend de la période de l'année et de la mairie choisie.",
+		},
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(strings.Join(lines, "\n")+"\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ix, err := index.Open(index.Options{Corpus: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	a, err := New(ix, Options{}).Ask("Combien coûte la médiation familiale ?", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Kind != KindAnswer || len(a.Citations) == 0 || a.Citations[0].Doc != "mediation" {
+		t.Fatalf("answer %s %q; want the mediation fiche", a.Kind, a.Answer)
+	}
+	if want := []string{"Comment se déroule la médiation familiale ?"}; !slices.Equal(a.Suggestions, want) {
+		t.Errorf("suggestions %q; want %q: its document's, once, without « Qui est concerné ? » nor the passport's", a.Suggestions, want)
 	}
 }

@@ -240,40 +240,64 @@ func (e *Engine) cite(s scored, want map[string]bool) Citation {
 		Kind: string(p.Kind), Text: p.Text, Highlights: h, Score: math.Round(s.score*1000) / 1000}
 }
 
-// suggest proposes next questions: FAQ questions near this one, then starters.
+// suggest proposes next questions. After an answer, they come from what
+// was answered: the next cells of its table row, the FAQ questions of its
+// document among the candidates, then the rest of that document's FAQ; on
+// a corpus of one document, the starters too. A refusal offers the FAQ
+// questions of the candidates, then the starters. Never the question just
+// asked, never twice the same (whatever its case and punctuation), never
+// one that means nothing out of its page (« Qui est concerné ? »).
 func (e *Engine) suggest(t *turn, ranked []scored) []string {
-	var out []string
+	out := []string{}
+	seen := map[string]bool{suggestionKey(t.question): true}
+	push := func(q string) {
+		if k := suggestionKey(q); q != "" && !seen[k] && len(out) < maxSuggestions {
+			seen[k] = true
+			out = append(out, q)
+		}
+	}
 	add := func(q string) {
-		if q == "" || strings.EqualFold(q, t.question) || len(out) == maxSuggestions {
-			return
+		if standsAlone(q) {
+			push(q)
 		}
-		for _, o := range out {
-			if o == q {
-				return
-			}
-		}
-		out = append(out, q)
+	}
+	doc := ""
+	if t.answered && len(ranked) > 0 {
+		doc = ranked[0].hit.Passage.Doc
+		seen[suggestionKey(ranked[0].hit.Passage.Question)] = true // the one just answered
 	}
 	if len(ranked) > 0 && ranked[0].hit.Passage.Row != nil && t.answered {
 		r := ranked[0].hit.Passage.Row
 		col, byEntity := tableCell(r, e.ix.Expand(t.stems), e.ownWords(t), t.order())
 		for _, q := range tableFollowUps(r, col, byEntity) {
-			add(q)
+			push(q) // « Et côté durée ? » goes on from the row just read
 		}
 	}
 	for i, s := range ranked {
-		if s.hit.Passage.Kind == index.KindFAQ && (i > 0 || len(ranked) == 1) {
-			add(s.hit.Passage.Question)
+		p := s.hit.Passage
+		if p.Kind == index.KindFAQ && (i > 0 || len(ranked) == 1) && (doc == "" || p.Doc == doc) {
+			add(p.Question)
 		}
 	}
-	for _, q := range e.starters {
-		add(q)
+	if doc != "" {
+		for _, q := range e.faqByDoc[doc] {
+			add(q)
+		}
 	}
-	if out == nil {
-		out = []string{}
+	if doc == "" || len(e.faqByDoc) <= 1 {
+		for _, q := range e.starters {
+			add(q)
+		}
 	}
 	return out
 }
+
+// suggestionKey compares suggestions: folded, words only.
+func suggestionKey(q string) string { return strings.Join(words(index.Fold(q)), " ") }
+
+// standsAlone reports whether a question means something out of its page:
+// it names at least two things (« Qui est concerné ? » names one).
+func standsAlone(q string) bool { return len(index.Analyze(q)) >= 2 }
 
 // noAnswer says the corpus does not answer, keeps the conversation's
 // context (as checked, signed again) and proposes questions it can answer.
