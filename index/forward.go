@@ -83,9 +83,8 @@ type forward struct {
 	starts  []int32  // passage n's entries are entries[starts[n]:starts[n+1]]
 	lengths [][fieldCount]uint16
 	df      [fieldCount][]int32 // by term id
-	// avgLength is each field's average length as Bleve computes it for
-	// BM25, so that scores are those of one Bleve query over every field:
-	// its distinct terms over the passages, rounded up.
+	// avgLength is the length BM25 takes for each field's average (see
+	// avgLengthScale).
 	avgLength [fieldCount]float64
 	n         int
 	// docs is the level of evidence above a passage (see withEvidence).
@@ -138,15 +137,17 @@ func newForward(vocabs []*docVocab) (*forward, error) {
 		}
 		fw.n += v.Passages
 	}
-	for f := range fw.df {
-		distinct := 0
-		for _, n := range fw.df[f] {
-			if n > 0 {
-				distinct++
+	for f := range fw.avgLength {
+		total, with := 0, 0
+		for _, l := range fw.lengths {
+			total += int(l[f])
+			if l[f] > 0 {
+				with++
 			}
 		}
-		if fw.n > 0 {
-			fw.avgLength[f] = math.Ceil(float64(distinct) / float64(fw.n))
+		fw.avgLength[f] = 1
+		if with > 0 {
+			fw.avgLength[f] = max(1, avgLengthScale*float64(total)/float64(with))
 		}
 	}
 	return fw, nil
@@ -170,6 +171,16 @@ const (
 	bm25K1 = 1.2
 	bm25B  = 0.75
 )
+
+// avgLengthScale sets the average field length BM25 measures a passage's
+// against: this share of the field's true average over the passages that
+// have it. Under 1, a passage longer than the average loses more than in
+// plain BM25: an answer is a few words in a short passage. Bleve's own
+// average (a field's distinct terms over the passages, rounded up) did the
+// same by accident, and moved with its segments; measured against it: PIAF
+// 2566 -> 2567, spf 0.772 -> 0.775 (top-5 0.877 -> 0.888), dev and trust
+// unchanged; at 1 (plain BM25) PIAF lost 9.
+const avgLengthScale = 0.3
 
 // clauses are the query's terms field by field: each stem in the fields
 // that hold it, and the word as typed in fExact. A clause for a field that
@@ -210,9 +221,9 @@ func (fw *forward) clauses(stems []WeightedStem) []clause {
 }
 
 // score is a passage's score for the clauses, as one Bleve disjunction of
-// them would give it: each matching clause's BM25 (Bleve takes the square
-// root of a term's count, and a field's length through a float32 norm),
-// summed, times the share of clauses that match.
+// them would give it with the same average lengths: each matching clause's
+// BM25 (Bleve takes the square root of a term's count, and a field's length
+// through a float32 norm), summed, times the share of clauses that match.
 func (fw *forward) score(n int, clauses []clause, byTerm map[uint32][]int) float64 {
 	sum, matched := 0.0, 0
 	for _, e := range fw.entries[fw.starts[n]:fw.starts[n+1]] {
