@@ -279,3 +279,64 @@ func (e *Engine) comparison(t *turn, p *index.Passage, subject, attribute, cell 
 	a.Context = e.encodeContext(t.nextContext(p.ID))
 	return a
 }
+
+// countRe finds what « combien de X » counts.
+var countRe = regexp.MustCompile(`\bcombien\s+(?:de\s+|d'|d’)([\p{L}]+)`)
+
+// countTable answers « Combien de clients … dans le tableau ? » when X
+// names the rows of the table of the best-ranked row (its first header
+// cell: « Client »): the rows are counted and named, the first cited.
+func (e *Engine) countTable(t *turn, ranked []scored) (Answer, bool) {
+	m := countRe.FindStringSubmatch(strings.ToLower(t.question))
+	if m == nil {
+		return Answer{}, false
+	}
+	asked := index.Analyze(m[1])
+	if len(asked) != 1 {
+		return Answer{}, false
+	}
+	// The best-ranked row of a table whose rows are what is counted.
+	var row *index.Passage
+	coverage := 0.0
+	for _, s := range ranked {
+		r := s.hit.Passage.Row
+		if r == nil || len(r.Header) == 0 {
+			continue
+		}
+		if head := index.Analyze(r.Header[0]); len(head) > 0 && string(head[0].Term) == string(asked[0].Term) {
+			row, coverage = s.hit.Passage, s.coverage
+			break
+		}
+	}
+	// A count is over a table when the question says so (« dans le
+	// tableau »), or when a row of it answers the question well enough.
+	q := index.Fold(t.question)
+	named := strings.Contains(q, "tableau") || strings.Contains(q, "liste")
+	if row == nil || !named && coverage < e.opts.Threshold {
+		return Answer{}, false
+	}
+	if named {
+		coverage = max(coverage, uncertainBelow) // the question names the table
+	}
+	var labels []string
+	var first *index.Passage
+	for _, n := range e.ix.Neighbours(row.ID, maxTableRows) {
+		if n.Row != nil && n.Doc == row.Doc && n.Row.Table == row.Row.Table && n.Row.Label() != "" {
+			if first == nil {
+				p := n
+				first = &p
+			}
+			labels = append(labels, n.Row.Label())
+		}
+	}
+	if len(labels) < 2 {
+		return Answer{}, false
+	}
+	list := strings.Join(labels[:len(labels)-1], ", ") + " et " + labels[len(labels)-1]
+	text := "Le tableau en compte " + strconv.Itoa(len(labels)) + " : " + list + "."
+	cite := e.cite(scored{hit: index.Hit{Passage: first, Score: 1}, score: 1}, e.ix.Expand(t.stems))
+	a := Answer{Kind: KindAnswer, Confidence: math.Round(coverage*1000) / 1000, Answer: text, Citations: []Citation{cite}}
+	t.answered = true
+	a.Context = e.encodeContext(t.nextContext(first.ID))
+	return a, true
+}

@@ -77,3 +77,29 @@ func TestTableComparisons(t *testing.T) {
 		}
 	}
 }
+
+// TestTableCount checks « combien de X dans le tableau » over a table whose
+// rows are X, and that a question without « tableau » that a paragraph
+// answers is left to it.
+func TestTableCount(t *testing.T) {
+	e := mustEngine(t)
+	for q, want := range map[string]string{
+		"Combien de clients sont cités dans le tableau ?": "Le tableau en compte 4 : TotalEnergies, SNCF, Ministère de la Défense et Veolia.",
+		"Combien de modèles dans le tableau ?":            "Le tableau en compte 3 : Magistral, Mistral Small et Le Chat.",
+	} {
+		a, err := e.Ask(q, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Answer != want || len(a.Citations) != 1 || a.Citations[0].Kind != "table_row" {
+			t.Errorf("%q: %q citing %v; want %q citing a row of the table", q, a.Answer, a.Citations, want)
+		}
+	}
+	a, err := e.Ask("Combien de clients a Mistral ?", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.HasPrefix(a.Answer, "Le tableau en compte") {
+		t.Errorf("« Combien de clients a Mistral ? » counted a table (%q); the paragraph listing them answers", a.Answer)
+	}
+}

@@ -164,6 +164,10 @@ func (e *Engine) answer(t *turn) Answer {
 	}
 	docPrior(ranked)
 	sort.SliceStable(ranked, func(i, j int) bool { return ranked[i].score > ranked[j].score })
+	if a, ok := e.countTable(t, ranked); ok {
+		a.Suggestions = e.suggest(t, ranked)
+		return a
+	}
 	if a, ok := e.compareTable(t, ranked, want); ok {
 		a.Suggestions = e.suggest(t, ranked)
 		return a
