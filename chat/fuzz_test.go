@@ -7,6 +7,8 @@ import (
 	"testing"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/causette/causette/index"
 )
 
 // contextSeeds are payloads to sign and tokens to read: real contexts, the
@@ -151,4 +153,32 @@ func TestEncodeContextBounds(t *testing.T) {
 	}
 	b, _ := json.Marshal(full)
 	t.Logf("the largest context: %d bytes of JSON, a token of %d bytes", len(b), len(e.encodeContext(full)))
+}
+
+// FuzzShortAnswer feeds the short-answer finder any passage text and any
+// question: it never panics, and what it returns stands at its offsets.
+func FuzzShortAnswer(f *testing.F) {
+	f.Add("Qui est le PDG ?", "Le PDG Arthur Mensch incarne la dynamique.")
+	f.Add("Combien ?", "Il y a 73 000 fournisseurs, 1,7 milliard d’euros et l’an 2023.")
+	f.Add("Quand ?", "Né le 1er mai 1707 à l'aube ; d'après « lui », c'est l'été.")
+	f.Add("Où ?", "\u00a0\u202f' ’ - — 12,5 km — Saint-Étienne-du-Rouvray")
+	e := mustEngine(f)
+	f.Fuzz(func(t *testing.T, q, text string) {
+		if !utf8.ValidString(q) || !utf8.ValidString(text) || strings.TrimSpace(text) == "" {
+			return
+		}
+		p := index.Passage{ID: "fuzz#p1", Doc: "fuzz", Kind: index.KindParagraph, Text: text}
+		tr := e.understand(q, convContext{})
+		short, at := e.shortAnswer(tr, &p, [2]int{0, len(text)}, e.ix.Expand(tr.stems))
+		if short == "" {
+			if at != nil {
+				t.Fatalf("no short answer but offsets %v", at)
+			}
+			return
+		}
+		r := []rune(text)
+		if len(at) != 2 || at[0] < 0 || at[1] > len(r) || at[0] >= at[1] || string(r[at[0]:at[1]]) != short {
+			t.Fatalf("short %q at %v in %q", short, at, text)
+		}
+	})
 }
