@@ -29,6 +29,10 @@ type convContext struct {
 	Passage string `json:"p,omitempty"`
 	// Cue is what kind of fact the previous question wanted.
 	Cue cue `json:"c,omitempty"`
+	// Answered holds the stems of the name the previous answer gave
+	// (« TotalEnergies »): what an elliptic follow-up (« Pour quel
+	// montant ? ») asks about, and only it.
+	Answered []string `json:"a,omitempty"`
 }
 
 // pronouns and leading words that make a turn lean on the previous one.
@@ -136,7 +140,13 @@ func resolve(t *turn, prev convContext) {
 	}
 	next := len(t.terms)
 	ownStems := len(t.stems)
-	for _, s := range prev.Topic {
+	topic := prev.Topic
+	if elliptic || opener && len(t.entities) == 0 {
+		// « Pour quel montant ? » after « TotalEnergies »: asked of the name
+		// the answer gave.
+		topic = append(slices.Clone(prev.Answered), topic...)
+	}
+	for _, s := range topic {
 		if drop[s] || have[s] {
 			continue
 		}

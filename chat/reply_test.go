@@ -276,3 +276,27 @@ func TestSuggestionsFromWhatWasAnswered(t *testing.T) {
 		t.Errorf("suggestions %q; want %q: its document's, once, without « Qui est concerné ? » nor the passport's", a.Suggestions, want)
 	}
 }
+
+// TestStandaloneQuestionAfterAnswer checks that a question that names its
+// subject is not pulled back to the previous answer's name: after « Qui
+// est le PDG de Mistral ? » (Arthur Mensch), « Combien Mistral a-t-elle
+// levé ? » asks about the money raised.
+func TestStandaloneQuestionAfterAnswer(t *testing.T) {
+	e := mustEngine(t)
+	a, err := e.Ask("Qui est le PDG de Mistral ?", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ q, short string }{
+		{"Combien Mistral a-t-elle levé ?", "1,7"},
+		{"Quand Mistral AI a-t-elle été fondée ?", "2023"},
+	} {
+		b, err := e.Ask(c.q, a.Context)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b.Short != c.short {
+			t.Errorf("%q after the PDG: %q (short %q); want %q", c.q, b.Answer, b.Short, c.short)
+		}
+	}
+}

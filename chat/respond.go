@@ -212,20 +212,16 @@ func (e *Engine) answer(t *turn) Answer {
 	return a
 }
 
-// withAnswered adds a short answer that is a name to a context: its stems
-// are searched again by a follow-up, as the entity asked about.
+// withAnswered keeps in a context the stems of a short answer that is a
+// name, for an elliptic follow-up (see resolve).
 func withAnswered(c convContext, short string) convContext {
 	r, _ := utf8.DecodeRuneInString(short)
 	if short == "" || !unicode.IsUpper(r) {
 		return c
 	}
 	for _, tok := range index.Analyze(short) {
-		st := string(tok.Term)
-		if !slices.Contains(c.Topic, st) {
-			c.Topic = append(c.Topic, st)
-		}
-		if !slices.Contains(c.Entities, st) {
-			c.Entities = append(c.Entities, st)
+		if st := string(tok.Term); !slices.Contains(c.Answered, st) && !slices.Contains(c.Topic, st) {
+			c.Answered = append(c.Answered, st)
 		}
 	}
 	return c

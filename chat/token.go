@@ -56,6 +56,7 @@ var passageIDRe = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*#p[0-9]+$`)
 func (e *Engine) encodeContext(c convContext) string {
 	c.Topic = boundedStems(c.Topic, maxContextStems)
 	c.Entities = boundedStems(c.Entities, maxContextEntities)
+	c.Answered = boundedStems(c.Answered, maxContextEntities)
 	if !e.knownPassage(c.Passage) || len(c.Passage) > maxPassageBytes || !passageIDRe.MatchString(c.Passage) {
 		c.Passage = "" // the topic goes on without it
 	}
@@ -149,8 +150,14 @@ func parseContext(payload []byte) (convContext, bool) {
 // a topic of a few valid stems, a few valid entities, a defined cue, and a
 // passage, if any, of the form of a passage id.
 func (c convContext) bounded() bool {
-	if len(c.Topic) == 0 || len(c.Topic) > maxContextStems || len(c.Entities) > maxContextEntities {
+	if len(c.Topic) == 0 || len(c.Topic) > maxContextStems || len(c.Entities) > maxContextEntities ||
+		len(c.Answered) > maxContextEntities {
 		return false
+	}
+	for _, s := range c.Answered {
+		if !validStem(s) {
+			return false
+		}
 	}
 	for _, s := range c.Topic {
 		if !validStem(s) {
