@@ -266,11 +266,22 @@ func extreme(rows []index.Passage, sup superlative, cell func(index.Passage) (st
 // The confidence is how much of the question the table's best row covers.
 func (e *Engine) comparison(t *turn, p *index.Passage, subject, attribute, cell string, col int, sup superlative,
 	confidence float64) Answer {
-	which := "la plus élevée"
-	if !sup.most {
-		which = "la plus faible"
+	// Named by what the value is: « la durée la plus longue du tableau ».
+	which := map[quantityKind][2]string{
+		duration:    {"la durée la plus longue", "la durée la plus courte"},
+		amount:      {"le montant le plus élevé", "le montant le plus faible"},
+		year:        {"l'année la plus récente", "l'année la plus ancienne"},
+		anyQuantity: {"la valeur la plus élevée", "la valeur la plus faible"},
 	}
-	text := subject + " : " + lowerFirst(attribute) + " de " + cell + ", la valeur " + which + " du tableau."
+	kind := sup.kind
+	if q, ok := readQuantity(cell, attribute); ok && kind == anyQuantity {
+		kind = q.kind
+	}
+	pick := which[kind][1]
+	if sup.most {
+		pick = which[kind][0]
+	}
+	text := subject + " : " + lowerFirst(attribute) + " de " + cell + ", " + pick + " du tableau."
 	cite := e.cite(scored{hit: index.Hit{Passage: p, Score: 1}, score: 1}, e.ix.Expand(t.stems))
 	a := Answer{Kind: KindAnswer, Confidence: math.Round(confidence*1000) / 1000, Answer: text, Citations: []Citation{cite}}
 	at := cellRange(p, col)

@@ -172,11 +172,16 @@ func hasLetterOrDigit(s string) bool {
 
 // starters picks the questions offered before the first turn: the corpus's own
 // FAQ questions, else questions on its section headings.
+// starterWords is how many things a starter names at the least: shown
+// before any question, it has no page around it (« En quoi consiste
+// l'obligation ? » names two and means nothing alone).
+const starterWords = 3
+
 func starters(ps []index.Passage, faq []index.Passage) []string {
 	var out []string
 	asked := map[string]bool{} // a corpus of many fiches repeats its questions
 	for _, p := range faq {
-		if asked[p.Question] || !standsAlone(p.Question) {
+		if asked[p.Question] || len(index.Analyze(p.Question)) < starterWords {
 			continue
 		}
 		asked[p.Question] = true

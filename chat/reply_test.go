@@ -168,7 +168,7 @@ func TestChoicesBetweenDocuments(t *testing.T) {
 	dir := t.TempDir()
 	for name, text := range map[string]string{
 		"labyrinthe.txt": "Le Labyrinthe\nLa sortie est prévue au printemps, après une longue préparation de toute l'équipe du projet.\n",
-		"minotaure.txt":  "Le Minotaure\nLa sortie est prévue au printemps, après une longue préparation de toute l'équipe du projet.\n",
+		"minotaure.txt":  "Le Minotaure\nLa sortie est prévue à l'automne, après une longue préparation de toute l'équipe du projet.\n",
 		"budget.txt":     "Le Budget\nLe budget de la ville est voté chaque année par le conseil municipal, en séance publique.\n",
 	} {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o600); err != nil {

@@ -83,10 +83,19 @@ func choices(t *turn, ranked []scored) []Choice {
 		if strings.EqualFold(other.Title, best.Title) || other.Title == "" || best.Title == "" {
 			return nil
 		}
-		q := strings.TrimRight(strings.TrimSpace(t.question), " ?!.")
+		if other.Text == best.Text || !tellsApart(best.Title) || !tellsApart(other.Title) {
+			return nil // the same text, or titles that say nothing (« Fiche F21619 »)
+		}
+		q := strings.TrimRightFunc(t.question, func(r rune) bool { return unicode.IsSpace(r) || strings.ContainsRune("?!.", r) })
 		return []Choice{{best.Title, q + " (" + best.Title + ") ?"}, {other.Title, q + " (" + other.Title + ") ?"}}
 	}
 	return nil
+}
+
+// tellsApart reports whether a title can tell a visitor which document it
+// is: not an identifier (a short title with a digit, « Fiche F21619 »).
+func tellsApart(title string) bool {
+	return !(len(strings.Fields(title)) <= 3 && strings.ContainsAny(title, "0123456789"))
 }
 
 // uncertainLead opens an uncertain answer.
@@ -202,6 +211,9 @@ func (e *Engine) answer(t *turn) Answer {
 		if len(a.Citations) == e.opts.Top || s.score < e.opts.CiteRatio*best.score {
 			break
 		}
+		if citesText(a.Citations, s.hit.Passage.Text) {
+			continue // the same text twice in the corpus: one source shown
+		}
 		a.Citations = append(a.Citations, e.cite(s, want))
 	}
 	t.answered = true
@@ -225,6 +237,16 @@ func withAnswered(c convContext, short string) convContext {
 		}
 	}
 	return c
+}
+
+// citesText reports whether a citation already shows text.
+func citesText(cs []Citation, text string) bool {
+	for _, c := range cs {
+		if c.Text == text {
+			return true
+		}
+	}
+	return false
 }
 
 // cite turns a ranked passage into a citation with its matched words.

@@ -67,6 +67,9 @@ func (e *Engine) shortAnswer(t *turn, p *index.Passage, at [2]int, want map[stri
 	if kind == cueNone && asksExplanation(t.question) {
 		return "", nil // the answer is the sentence itself
 	}
+	if kind == cueNone && asksKind(t.question) {
+		kind = cueName
+	}
 	bestFrom, bestTo, bestScore := 0, 0, 0.0
 	for from := 0; from < len(words); {
 		if words[from].question {
@@ -96,6 +99,28 @@ var measureWords = map[string]bool{"taille": true, "nombre": true, "population":
 	"longueur": true, "largeur": true, "distance": true, "frequence": true, "poids": true, "vitesse": true,
 	"altitude": true, "temperature": true, "budget": true, "effectif": true, "effectifs": true,
 	"pourcentage": true, "taux": true, "profondeur": true, "capacite": true, "puissance": true}
+
+// cueName is, for the short answer only, a question that asks which thing
+// of a kind (« Quel client… ? »): a name answers it.
+const cueName cue = -1
+
+// asksKind reports whether a question asks which thing of a kind it
+// names: « Quel client », « Quelle entreprise », not « Quel est ».
+func asksKind(q string) bool {
+	ws := words(index.Fold(q))
+	if len(ws) < 2 {
+		return false
+	}
+	switch ws[0] {
+	case "quel", "quelle", "quels", "quelles":
+		switch ws[1] {
+		case "est", "sont", "etait", "etaient", "sera", "seront", "a", "ont":
+			return false
+		}
+		return true
+	}
+	return false
+}
 
 // explanationStarts begin questions whose answer is an explanation, not a
 // few words: « pourquoi », « comment » (but « comment s'appelle » asks a
@@ -247,7 +272,11 @@ func scoreRun(kind cue, p *index.Passage, words []shortWord, from, to int) (floa
 	// Only a run of the kind asked stands out: for a question that asks
 	// for nothing in particular, a name or a number. Any other run would be
 	// a guess, and a wrong word in bold misleads more than none.
-	fits := capital || number
+	// A question that asks for nothing in particular gets none: a name in
+	// the sentence is as likely a neighbour of the answer as the answer
+	// (« Mistral Small » for the strategy, a client for the sectors). But
+	// « Quel client… ? », « Quelle entreprise… ? » ask for a name.
+	fits := kind == cueName && capital
 	switch kind {
 	case cueNumber:
 		fits = number
