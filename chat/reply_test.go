@@ -300,3 +300,22 @@ func TestStandaloneQuestionAfterAnswer(t *testing.T) {
 		}
 	}
 }
+
+// TestVagueQuestionIsUncertain checks that a question naming one common
+// thing, and no name, is never answered as if sure.
+func TestVagueQuestionIsUncertain(t *testing.T) {
+	e := mustEngine(t)
+	for _, q := range []string{"Combien ça coûte ?", "Quelle durée ?", "Quels avantages ?"} {
+		a, err := e.Ask(q, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Kind == KindAnswer && (!a.Uncertain || a.Confidence >= uncertainBelow) {
+			t.Errorf("%q answered as sure (%.2f): %q", q, a.Confidence, a.Answer)
+		}
+	}
+	a, err := e.Ask("Quel est le montant du contrat avec la SNCF ?", "")
+	if err != nil || a.Uncertain {
+		t.Errorf("a precise question is uncertain (%v): %q", err, a.Answer)
+	}
+}

@@ -92,6 +92,25 @@ func choices(t *turn, ranked []scored) []Choice {
 	return nil
 }
 
+// vagueMargin keeps a vague question's confidence just under
+// uncertainBelow.
+const vagueMargin = 0.01
+
+// vague reports whether a question of its own (not a follow-up) names a
+// single thing, and no name: « Combien ça coûte ? », « Quel recours ? ».
+func vague(t *turn) bool {
+	if t.followup || len(t.ownEntities) > 0 {
+		return false
+	}
+	own := map[int]bool{}
+	for _, s := range t.stems {
+		if s.Of < len(t.terms) {
+			own[s.Of] = true
+		}
+	}
+	return len(own) == 1
+}
+
 // tellsApart reports whether a title can tell a visitor which document it
 // is: not an identifier (a short title with a digit, « Fiche F21619 »).
 func tellsApart(title string) bool {
@@ -192,6 +211,11 @@ func (e *Engine) answer(t *turn) Answer {
 	}
 	if !e.holdsFocus(t, best.hit.Passage) {
 		conf *= missingFocusFactor
+	}
+	if vague(t) {
+		// « Combien ça coûte ? » names one common thing: any passage on a
+		// price covers it; the answer is a guess, and says so.
+		conf = math.Min(conf, uncertainBelow-vagueMargin)
 	}
 	conf = math.Round(math.Min(1, math.Max(0, conf))*1000) / 1000
 	if conf < e.opts.Threshold {
