@@ -79,8 +79,11 @@ type Engine struct {
 	// passage id (see factsOf).
 	facts *lru.Cache[string, *passageFacts]
 	// faqByDoc lists each document's FAQ questions, in order: what to
-	// suggest after an answer from it.
+	// suggest after an answer from it; faqKeys and faqNames hold each
+	// question's comparison key and how many things it names.
 	faqByDoc map[string][]string
+	faqKeys  map[string]string
+	faqNames map[string]int
 }
 
 // New returns an engine over ix.
@@ -108,11 +111,15 @@ func New(ix Searcher, opts Options) *Engine {
 		panic(err) // only for a size <= 0
 	}
 	e := &Engine{ix: ix, opts: opts, key: key, facts: facts}
-	e.faqByDoc = map[string][]string{}
+	e.faqByDoc, e.faqKeys, e.faqNames = map[string][]string{}, map[string]string{}, map[string]int{}
 	for _, p := range ix.Passages() {
 		if p.Kind == index.KindFAQ {
 			e.faq = append(e.faq, p)
 			e.faqByDoc[p.Doc] = append(e.faqByDoc[p.Doc], p.Question)
+			if _, ok := e.faqKeys[p.Question]; !ok {
+				e.faqKeys[p.Question] = questionKey(p.Question)
+				e.faqNames[p.Question] = len(index.Analyze(p.Question))
+			}
 		}
 	}
 	e.starters = starters(ix.Passages(), e.faq)

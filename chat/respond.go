@@ -295,22 +295,25 @@ func (e *Engine) cite(s scored, want map[string]bool) Citation {
 // one that means nothing out of its page (« Qui est concerné ? »).
 func (e *Engine) suggest(t *turn, ranked []scored) []string {
 	out := []string{}
-	seen := map[string]bool{suggestionKey(t.question): true}
+	seen := map[string]bool{e.suggestionKey(t.question): true}
 	push := func(q string) {
-		if k := suggestionKey(q); q != "" && !seen[k] && len(out) < maxSuggestions {
+		if len(out) == maxSuggestions || q == "" {
+			return
+		}
+		if k := e.suggestionKey(q); !seen[k] {
 			seen[k] = true
 			out = append(out, q)
 		}
 	}
 	add := func(q string) {
-		if standsAlone(q) {
+		if len(out) < maxSuggestions && e.standsAlone(q) {
 			push(q)
 		}
 	}
 	doc := ""
 	if t.answered && len(ranked) > 0 {
 		doc = ranked[0].hit.Passage.Doc
-		seen[suggestionKey(ranked[0].hit.Passage.Question)] = true // the one just answered
+		seen[e.suggestionKey(ranked[0].hit.Passage.Question)] = true // the one just answered
 	}
 	if len(ranked) > 0 && ranked[0].hit.Passage.Row != nil && t.answered {
 		r := ranked[0].hit.Passage.Row
@@ -338,12 +341,26 @@ func (e *Engine) suggest(t *turn, ranked []scored) []string {
 	return out
 }
 
-// suggestionKey compares suggestions: folded, words only.
-func suggestionKey(q string) string { return strings.Join(words(index.Fold(q)), " ") }
+// suggestionKey compares suggestions: folded, words only. The corpus's
+// FAQ questions have theirs worked out once (see New).
+func (e *Engine) suggestionKey(q string) string {
+	if k, ok := e.faqKeys[q]; ok {
+		return k
+	}
+	return questionKey(q)
+}
+
+func questionKey(q string) string { return strings.Join(words(index.Fold(q)), " ") }
 
 // standsAlone reports whether a question means something out of its page:
-// it names at least two things (« Qui est concerné ? » names one).
-func standsAlone(q string) bool { return len(index.Analyze(q)) >= 2 }
+// it names at least two things (« Qui est concerné ? » names one). The
+// corpus's FAQ questions are analysed once (see New).
+func (e *Engine) standsAlone(q string) bool {
+	if n, ok := e.faqNames[q]; ok {
+		return n >= 2
+	}
+	return len(index.Analyze(q)) >= 2
+}
 
 // noAnswer says the corpus does not answer, keeps the conversation's
 // context (as checked, signed again) and proposes questions it can answer.
