@@ -173,12 +173,7 @@ func (e *Engine) compareTable(t *turn, ranked []scored, want map[string]bool) (A
 	if row == nil || coverage < e.opts.Threshold {
 		return Answer{}, false
 	}
-	var rows []index.Passage
-	for _, n := range e.ix.Neighbours(row.ID, maxTableRows) {
-		if n.Row != nil && n.Doc == row.Doc && n.Row.Table == row.Row.Table {
-			rows = append(rows, n)
-		}
-	}
+	rows := e.tableRows(row)
 	header := row.Row.Header
 	named := func(h string) bool {
 		for _, tok := range index.Analyze(h) {
@@ -241,6 +236,18 @@ func (e *Engine) compareTable(t *turn, ranked []scored, want map[string]bool) (A
 		}
 	}
 	return Answer{}, false
+}
+
+// tableRows lists the rows of row's table, in order, as far as
+// maxTableRows on each side.
+func (e *Engine) tableRows(row *index.Passage) []index.Passage {
+	var rows []index.Passage
+	for _, n := range e.ix.Neighbours(row.ID, maxTableRows) {
+		if n.Row != nil && n.Doc == row.Doc && n.Row.Table == row.Row.Table {
+			rows = append(rows, n)
+		}
+	}
+	return rows
 }
 
 // extreme finds the row whose value (read by cell) is the largest or the
@@ -331,13 +338,13 @@ func (e *Engine) countTable(t *turn, ranked []scored) (Answer, bool) {
 	}
 	var labels []string
 	var first *index.Passage
-	for _, n := range e.ix.Neighbours(row.ID, maxTableRows) {
-		if n.Row != nil && n.Doc == row.Doc && n.Row.Table == row.Row.Table && n.Row.Label() != "" {
+	rows := e.tableRows(row)
+	for i := range rows {
+		if rows[i].Row.Label() != "" {
 			if first == nil {
-				p := n
-				first = &p
+				first = &rows[i]
 			}
-			labels = append(labels, n.Row.Label())
+			labels = append(labels, rows[i].Row.Label())
 		}
 	}
 	if len(labels) < 2 {

@@ -31,8 +31,14 @@ const (
 
 // asksDefinition reports whether the question asks what something is.
 func asksDefinition(t *turn) bool {
-	q := strings.ReplaceAll(index.Fold(strings.TrimSpace(t.question)), "’", "'")
-	for _, s := range definitionStarts {
+	return opensWith(t.question, definitionStarts)
+}
+
+// opensWith reports whether a question, folded and with its apostrophes
+// written ', begins with one of starts (folded too).
+func opensWith(q string, starts []string) bool {
+	q = strings.ReplaceAll(index.Fold(strings.TrimSpace(q)), "’", "'")
+	for _, s := range starts {
 		if strings.HasPrefix(q, s) {
 			return true
 		}

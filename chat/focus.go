@@ -42,15 +42,7 @@ const missingFocusFactor = 0.3
 // focus returns the index in t.terms of the question's focus, -1 when it
 // has none the engine can tell (a « pourquoi », a follow-up).
 func focus(t *turn) int {
-	q := strings.ReplaceAll(index.Fold(strings.TrimSpace(t.question)), "’", "'")
-	asks := false
-	for _, s := range focusStarts {
-		if strings.HasPrefix(q, s) {
-			asks = true
-			break
-		}
-	}
-	if !asks {
+	if !opensWith(t.question, focusStarts) {
 		return -1
 	}
 	for i, term := range t.terms {

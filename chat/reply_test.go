@@ -31,7 +31,6 @@ func TestDropConnector(t *testing.T) {
 // TestLeadInReadsItsList checks that a paragraph ending in « : » is
 // answered with the lines of its section that it announces.
 func TestLeadInReadsItsList(t *testing.T) {
-	dir := t.TempDir()
 	fiche := strings.Join([]string{
 		// Lines as Service-Public's fiches have them: too long to be a
 		// paragraph wrapped by an editor.
@@ -44,14 +43,7 @@ func TestLeadInReadsItsList(t *testing.T) {
 		"Coût",
 		"L'entretien d'information est gratuit, et une participation vous est ensuite demandée selon vos revenus.",
 	}, "\n")
-	if err := os.WriteFile(filepath.Join(dir, "f1.txt"), []byte(fiche+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	ix, err := index.Open(index.Options{Corpus: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	ix := corpusIndex(t, map[string]string{"f1.txt": fiche + "\n"})
 	a, err := New(ix, Options{}).Ask("Comment se déroule la médiation familiale ?", "")
 	if err != nil {
 		t.Fatal(err)
@@ -165,21 +157,11 @@ func TestFollowUpCarriesTheAnsweredName(t *testing.T) {
 // best passages come from two documents asks which one was meant, each
 // choice leading to its document.
 func TestChoicesBetweenDocuments(t *testing.T) {
-	dir := t.TempDir()
-	for name, text := range map[string]string{
+	ix := corpusIndex(t, map[string]string{
 		"labyrinthe.txt": "Le Labyrinthe\nLa sortie est prévue au printemps, après une longue préparation de toute l'équipe du projet.\n",
 		"minotaure.txt":  "Le Minotaure\nLa sortie est prévue à l'automne, après une longue préparation de toute l'équipe du projet.\n",
 		"budget.txt":     "Le Budget\nLe budget de la ville est voté chaque année par le conseil municipal, en séance publique.\n",
-	} {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	ix, err := index.Open(index.Options{Corpus: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	})
 	e := New(ix, Options{})
 	a, err := e.Ask("La sortie de l'équipe du projet passe-t-elle par le conseil ?", "")
 	if err != nil {
@@ -209,21 +191,13 @@ func TestChoicesBetweenDocuments(t *testing.T) {
 // TestDefinitionQuestion checks that « Qu'est-ce que X ? » is answered by
 // the passage that says what X is, not by one that names X in passing.
 func TestDefinitionQuestion(t *testing.T) {
-	dir := t.TempDir()
 	text := strings.Join([]string{
 		"Guide des démarches",
 		"Le récépissé vous sera remis au guichet de la préfecture, avec les autres pièces de votre dossier de demande.",
 		"Le récépissé est un document provisoire qui prouve que votre demande de titre de séjour est en cours d'instruction auprès de la préfecture.",
 		"Gardez une copie de chaque pièce envoyée, pour la présenter si la préfecture vous la demande plus tard.",
 	}, "\n")
-	if err := os.WriteFile(filepath.Join(dir, "guide.txt"), []byte(text+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	ix, err := index.Open(index.Options{Corpus: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	ix := corpusIndex(t, map[string]string{"guide.txt": text + "\n"})
 	a, err := New(ix, Options{}).Ask("Qu'est-ce qu'un récépissé ?", "")
 	if err != nil {
 		t.Fatal(err)
@@ -237,7 +211,7 @@ func TestDefinitionQuestion(t *testing.T) {
 // suggestions come from its document, once each, none out of context and
 // not the question just asked.
 func TestSuggestionsFromWhatWasAnswered(t *testing.T) {
-	dir := t.TempDir()
+	files := map[string]string{}
 	for name, lines := range map[string][]string{
 		"mediation.txt": {"Fiche médiation",
 			"Comment se déroule la médiation familiale ?",
@@ -256,15 +230,9 @@ func TestSuggestionsFromWhatWasAnswered(t *testing.T) {
 			"Le délai de fabrication du passeport dépend de la période de l'année et de la mairie choisie.",
 		},
 	} {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(strings.Join(lines, "\n")+"\n"), 0o600); err != nil {
-			t.Fatal(err)
-		}
+		files[name] = strings.Join(lines, "\n") + "\n"
 	}
-	ix, err := index.Open(index.Options{Corpus: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	ix := corpusIndex(t, files)
 	a, err := New(ix, Options{}).Ask("Combien coûte la médiation familiale ?", "")
 	if err != nil {
 		t.Fatal(err)
@@ -318,4 +286,22 @@ func TestVagueQuestionIsUncertain(t *testing.T) {
 	if err != nil || a.Uncertain {
 		t.Errorf("a precise question is uncertain (%v): %q", err, a.Answer)
 	}
+}
+
+// corpusIndex indexes, in memory, a corpus folder holding files (name ->
+// content); the index is closed when the test ends.
+func corpusIndex(t *testing.T, files map[string]string) *index.Index {
+	t.Helper()
+	dir := t.TempDir()
+	for name, text := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ix, err := index.Open(index.Options{Corpus: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	return ix
 }

@@ -133,18 +133,7 @@ var nameStarts = []string{"comment s'appel", "comment appel", "comment se nomm",
 
 // asksExplanation reports whether a question wants an explanation.
 func asksExplanation(q string) bool {
-	q = strings.ReplaceAll(index.Fold(strings.TrimSpace(q)), "’", "'")
-	for _, n := range nameStarts {
-		if strings.HasPrefix(q, n) {
-			return false
-		}
-	}
-	for _, e := range explanationStarts {
-		if strings.HasPrefix(q, e) {
-			return true
-		}
-	}
-	return false
+	return !opensWith(q, nameStarts) && opensWith(q, explanationStarts)
 }
 
 // asksMeasure reports whether the question names a quantity.
