@@ -344,40 +344,12 @@
 
     // Two documents scored close: the visitor says which was meant.
     var choices = m.choices || [];
-    if (choices.length && !noAnswer) {
-      var pick = div('suggest choices');
-      var pickLabel = para('chips-label', T.choose);
-      var pickId = 'sl' + (++seq);
-      pickLabel.id = pickId;
-      pick.appendChild(pickLabel);
-      var list = document.createElement('ul');
-      list.className = 'chips';
-      list.setAttribute('aria-labelledby', pickId);
-      choices.forEach(function (c) {
-        var li = document.createElement('li');
-        var b = button('chip', c.label);
-        b.addEventListener('click', function () { ask(c.q, null); focusInput(); });
-        li.appendChild(b);
-        list.appendChild(li);
-      });
-      pick.appendChild(list);
-      el.appendChild(pick);
-    }
+    if (choices.length && !noAnswer) el.appendChild(chipBox('suggest choices', T.choose, choices));
 
     var sugg = m.suggestions || [];
     if (sugg.length) {
-      var box = div('suggest');
-      var label = para('chips-label', noAnswer ? T.tryInstead :
-        m.kind === 'smalltalk' ? T.ideas : T.further);
-      var labelId = 'sl' + (++seq);
-      label.id = labelId;
-      box.appendChild(label);
-      var ul = document.createElement('ul');
-      ul.className = 'chips';
-      ul.setAttribute('aria-labelledby', labelId);
-      fillChips(ul, sugg);
-      box.appendChild(ul);
-      el.appendChild(box);
+      el.appendChild(chipBox('suggest', noAnswer ? T.tryInstead :
+        m.kind === 'smalltalk' ? T.ideas : T.further, sugg));
     }
 
     if (m.kind !== 'smalltalk') el.appendChild(actions(m));
@@ -461,15 +433,32 @@
     t.remove();
   }
 
-  function fillChips(ul, questions) {
+  // fillChips fills a list with buttons that ask questions: each item a
+  // question, or a {label, q} choice that shows its label and asks its q.
+  function fillChips(ul, items) {
     while (ul.firstChild) ul.firstChild.remove();
-    questions.forEach(function (q) {
+    items.forEach(function (it) {
+      var q = typeof it === 'string' ? it : it.q;
       var li = document.createElement('li');
-      var b = button('chip', q);
+      var b = button('chip', typeof it === 'string' ? it : it.label);
       b.addEventListener('click', function () { ask(q, null); focusInput(); });
       li.appendChild(b);
       ul.appendChild(li);
     });
+  }
+
+  // chipBox is a labelled list of chips (see fillChips) under an answer.
+  function chipBox(cls, labelText, items) {
+    var box = div(cls);
+    var label = para('chips-label', labelText);
+    label.id = 'sl' + (++seq);
+    box.appendChild(label);
+    var ul = document.createElement('ul');
+    ul.className = 'chips';
+    ul.setAttribute('aria-labelledby', label.id);
+    fillChips(ul, items);
+    box.appendChild(ul);
+    return box;
   }
 
   // ---- typing effect ----------------------------------------------------
