@@ -61,6 +61,9 @@ func (e *Engine) shortAnswer(t *turn, p *index.Passage, at [2]int, want map[stri
 	words := e.shortWords(p, at)
 	markQuestion(words, want)
 	kind := t.cue
+	if kind == cueNone {
+		kind = headCue(t.question)
+	}
 	if kind == cueNone && asksMeasure(t) {
 		kind = cueNumber
 	}
@@ -88,7 +91,7 @@ func (e *Engine) shortAnswer(t *turn, p *index.Passage, at [2]int, want map[stri
 	if bestScore == 0 {
 		return "", nil
 	}
-	bestFrom, bestTo = refine(kind, p.Text, words, bestFrom, bestTo)
+
 	return spanOf(p.Text, words[bestFrom].start, words[bestTo-1].end)
 }
 
@@ -121,6 +124,54 @@ func asksKind(q string) bool {
 	}
 	return false
 }
+
+// dateHeads are the nouns that make « Quelle est l'année… », « Quel
+// siècle… » ask for a date.
+var dateHeads = map[string]bool{"annee": true, "annees": true, "date": true, "dates": true, "siecle": true,
+	"jour": true, "mois": true, "decennie": true, "epoque": true, "periode": true}
+
+// nameHeads make « Quel est le nom… » ask for a name.
+var nameHeads = map[string]bool{"nom": true, "noms": true, "prenom": true, "surnom": true, "titre": true,
+	"appellation": true, "pseudonyme": true}
+
+// headCue reads what a « quel » question asks for from the noun it asks
+// about: « Quelle est l'année… », « Quel est le nom… », « À quel âge… »;
+// cueNone when the noun says nothing of the kind.
+func headCue(q string) cue {
+	ws := words(strings.ReplaceAll(index.Fold(q), "’", "'"))
+	i := 0
+	for i < len(ws) && questionPrepositions[ws[i]] {
+		i++
+	}
+	if i >= len(ws) || !quelWords[ws[i]] {
+		return cueNone
+	}
+	i++
+	for i < len(ws) && (quelVerbs[ws[i]] || shortArticles[ws[i]]) {
+		i++
+	}
+	if i >= len(ws) {
+		return cueNone
+	}
+	switch head := ws[i]; {
+	case dateHeads[head]:
+		return cueDate
+	case measureWords[head]:
+		return cueNumber
+	case nameHeads[head]:
+		return cueName
+	}
+	return cueNone
+}
+
+var (
+	questionPrepositions = map[string]bool{"a": true, "en": true, "de": true, "dans": true, "pour": true,
+		"par": true, "sur": true, "depuis": true, "vers": true, "avec": true, "durant": true, "pendant": true}
+	quelWords = map[string]bool{"quel": true, "quelle": true, "quels": true, "quelles": true}
+	quelVerbs = map[string]bool{"est": true, "sont": true, "etait": true, "etaient": true, "fut": true,
+		"furent": true, "sera": true, "seront": true, "a": true, "ont": true}
+	shortArticles = map[string]bool{"le": true, "la": true, "les": true, "l": true, "un": true, "une": true}
+)
 
 // explanationStarts begin questions whose answer is an explanation, not a
 // few words: « pourquoi », « comment » (but « comment s'appelle » asks a
@@ -212,19 +263,7 @@ func scoreRun(kind cue, p *index.Passage, words []shortWord, from, to int) (floa
 	if from == to {
 		return 0, 0, 0
 	}
-	gapBefore, gapAfter := -1, -1
-	for i := from - 1; i >= 0; i-- {
-		if words[i].question {
-			gapBefore = from - 1 - i
-			break
-		}
-	}
-	for i := to; i < len(words); i++ {
-		if words[i].question {
-			gapAfter = i - to
-			break
-		}
-	}
+	gapBefore, gapAfter := questionGaps(words, from, to)
 	if to-from > maxShortWords {
 		if gapBefore >= 0 && (gapAfter < 0 || gapBefore <= gapAfter) {
 			to = from + maxShortWords
@@ -238,18 +277,6 @@ func scoreRun(kind cue, p *index.Passage, words []shortWord, from, to int) (floa
 			from++
 		}
 	}
-	// The answer follows the question's words more often than it leads
-	// them (« Le PDG Arthur Mensch… », « …fondée en 2023 »).
-	gap := 4.0 // no word of the question in the sentence
-	switch {
-	case gapBefore >= 0 && gapAfter >= 0:
-		gap = min(float64(gapBefore), float64(gapAfter)+leadPenalty)
-	case gapBefore >= 0:
-		gap = float64(gapBefore)
-	case gapAfter >= 0:
-		gap = float64(gapAfter) + leadPenalty
-	}
-	score := 1 / (1 + gap)
 	var capital, number, year bool
 	for i := from; i < to; i++ {
 		w := words[i]
@@ -277,7 +304,45 @@ func scoreRun(kind cue, p *index.Passage, words []shortWord, from, to int) (floa
 	if !fits {
 		return 0, 0, 0
 	}
-	return score / (1 + lengthPenalty*float64(to-from)), from, to
+	// The part the cue asks for is scored by its own distance to the
+	// question's words: in « une communauté sur la rivière Ohio dirigée par
+	// Robert Owen », Robert Owen stands next to « dirigée », Ohio three
+	// words from « communauté ».
+	from, to = refine(kind, p.Text, words, from, to)
+	gapBefore, gapAfter = questionGaps(words, from, to)
+	gap := 4.0 // no word of the question in the sentence
+	switch {
+	case gapBefore >= 0 && gapAfter >= 0:
+		gap = min(gapBefore, gapAfter+leadPenalty)
+	case gapBefore >= 0:
+		gap = gapBefore
+	case gapAfter >= 0:
+		gap = gapAfter + leadPenalty
+	}
+	return 1 / (1 + gap) / (1 + lengthPenalty*float64(to-from)), from, to
+}
+
+// questionGaps counts the words between words[from:to] and the nearest
+// word of the question before it and after it, -1 where there is none.
+func questionGaps(words []shortWord, from, to int) (before, after float64) {
+	before, after = -1, -1
+	gap := 0.0
+	for i := from - 1; i >= 0; i-- {
+		if words[i].question {
+			before = gap
+			break
+		}
+		gap++
+	}
+	gap = 0
+	for i := to; i < len(words); i++ {
+		if words[i].question {
+			after = gap
+			break
+		}
+		gap++
+	}
+	return before, after
 }
 
 // shortWords lists the words of p.Text within at, with their stems (from

@@ -67,3 +67,47 @@ func TestShortAnswerOffsets(t *testing.T) {
 		t.Errorf("%d short answers for %d questions; want some", shorts, len(questions))
 	}
 }
+
+// TestHeadCue checks that a « quel » question asks for the kind its noun
+// names: a date for « l'année », a name for « le nom », a number for « la
+// population », nothing for a noun that says no kind.
+func TestHeadCue(t *testing.T) {
+	for _, c := range []struct {
+		q    string
+		want cue
+	}{
+		{"Quelle est l'année de la première récolte ?", cueDate},
+		{"En quel siècle le moulin fut-il bâti ?", cueDate},
+		{"Quel était le nom du premier meunier ?", cueName},
+		{"Quelle est la population du hameau ?", cueNumber},
+		{"Quel est le rôle du meunier ?", cueNone},
+		{"Le moulin a-t-il un nom ?", cueNone},
+	} {
+		if got := headCue(c.q); got != c.want {
+			t.Errorf("%q: cue %v, want %v", c.q, got, c.want)
+		}
+	}
+}
+
+// TestShortAnswerNearestName checks that among the names of a sentence the
+// short answer is the one next to the question's words, measured from the
+// name itself, not from the run of words around it.
+func TestShortAnswerNearestName(t *testing.T) {
+	ix := corpusIndex(t, map[string]string{"moulin.txt": "Le moulin de Vaux\n" +
+		"En 1850, la famille s'installe à Vaux, une commune rurale de la vallée du Rhône, de tradition agricole, dirigée par Jeanne Berthier.\n" +
+		"La roue du moulin fut changée en 1902, après une crue du fleuve qui emporta le barrage.\n"})
+	a, err := New(ix, Options{}).Ask("Qui dirige la commune de Vaux ?", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Short != "Jeanne Berthier" {
+		t.Errorf("short %q in %q; want Jeanne Berthier", a.Short, a.Answer)
+	}
+	a, err = New(ix, Options{}).Ask("Quelle est l'année du changement de la roue ?", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Short != "1902" {
+		t.Errorf("short %q in %q; want 1902", a.Short, a.Answer)
+	}
+}
