@@ -41,6 +41,8 @@ type shortWord struct {
 	question   bool // a word of the question, or its stand-in
 	capital    bool
 	number     bool
+	// symbol is a unit written as a sign: %, €, $, £.
+	symbol bool
 	// after says punctuation separates this word from the one before.
 	after bool
 }
@@ -214,22 +216,25 @@ func refine(c cue, text string, words []shortWord, from, to int) (int, int) {
 		for i := from; i < to; i++ {
 			if words[i].number || numberWords[word(i)] {
 				end := i + 1
-				// The unit: « 60 millions € » keeps « millions », « 73 000
-				// fournisseurs référencés » its noun and adjective.
+				// The unit: « 60 millions € » keeps « millions » and « € »,
+				// « 73 000 fournisseurs référencés » its noun and adjective.
 				for end < to && end-i <= 2 && words[end].stem != "" && !words[end].capital {
 					end++
 				}
-				return i, end
+				return spanRange(text, words, i, end, to)
 			}
 		}
 	case cueDate:
 		for i := from; i < to; i++ {
+			if century(text, words, i, to) {
+				return i, i + 2 // « XIe siècle »
+			}
 			if words[i].number || monthName(text[words[i].start:words[i].end]) {
 				start, end := i, i+1
 				for end < to && (words[end].number || monthName(text[words[end].start:words[end].end])) {
 					end++
 				}
-				return start, end
+				return spanRange(text, words, start, end, to)
 			}
 		}
 	default:
@@ -248,6 +253,40 @@ func refine(c cue, text string, words []shortWord, from, to int) (int, int) {
 		}
 	}
 	return from, to
+}
+
+// rangeLinks join the two ends of a range (« de 1967 à 1969 », « entre
+// 20 et 24 % »); rangeOpeners open one.
+var (
+	rangeLinks   = map[string]bool{"a": true, "au": true, "et": true}
+	rangeOpeners = map[string]bool{"de": true, "du": true, "entre": true}
+)
+
+// spanRange widens the number or date words[start:end] to the range it
+// opens, within words[:to]: « 1967 » in « de 1967 à 1969 » gives the whole
+// range, its opener and the unit after it.
+func spanRange(text string, words []shortWord, start, end, to int) (int, int) {
+	word := func(i int) string { return index.Fold(text[words[i].start:words[i].end]) }
+	if end+1 >= to || !rangeLinks[word(end)] || !(words[end+1].number || numberWords[word(end+1)]) {
+		return start, end
+	}
+	end += 2
+	for end < to && (words[end].number || words[end].symbol || monthName(text[words[end].start:words[end].end])) {
+		end++
+	}
+	if start > 0 && !words[start].after && !words[start-1].question && rangeOpeners[word(start-1)] {
+		start-- // the opener, even where the run's stop words were trimmed
+	}
+	return start, end
+}
+
+// century reports whether words[i:] starts with a century: « XIe siècle ».
+func century(text string, words []shortWord, i, to int) bool {
+	if i+1 >= to || index.Fold(text[words[i+1].start:words[i+1].end]) != "siecle" {
+		return false
+	}
+	w := strings.TrimSuffix(strings.TrimSuffix(text[words[i].start:words[i].end], "e"), "ème")
+	return w != "" && strings.Trim(w, "IVXL") == ""
 }
 
 // scoreRun trims the run words[from:to] of its stop words at both ends,
@@ -283,7 +322,7 @@ func scoreRun(kind cue, p *index.Passage, words []shortWord, from, to int) (floa
 		// The sentence's first word is written with a capital anyway.
 		capital = capital || w.capital && (i > 0 || i+1 < to && words[i+1].capital)
 		number = number || w.number || numberWords[index.Fold(p.Text[w.start:w.end])]
-		year = year || w.number && w.end-w.start == 4 || monthName(p.Text[w.start:w.end])
+		year = year || w.number && w.end-w.start == 4 || monthName(p.Text[w.start:w.end]) || century(p.Text, words, i, to)
 	}
 	// Only a run of the kind asked stands out: for a question that asks
 	// for nothing in particular, a name or a number. Any other run would be
@@ -358,6 +397,14 @@ func (e *Engine) shortWords(p *index.Passage, at [2]int) []shortWord {
 	punct := false
 	for i := at[0]; i < at[1]; {
 		r, n := utf8.DecodeRuneInString(text[i:])
+		if unitSign(r) {
+			// A sign is a word of its own: the unit of the number before it.
+			out = append(out, shortWord{start: i, end: i + n, stem: string(r), symbol: true, after: punct && len(out) > 0})
+			punct = false
+			i += n
+			cp++
+			continue
+		}
 		if !isWordRune(r) {
 			if !unicode.IsSpace(r) {
 				punct = true
@@ -404,6 +451,8 @@ func markQuestion(words []shortWord, want map[string]bool) {
 		words[i].question = words[i].stem != "" && want[words[i].stem]
 	}
 }
+
+func unitSign(r rune) bool { return r == '%' || r == '€' || r == '$' || r == '£' }
 
 func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
 

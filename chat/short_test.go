@@ -111,3 +111,26 @@ func TestShortAnswerNearestName(t *testing.T) {
 		t.Errorf("short %q in %q; want 1902", a.Short, a.Answer)
 	}
 }
+
+// TestShortAnswerRanges checks that a number or a date keeps the range it
+// opens and its unit sign, and that a century is a date.
+func TestShortAnswerRanges(t *testing.T) {
+	ix := corpusIndex(t, map[string]string{"verger.txt": "Le verger communal\n" +
+		"La récolte des pommes a lieu de 1978 à 1985 dans le verger du bourg, chaque automne.\n" +
+		"La part des arbres greffés atteint entre 20 et 24 % des plants du verger.\n" +
+		"Le premier pressoir du verger date du XIIe siècle, selon les archives du bourg.\n"})
+	e := New(ix, Options{})
+	for _, c := range []struct{ q, want string }{
+		{"Quand a lieu la récolte des pommes ?", "de 1978 à 1985"},
+		{"Quel pourcentage des arbres sont greffés ?", "entre 20 et 24 %"},
+		{"De quelle époque date le premier pressoir ?", "XIIe siècle"},
+	} {
+		a, err := e.Ask(c.q, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Short != c.want {
+			t.Errorf("%q: short %q in %q; want %q", c.q, a.Short, a.Answer, c.want)
+		}
+	}
+}
