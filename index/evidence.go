@@ -22,6 +22,20 @@ import (
 // beyond the document's and is left out.
 const docEvidence = 0.8
 
+// leadEvidence weighs the document's lead, its first passage with its
+// title: the summary a fiche or an article opens with, whose words say what
+// the whole is about. It counts only for a lead that sums its document up,
+// one whose terms the rest of the document uses for summaryShare of them
+// at least (see summaries), and like docEvidence, relative to the
+// candidates' leads. Measured: spf top-1 0.775 -> 0.804, top-5 0.891 ->
+// 0.909, MRR 0.826 -> 0.843; PIAF top-1 unchanged (MRR 0.836 -> 0.835);
+// dev and trust unchanged. Without the summaryShare gate, spf gains as
+// much and PIAF, whose first paragraphs are not leads, loses 17 answers.
+const (
+	leadEvidence = 0.8
+	summaryShare = 0.35
+)
+
 // groups is one level of evidence: each passage's group, and each group's
 // terms with their counts, its length, and the level's document frequencies.
 type groups struct {
@@ -39,7 +53,7 @@ type groups struct {
 // passages' own fields (text, question, label), and the heading fields
 // that heading allows for passage n (a heading shared by several passages
 // is counted once).
-func newGroups(fw *forward, of []int32, heading func(n, f int) bool) *groups {
+func newGroups(fw *forward, of []int32, keep func(n int) bool, heading func(n, f int) bool) *groups {
 	g := &groups{of: of, starts: []int32{0}, df: map[uint32]int32{}}
 	counts := map[uint32]int{}
 	flush := func() {
@@ -62,6 +76,9 @@ func newGroups(fw *forward, of []int32, heading func(n, f int) bool) *groups {
 	for n := range of {
 		if n > 0 && of[n] != of[n-1] {
 			flush()
+		}
+		if !keep(n) {
+			continue
 		}
 		for _, e := range fw.entries[fw.starts[n]:fw.starts[n+1]] {
 			switch f := entryField(e); {
@@ -135,9 +152,37 @@ func (fw *forward) levels(passages []Passage) {
 		}
 	}
 	firstOf := func(of []int32, n int) bool { return n == 0 || of[n] != of[n-1] }
-	fw.docs = newGroups(fw, docs, func(n, f int) bool {
+	all := func(int) bool { return true }
+	fw.docs = newGroups(fw, docs, all, func(n, f int) bool {
 		return f == fTitle && firstOf(docs, n) || f == fSection && firstOf(sections, n)
 	})
+	fw.leads = newGroups(fw, docs, func(n int) bool { return firstOf(docs, n) },
+		func(n, f int) bool { return f == fTitle })
+	fw.summaries = summaries(fw.leads, fw.docs)
+}
+
+// summaries measures how much each document's lead sums the document up:
+// the share of the lead's terms that the rest of the document uses too.
+// A fiche's opening paragraph, or an article's lead, shares most of its
+// words with what follows (measured: 0.62 on the Service-Public fiches); a
+// paragraph that merely comes first, far fewer (0.20 on the PIAF set,
+// whose documents are a few paragraphs drawn from an article).
+func summaries(leads, docs *groups) []float64 {
+	out := make([]float64, len(leads.lengths))
+	for gr := range out {
+		ids := leads.ids[leads.starts[gr]:leads.starts[gr+1]]
+		if len(ids) == 0 {
+			continue
+		}
+		shared := 0
+		for i, id := range ids {
+			if docs.count(int32(gr), id) > int(leads.counts[int(leads.starts[gr])+i]) {
+				shared++
+			}
+		}
+		out[gr] = float64(shared) / float64(len(ids))
+	}
+	return out
 }
 
 // withEvidence adds to each hit's score its document's evidence (see
@@ -159,27 +204,43 @@ func (fw *forward) withEvidence(hits []Hit, ns []int, stems []WeightedStem) {
 	for i := range terms {
 		terms[i].weight = weight[terms[i].id]
 	}
-	docs := make([]float64, len(hits))
-	memo := map[int32]float64{}
-	for i, n := range ns {
-		gr := fw.docs.of[n]
-		s, ok := memo[gr]
-		if !ok {
-			s = fw.docs.score(gr, terms)
-			memo[gr] = s
-		}
-		docs[i] = s
-	}
-	weakest, best := slices.Min(docs), slices.Max(docs)
-	if best == weakest {
-		return // one document, or documents alike: nothing to tell apart
-	}
+	docs := fw.docs.scores(ns, terms)
+	leads := fw.leads.scores(ns, terms)
 	top := 0.0
 	for _, h := range hits {
 		top = max(top, h.Score)
 	}
 	for i := range hits {
-		x := hits[i].Score/top + docEvidence*(docs[i]-weakest)/(best-weakest)
+		x := hits[i].Score/top + docEvidence*relative(docs, i)
+		if fw.summaries[fw.docs.of[ns[i]]] >= summaryShare {
+			x += leadEvidence * relative(leads, i)
+		}
 		hits[i].Score = roundScore(x * top)
 	}
+}
+
+// scores is each passage's group's score for the terms.
+func (g *groups) scores(ns []int, terms []weightedTerm) []float64 {
+	out := make([]float64, len(ns))
+	memo := map[int32]float64{}
+	for i, n := range ns {
+		gr := g.of[n]
+		s, ok := memo[gr]
+		if !ok {
+			s = g.score(gr, terms)
+			memo[gr] = s
+		}
+		out[i] = s
+	}
+	return out
+}
+
+// relative is where xs[i] stands between the least and the greatest of
+// xs, 0 when they are all alike (one document, as on the seed).
+func relative(xs []float64, i int) float64 {
+	lo, hi := slices.Min(xs), slices.Max(xs)
+	if hi == lo {
+		return 0
+	}
+	return (xs[i] - lo) / (hi - lo)
 }

@@ -53,3 +53,82 @@ func TestDocumentEvidence(t *testing.T) {
 		t.Errorf("own scores: jardin#p2 %.4g, carte-grise#p3 %.4g; the test wants the first ahead", a, b)
 	}
 }
+
+// TestLeadEvidence checks that of two documents holding the same passages,
+// the one whose lead (its first passage) is about the question comes
+// first, and only through the lead: with the leads' evidence turned off,
+// the two passages that hold the question tie.
+func TestLeadEvidence(t *testing.T) {
+	lead := "Le délai de prescription d'une peine fixe le temps pendant lequel une peine peut encore être exécutée."
+	body := "Le délai court à partir du jour où la condamnation devient définitive, pour chaque peine prononcée."
+	other := "Passé ce temps, la condamnation ne peut plus être exécutée."
+	doc := func(slug string, texts ...string) *Document {
+		d := &Document{Slug: slug, Title: "Fiche"} // one title: the documents differ by their leads only
+		for i, text := range texts {
+			d.Passages = append(d.Passages, Passage{ID: fmt.Sprintf("%s#p%d", slug, i+1), Doc: slug, Title: d.Title,
+				Paragraph: i + 1, Kind: KindParagraph, Text: text})
+		}
+		return d
+	}
+	c := &Corpus{Docs: []*Document{
+		doc("b", other, body, lead), // the same passages, another lead
+		doc("a", lead, body, other),
+		doc("c", "Les horaires de la mairie changent en été.", "La mairie ferme le lundi."),
+	}}
+	ix, err := Build(c, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	for _, d := range []int32{0, 1} {
+		if s := ix.fwd.summaries[d]; s < summaryShare {
+			t.Fatalf("document %d: its lead sums it up by %.2f, under %.2f: the test needs leads that count", d, s, summaryShare)
+		}
+	}
+	stems := Weighted(ix.Terms("Quel est le délai de prescription d'une peine ?"))
+	scores := func() map[string]float64 {
+		hits, err := ix.Search(stems, 10)
+		if err != nil || len(hits) == 0 {
+			t.Fatalf("no hit (%v)", err)
+		}
+		out := map[string]float64{}
+		for _, h := range hits {
+			out[h.Passage.ID] = h.Score
+		}
+		return out
+	}
+	with := scores()
+	if with["a#p1"] <= with["b#p3"] {
+		t.Errorf("a#p1 %.4g, b#p3 %.4g; want the passage of the document whose lead is about the question ahead",
+			with["a#p1"], with["b#p3"])
+	}
+	clear(ix.fwd.summaries)
+	without := scores()
+	if without["a#p1"] != without["b#p3"] || without["a#p1"] == 0 {
+		t.Errorf("without the leads, a#p1 %.4g and b#p3 %.4g; want a tie", without["a#p1"], without["b#p3"])
+	}
+}
+
+// TestSummaries checks that a lead whose words the rest of its document
+// uses sums it up, and a first paragraph on something else does not.
+func TestSummaries(t *testing.T) {
+	c := &Corpus{Docs: []*Document{
+		{Slug: "sum", Title: "Sum", Passages: []Passage{
+			{ID: "sum#p1", Doc: "sum", Text: "La carte grise se demande en ligne auprès de l'agence nationale."},
+			{ID: "sum#p2", Doc: "sum", Text: "La demande de carte grise se fait en ligne sur le site de l'agence nationale."}}},
+		{Slug: "off", Title: "Off", Passages: []Passage{
+			{ID: "off#p1", Doc: "off", Text: "Les tomates mûrissent au soleil du jardin potager."},
+			{ID: "off#p2", Doc: "off", Text: "La demande de carte grise se fait en ligne sur le site de l'agence nationale."}}},
+	}}
+	ix, err := Build(c, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if s := ix.fwd.summaries[0]; s < summaryShare {
+		t.Errorf("a lead the document repeats: %.2f, want at least %.2f", s, summaryShare)
+	}
+	if s := ix.fwd.summaries[1]; s >= summaryShare {
+		t.Errorf("a first paragraph on another subject: %.2f, want under %.2f", s, summaryShare)
+	}
+}

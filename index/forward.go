@@ -94,6 +94,10 @@ type forward struct {
 	n         int
 	// docs is the level of evidence above a passage (see withEvidence).
 	docs *groups
+	// leads is the level of the documents' first passages (leadEvidence).
+	leads *groups
+	// summaries is, for each document, how much its lead sums it up.
+	summaries []float64
 }
 
 // newForward merges documents' stage-two data, in corpus order.
