@@ -15,9 +15,11 @@ import (
 var definitionStarts = []string{"c'est quoi", "qu'est-ce que", "qu'est ce que", "qu'est-ce qu'", "qu'est ce qu'",
 	"que signifie", "que veut dire", "que designe", "definition", "what is", "what are"}
 
-// copulas say what a thing is, after its name.
+// copulas say what a thing is, after its name; « permet » says what it is
+// for, as a fiche's opening sentence does (« La grâce permet au Président
+// de… »; measured: spf 222 -> 224 of 276, the other sets unchanged).
 var copulas = map[string]bool{"est": true, "sont": true, "designe": true, "designent": true, "signifie": true,
-	"correspond": true, "represente": true, "constitue": true, "definit": true, "consiste": true}
+	"correspond": true, "represente": true, "constitue": true, "definit": true, "consiste": true, "permet": true, "permettent": true}
 
 // definitionBoost lifts a passage whose first sentence defines what a
 // definition question asks about (measured: spf 0.761 -> 0.772, MRR 0.808

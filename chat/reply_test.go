@@ -205,6 +205,20 @@ func TestDefinitionQuestion(t *testing.T) {
 	if !strings.HasPrefix(strings.TrimPrefix(a.Answer, uncertainLead), "Le récépissé est un document provisoire") {
 		t.Errorf("« Qu'est-ce qu'un récépissé ? » answered %q; want the passage that defines it", a.Answer)
 	}
+	// A passage that says what a thing is for defines it too.
+	text = strings.Join([]string{
+		"Guide des démarches",
+		"En cas de médiation scolaire, la famille reçoit un courrier de l'académie dans le mois.",
+		"La médiation scolaire permet de régler un désaccord entre une famille et l'école sans aller devant le juge.",
+	}, "\n")
+	ix = corpusIndex(t, map[string]string{"guide.txt": text + "\n"})
+	a, err = New(ix, Options{}).Ask("Qu'est-ce que la médiation scolaire ?", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(a.Answer, "permet de régler") {
+		t.Errorf("« Qu'est-ce que la médiation scolaire ? » answered %q; want the passage that says what it is for", a.Answer)
+	}
 }
 
 // TestSuggestionsFromWhatWasAnswered checks that after an answer the
