@@ -132,3 +132,35 @@ func TestSummaries(t *testing.T) {
 		t.Errorf("a first paragraph on another subject: %.2f, want under %.2f", s, summaryShare)
 	}
 }
+
+// TestLeadSkipsBoilerplate checks that a notice set at the top of several
+// documents is no document's lead: the passage after it is.
+func TestLeadSkipsBoilerplate(t *testing.T) {
+	notice := "En raison des travaux, les guichets ferment plus tôt ce mois-ci."
+	var passages []Passage
+	var docs []int32
+	for d, texts := range [][]string{
+		{notice, "La carte de bibliothèque se demande à l'accueil.", "Elle est gratuite."},
+		{notice, "Le prêt de livres dure trois semaines.", "Il se prolonge en ligne."},
+		{notice, "Les salles de travail se réservent la veille.", "Elles ferment à 19 h."},
+		{"Les horaires changent en été.", notice, "La médiathèque ouvre le dimanche."},
+		{"Une exposition ouvre en mai.", "Elle dure un mois."},
+	} {
+		for _, text := range texts {
+			passages = append(passages, Passage{Doc: fmt.Sprint(d), Text: text})
+			docs = append(docs, int32(d))
+		}
+	}
+	isLead := leads(passages, docs)
+	var got []string
+	for n, p := range passages {
+		if isLead(n) {
+			got = append(got, p.Text)
+		}
+	}
+	want := []string{"La carte de bibliothèque se demande à l'accueil.", "Le prêt de livres dure trois semaines.",
+		"Les salles de travail se réservent la veille.", "Les horaires changent en été.", "Une exposition ouvre en mai."}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("leads %q; want %q", got, want)
+	}
+}
