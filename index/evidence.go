@@ -230,16 +230,16 @@ func (fw *forward) withEvidence(hits []Hit, ns []int, stems []WeightedStem) {
 	for i := range terms {
 		terms[i].weight = weight[terms[i].id]
 	}
-	docs := fw.docs.scores(ns, terms)
-	leads := fw.leads.scores(ns, terms)
+	docs := relative(fw.docs.scores(ns, terms))
+	leads := relative(fw.leads.scores(ns, terms))
 	top := 0.0
 	for _, h := range hits {
 		top = max(top, h.Score)
 	}
 	for i := range hits {
-		x := hits[i].Score/top + docEvidence*relative(docs, i)
+		x := hits[i].Score/top + docEvidence*docs[i]
 		if fw.summaries[fw.docs.of[ns[i]]] >= summaryShare {
-			x += leadEvidence * relative(leads, i)
+			x += leadEvidence * leads[i]
 		}
 		hits[i].Score = roundScore(x * top)
 	}
@@ -261,12 +261,19 @@ func (g *groups) scores(ns []int, terms []weightedTerm) []float64 {
 	return out
 }
 
-// relative is where xs[i] stands between the least and the greatest of
-// xs, 0 when they are all alike (one document, as on the seed).
-func relative(xs []float64, i int) float64 {
+// relative is where each of xs stands between the least and the greatest
+// of them, all 0 when they are alike (one document, as on the seed).
+func relative(xs []float64) []float64 {
+	out := make([]float64, len(xs))
+	if len(xs) == 0 {
+		return out
+	}
 	lo, hi := slices.Min(xs), slices.Max(xs)
 	if hi == lo {
-		return 0
+		return out
 	}
-	return (xs[i] - lo) / (hi - lo)
+	for i, x := range xs {
+		out[i] = (x - lo) / (hi - lo)
+	}
+	return out
 }
