@@ -62,6 +62,9 @@ type Stats struct {
 	// the open that made this index: all of them for a build in memory,
 	// none for a start on an unchanged corpus kept on disk.
 	Changed int `json:"changed"`
+	// Skipped lists the corpus files left out because they could not be
+	// read, with the reason (see Options.Strict).
+	Skipped []Skipped `json:"skipped"`
 	// Version fingerprints what is served: every passage's id and text and
 	// the synonym groups. Two builds of the same corpus have the same.
 	Version string `json:"version"`

@@ -137,12 +137,27 @@ func openOnDisk(o Options, fsys fs.FS, names []string, syn [][]string, lexHash s
 	// nothing on disk.
 	next := &diskState{Format: diskFormat, Lexicons: lexHash}
 	var gone, fresh []*Document
-	loaded := loadAll(fsys, names, state, old)
+	ids := documentIDs(names, ".")
+	loaded := loadAll(fsys, names, ids, state, old)
+	var skipped []Skipped
+	slugs := map[string]string{}
 	for n, name := range names {
 		l := loaded[n]
-		if l.err != nil {
-			return fail(l.err)
+		if l.err == nil {
+			if other, dup := slugs[l.doc.Slug]; dup {
+				l.err = fmt.Errorf("corpus : %s et %s donnent le même document %q ; renommez l'un des deux", other, name, l.doc.Slug)
+			}
 		}
+		if l.err != nil {
+			if o.Strict {
+				return fail(l.err)
+			}
+			// Left out, and out of the state: it is read again next time.
+			log.Warn("corpus file skipped", "file", name, "err", l.err)
+			skipped = append(skipped, Skipped{Name: name, Reason: l.err.Error()})
+			continue
+		}
+		slugs[l.doc.Slug] = name
 		if l.fresh {
 			if i, ok := old[name]; ok {
 				gone = append(gone, state.Docs[i])
@@ -157,10 +172,10 @@ func openOnDisk(o Options, fsys fs.FS, names []string, syn [][]string, lexHash s
 	for _, i := range old { // files gone from the corpus
 		gone = append(gone, state.Docs[i])
 	}
-	changed := len(fresh) + len(old)
-	if err := checkSlugs(names, next.Docs); err != nil {
-		return fail(err)
+	if len(next.Docs) == 0 {
+		return fail(fmt.Errorf("corpus : aucun document lisible (%s)", skipped[0].Reason))
 	}
+	changed := len(fresh) + len(old)
 	if err := checkPassageIDs(next.Docs); err != nil {
 		return fail(err)
 	}
@@ -199,6 +214,7 @@ func openOnDisk(o Options, fsys fs.FS, names []string, syn [][]string, lexHash s
 		return fail(err)
 	}
 	ix.dir, ix.bleveName, ix.lock = o.Dir, next.Bleve, lock
+	ix.stats.Skipped = skipped
 	ix.ownsLock.Store(true)
 	if prev != nil {
 		prev.ownsLock.Store(false) // the new index holds the folder now
@@ -363,7 +379,7 @@ type stamped struct {
 // loadAll runs loadStamped on every file, on every core: reading, parsing
 // and analysing documents are independent of each other. The results are in
 // names' order.
-func loadAll(fsys fs.FS, names []string, state *diskState, old map[string]int) []stamped {
+func loadAll(fsys fs.FS, names []string, ids map[string]string, state *diskState, old map[string]int) []stamped {
 	out := make([]stamped, len(names))
 	work := make(chan int)
 	var wg sync.WaitGroup
@@ -373,7 +389,7 @@ func loadAll(fsys fs.FS, names []string, state *diskState, old map[string]int) [
 			defer wg.Done()
 			for i := range work {
 				l := &out[i]
-				l.stamp, l.doc, l.vocab, l.fresh, l.err = loadStamped(fsys, names[i], state, old)
+				l.stamp, l.doc, l.vocab, l.fresh, l.err = loadStamped(fsys, names[i], ids[names[i]], state, old)
 			}
 		}()
 	}
@@ -388,7 +404,7 @@ func loadAll(fsys fs.FS, names []string, state *diskState, old map[string]int) [
 // loadStamped returns a corpus file's document and vocabulary: from the
 // previous state when the file is unchanged (fresh false), else read,
 // parsed and analysed.
-func loadStamped(fsys fs.FS, name string, state *diskState, old map[string]int) (fileStamp, *Document, *docVocab, bool, error) {
+func loadStamped(fsys fs.FS, name, id string, state *diskState, old map[string]int) (fileStamp, *Document, *docVocab, bool, error) {
 	if err := checkRegular(fsys, name); err != nil {
 		return fileStamp{}, nil, nil, false, err
 	}
@@ -398,6 +414,9 @@ func loadStamped(fsys fs.FS, name string, state *diskState, old map[string]int) 
 	}
 	stamp := fileStamp{Name: name, Size: info.Size(), ModTime: info.ModTime().UnixNano()}
 	i, known := old[name]
+	// A document kept under another id (a clash appeared or went) is read
+	// again.
+	known = known && state.Docs[i].Slug == id
 	if known && state.Files[i].Size == stamp.Size && state.Files[i].ModTime == stamp.ModTime {
 		stamp.Hash = state.Files[i].Hash
 		return stamp, state.Docs[i], state.Vocabs[i], false, nil
@@ -411,7 +430,7 @@ func loadStamped(fsys fs.FS, name string, state *diskState, old map[string]int) 
 	if known && state.Files[i].Hash == stamp.Hash { // touched, not changed
 		return stamp, state.Docs[i], state.Vocabs[i], false, nil
 	}
-	doc, err := parseFile(name, data)
+	doc, err := parseDocument(name, id, data)
 	if err != nil {
 		return fileStamp{}, nil, nil, false, err
 	}

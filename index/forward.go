@@ -42,7 +42,12 @@ func fieldTexts(p *Passage) [fExact]string {
 		// The header names what each cell is; the label names the row.
 		label = p.Row.Label() + " " + strings.Join(p.Row.Header, " ")
 	}
-	return [fExact]string{fText: p.Text, fQuestion: p.Question, fLabel: label, fSection: p.Section, fTitle: p.Title}
+	question := p.Question
+	if len(p.Alternates) > 0 {
+		// Other phrasings of an FAQ question find its answer as it does.
+		question += "\n" + strings.Join(p.Alternates, "\n")
+	}
+	return [fExact]string{fText: p.Text, fQuestion: question, fLabel: label, fSection: p.Section, fTitle: p.Title}
 }
 
 // An entry packs a term, a field and the term's occurrences in the field

@@ -16,6 +16,15 @@ const MaxFileSize = 8 << 20
 // Corpus is the set of documents Causette answers from.
 type Corpus struct {
 	Docs []*Document
+	// Skipped are the files left out because they could not be read (a
+	// lenient load only: see Options.Strict).
+	Skipped []Skipped
+}
+
+// Skipped is a corpus file left out, with the reason, in French.
+type Skipped struct {
+	Name   string `json:"file"`
+	Reason string `json:"reason"`
 }
 
 // Passages lists every passage of the corpus in document order.
@@ -27,51 +36,93 @@ func (c *Corpus) Passages() []Passage {
 	return out
 }
 
-// IsCorpusFile reports whether a file name is read as a document.
-func IsCorpusFile(name string) bool {
-	ext := strings.ToLower(path.Ext(name))
-	return (ext == ".txt" || ext == ".md") && !strings.HasPrefix(path.Base(name), ".")
-}
+// LoadDir reads every document of the folder dir, as Load does, through an
+// os.Root: no path, symlinks included, leads outside the folder. Errors
+// start with dir.
+func LoadDir(dir string) (*Corpus, error) { return loadDir(dir, true) }
 
-// LoadDir reads every .txt and .md document of the folder dir, as Load does,
-// through an os.Root: no path, symlinks included, leads outside the folder.
-// Errors start with dir.
-func LoadDir(dir string) (*Corpus, error) {
+// loadDir is LoadDir, strict or lenient (see loadCorpus).
+func loadDir(dir string, strict bool) (*Corpus, error) {
 	root, err := openDir(dir)
 	if err != nil {
 		return nil, err
 	}
 	defer root.Close()
-	c, err := Load(newRootFS(root), ".")
+	c, err := loadCorpus(newRootFS(root), ".", strict)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", dir, err)
 	}
 	return c, nil
 }
 
-// Load reads every .txt and .md document under root in fsys, in name order.
-// Only regular files are opened, and symbolic links that lead to one inside
-// fsys's folder. A missing or empty folder, or a file that is unreadable,
-// binary, empty, larger than MaxFileSize, not a regular file (a FIFO, a
-// socket, a device), or a link that leads outside, dangles or loops, is an
-// error that names the file and the reason.
-func Load(fsys fs.FS, root string) (*Corpus, error) {
+// Load reads every document under root in fsys (sub-folders included, see
+// IsCorpusFile), in name order. Only regular files are opened, and symbolic
+// links that lead to one inside fsys's folder. A missing or empty folder,
+// or a file that is unreadable, binary, empty, larger than MaxFileSize,
+// malformed for its format, not a regular file (a FIFO, a socket, a
+// device), or a link that leads outside, dangles or loops, is an error that
+// names the file and the reason.
+func Load(fsys fs.FS, root string) (*Corpus, error) { return loadCorpus(fsys, root, true) }
+
+// loadCorpus is Load; when it is not strict, a file that cannot be read is
+// left out and listed in Corpus.Skipped instead, and only a corpus with no
+// document left is an error.
+func loadCorpus(fsys fs.FS, root string, strict bool) (*Corpus, error) {
 	names, err := corpusFiles(fsys, root)
 	if err != nil {
 		return nil, err
 	}
+	ids := documentIDs(names, root)
 	c := &Corpus{}
+	seen := map[string]string{}
 	for _, name := range names {
-		doc, err := loadDocument(fsys, name)
-		if err != nil {
-			return nil, err
+		doc, err := loadDocument(fsys, name, ids[name])
+		if err == nil {
+			if other, dup := seen[doc.Slug]; dup {
+				err = fmt.Errorf("corpus : %s et %s donnent le même document %q ; renommez l'un des deux", other, name, doc.Slug)
+			}
 		}
+		if err != nil {
+			if strict {
+				return nil, err
+			}
+			c.Skipped = append(c.Skipped, Skipped{Name: name, Reason: err.Error()})
+			continue
+		}
+		seen[doc.Slug] = name
 		c.Docs = append(c.Docs, doc)
 	}
-	if err := checkSlugs(names, c.Docs); err != nil {
-		return nil, err
+	if len(c.Docs) == 0 {
+		return nil, fmt.Errorf("corpus %s : aucun document lisible (%s)", root, c.Skipped[0].Reason)
 	}
 	return c, nil
+}
+
+// documentIDs gives each file its document id: its path under root without
+// the extension (Slug), with the extension kept where two files would
+// clash (« guide.pdf » beside « guide.html »).
+func documentIDs(names []string, root string) map[string]string {
+	rel := func(name string) string {
+		if r, ok := strings.CutPrefix(name, root+"/"); ok && root != "." {
+			return r
+		}
+		return name
+	}
+	count := map[string]int{}
+	for _, n := range names {
+		count[Slug(rel(n))]++
+	}
+	ids := make(map[string]string, len(names))
+	for _, n := range names {
+		id := Slug(rel(n))
+		if count[id] > 1 {
+			if ext := slugPart(path.Ext(n)); ext != "" {
+				id += "." + ext
+			}
+		}
+		ids[n] = id
+	}
+	return ids
 }
 
 // corpusFiles lists the documents under root in fsys, in name order:
@@ -104,38 +155,17 @@ func corpusFiles(fsys fs.FS, root string) ([]string, error) {
 		return nil, err
 	}
 	if len(names) == 0 {
-		return nil, fmt.Errorf("corpus %s : aucun document .txt ou .md", root)
+		return nil, fmt.Errorf("corpus %s : aucun document (.txt, .md, .html, .pdf, .docx, .odt, .csv, .tsv)", root)
 	}
 	sort.Strings(names)
 	return names, nil
 }
 
-// loadDocument reads and parses one corpus file.
-func loadDocument(fsys fs.FS, name string) (*Document, error) {
+// loadDocument reads and parses one corpus file as the document id.
+func loadDocument(fsys fs.FS, name, id string) (*Document, error) {
 	data, err := readFile(fsys, name)
 	if err != nil {
 		return nil, err
 	}
-	return parseFile(name, data)
-}
-
-// parseFile parses a corpus file's bytes.
-func parseFile(name string, data []byte) (*Document, error) {
-	doc, err := Parse(name, data)
-	if err != nil {
-		return nil, fmt.Errorf("corpus : %w", err)
-	}
-	return doc, nil
-}
-
-// checkSlugs refuses two files that make the same document id.
-func checkSlugs(names []string, docs []*Document) error {
-	seen := map[string]string{}
-	for i, doc := range docs {
-		if other, dup := seen[doc.Slug]; dup {
-			return fmt.Errorf("corpus : %s et %s donnent le même document %q ; renommez l'un des deux", other, names[i], doc.Slug)
-		}
-		seen[doc.Slug] = names[i]
-	}
-	return nil
+	return parseDocument(name, id, data)
 }

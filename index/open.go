@@ -36,6 +36,10 @@ type Options struct {
 	Progress func(Progress)
 	// Logger receives the warnings of a build on disk (slog.Default when nil).
 	Logger *slog.Logger
+	// Strict refuses the whole corpus for one file that cannot be read;
+	// otherwise such a file is left out, logged and listed in
+	// Stats.Skipped.
+	Strict bool
 	// Candidates is how many passages stage one of a search hands to stage
 	// two, at the least (0: stageOneCandidates). Measurements set it; a
 	// number past the corpus's passages makes the search exhaustive.
@@ -57,7 +61,7 @@ func Open(o Options) (*Index, error) {
 	if o.Dir == "" {
 		var c *Corpus
 		if o.Corpus != "" {
-			c, err = LoadDir(o.Corpus)
+			c, err = loadDir(o.Corpus, o.Strict)
 		} else {
 			c, err = Load(seeds.FS, ".")
 		}
@@ -66,6 +70,10 @@ func Open(o Options) (*Index, error) {
 		}
 		if ix, err = Build(c, syn); err != nil {
 			return nil, err
+		}
+		ix.stats.Skipped = c.Skipped
+		for _, sk := range c.Skipped {
+			logger(o).Warn("corpus file skipped", "file", sk.Name, "err", sk.Reason)
 		}
 	} else {
 		sum := sha256.Sum256(append(append(synData, 0), glossData...))
@@ -78,6 +86,13 @@ func Open(o Options) (*Index, error) {
 		ix.candidates = o.Candidates
 	}
 	return ix, nil
+}
+
+func logger(o Options) *slog.Logger {
+	if o.Logger != nil {
+		return o.Logger
+	}
+	return slog.Default()
 }
 
 // openCorpusOnDisk lists the corpus's files and opens the index on disk.

@@ -27,7 +27,10 @@ const faqSection = "Questions fréquentes"
 // anything else in the seed's plain-text shape (title on the first line, one
 // paragraph a line or blank-line separated, short unpunctuated lines as
 // headings, pipe tables, a closing FAQ of questions each followed by its answer).
-func Parse(name string, data []byte) (*Document, error) {
+func Parse(name string, data []byte) (*Document, error) { return parseText(name, Slug(name), data) }
+
+// parseText is Parse for the document id.
+func parseText(name, id string, data []byte) (*Document, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, fmt.Errorf("%s : document vide", name)
 	}
@@ -39,7 +42,7 @@ func Parse(name string, data []byte) (*Document, error) {
 	}
 	text := strings.ReplaceAll(string(data), "\r\n", "\n")
 	text = strings.TrimPrefix(text, "\ufeff")
-	p := &parser{doc: &Document{Slug: Slug(name)}, markdown: strings.EqualFold(path.Ext(name), ".md")}
+	p := &parser{doc: &Document{Slug: id}, markdown: strings.EqualFold(path.Ext(name), ".md")}
 	lines := strings.Split(text, "\n")
 	p.run(lines)
 	if len(p.doc.Passages) == 0 {
@@ -48,13 +51,30 @@ func Parse(name string, data []byte) (*Document, error) {
 	return p.doc, nil
 }
 
-// Slug names a document after its file: lower case, ASCII letters and digits
-// joined by dashes ("Mistral AI.txt" -> "mistral-ai").
+// Slug names a document after its file's path in the corpus folder,
+// without the extension: each folder and the file's name in lower case,
+// ASCII letters and digits joined by dashes, the folders kept
+// (« Mistral AI.txt » -> « mistral-ai », « aide/Index.html » ->
+// « aide/index »).
 func Slug(name string) string {
-	base := strings.TrimSuffix(path.Base(name), path.Ext(name))
+	name = strings.TrimSuffix(path.Clean("/"+name), path.Ext(name))[1:]
+	var parts []string
+	for _, part := range strings.Split(name, "/") {
+		if s := slugPart(part); s != "" {
+			parts = append(parts, s)
+		}
+	}
+	if len(parts) == 0 {
+		return "doc"
+	}
+	return strings.Join(parts, "/")
+}
+
+// slugPart is one folder's or file's name made a slug's part.
+func slugPart(name string) string {
 	var b strings.Builder
 	dash := false
-	for _, r := range strings.ToLower(foldRunes(base)) {
+	for _, r := range strings.ToLower(foldRunes(name)) {
 		if r < utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
 			if dash && b.Len() > 0 {
 				b.WriteByte('-')
@@ -64,9 +84,6 @@ func Slug(name string) string {
 		} else {
 			dash = true
 		}
-	}
-	if b.Len() == 0 {
-		return "doc"
 	}
 	return b.String()
 }

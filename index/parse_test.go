@@ -133,12 +133,12 @@ func TestLoadRejects(t *testing.T) {
 	os.WriteFile(filepath.Join(big, "huge.txt"), []byte("T\n"+strings.Repeat("a", MaxFileSize)), 0o644)
 	empty := filepath.Join(dir, "empty")
 	os.Mkdir(empty, 0o755)
-	os.WriteFile(filepath.Join(empty, "notes.pdf"), []byte("%PDF"), 0o644)
+	os.WriteFile(filepath.Join(empty, "notes.xyz"), []byte("des notes"), 0o644)
 	tests := []struct {
 		root, want string
 	}{
 		{"missing", "dossier introuvable"},
-		{"empty", "aucun document .txt ou .md"},
+		{"empty", "aucun document (.txt, .md"},
 		{"big", "huge.txt : fichier de plus de"},
 	}
 	for _, tt := range tests {
@@ -150,5 +150,8 @@ func TestLoadRejects(t *testing.T) {
 	c, err := Load(fstest.MapFS{"a.txt": {Data: []byte("A\nUn texte.\n")}, "b/c.md": {Data: []byte("# C\n\nDu texte.\n")}}, ".")
 	if err != nil || len(c.Docs) != 2 {
 		t.Fatalf("Load(two docs) = %v, %v; want 2 documents", c, err)
+	}
+	if c.Docs[0].Slug != "a" || c.Docs[1].Slug != "b/c" {
+		t.Errorf("document ids %q, %q; want a and b/c (the path without the extension)", c.Docs[0].Slug, c.Docs[1].Slug)
 	}
 }

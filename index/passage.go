@@ -21,7 +21,8 @@ type Passage struct {
 	Title string `json:"title"`
 	// Section is the heading the passage sits under ("" before the first one).
 	Section string `json:"section"`
-	// Paragraph is the 1-based line of the document where the passage starts.
+	// Paragraph is the 1-based line of the document where the passage starts
+	// (.txt, .md), or the passage's ordinal in its document (other formats).
 	Paragraph int `json:"paragraph"`
 	// Kind is paragraph, table_row or faq.
 	Kind Kind `json:"kind"`
@@ -30,6 +31,12 @@ type Passage struct {
 	Text string `json:"text"`
 	// Question is the FAQ question (kind faq only).
 	Question string `json:"question,omitempty"`
+	// Alternates are other phrasings of the FAQ question, found as it is.
+	Alternates []string `json:"alternates,omitempty"`
+	// URL is where the passage can be read at its source: its document's
+	// address, with the anchor of its section where the page has one; ""
+	// when the document has none.
+	URL string `json:"url,omitempty"`
 	// Row locates a table row (kind table_row only).
 	Row *TableRow `json:"row,omitempty"`
 }
@@ -55,7 +62,11 @@ func (r *TableRow) Label() string {
 
 // Document is one parsed source file.
 type Document struct {
-	Slug     string
-	Title    string
+	// Slug is the document's id: its path in the corpus folder without the
+	// extension (« aide/index »).
+	Slug  string
+	Title string
+	// URL is the document's address, "" when it has none.
+	URL      string
 	Passages []Passage
 }

@@ -126,7 +126,7 @@ func TestLoadDirFollowsLinksInside(t *testing.T) {
 	for _, p := range c.Passages() {
 		got[p.Doc] += p.Text
 	}
-	for doc, want := range map[string]string{"velo": "bicyclette", "train": "TGV", "a": "Un texte.", "b": "Du texte."} {
+	for doc, want := range map[string]string{"velo": "bicyclette", "sous/train": "TGV", "a": "Un texte.", "sous/b": "Du texte."} {
 		if !strings.Contains(got[doc], want) {
 			t.Errorf("LoadDir: document %q = %q; want text holding %q", doc, got[doc], want)
 		}

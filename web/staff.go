@@ -161,7 +161,7 @@ func (st *Staff) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /staff/signout", st.handleSignOut)
 	mux.HandleFunc("GET /staff/{$}", st.page(st.handleConsole))
 	mux.HandleFunc("GET /staff", st.page(st.handleConsole))
-	mux.HandleFunc("GET /p/{id}", st.page(st.handlePassage))
+	mux.HandleFunc("GET /p/{id...}", st.page(st.handlePassage))
 	mux.HandleFunc("GET /staff/api/search", st.api(st.handleSearch))
 	mux.HandleFunc("GET /staff/api/log/{view}", st.api(st.handleLogView))
 	mux.HandleFunc("GET /healthz/log", st.handleHealth)

@@ -1,0 +1,59 @@
+package index
+
+import (
+	"fmt"
+	"path"
+	"strings"
+)
+
+// A reader reads the bytes of one file format into an outline. name is the
+// file's path in the corpus folder; errors start with it and say, in
+// French, what is wrong with the file.
+type reader func(name string, data []byte) (*outline, error)
+
+// readers are the structured formats, by extension (lower case). .txt and
+// .md are read by Parse.
+var readers = map[string]reader{
+	".html": readHTML, ".htm": readHTML,
+	".csv": readSheet, ".tsv": readSheet,
+	".docx": readDOCX, ".odt": readODT,
+	".pdf": readPDF,
+}
+
+// lexiconFiles keep their meaning as lexicons, not Q&A sheets.
+var lexiconFiles = map[string]bool{SynonymsFile: true, GlossaryFile: true}
+
+// IsCorpusFile reports whether a file name is read as a document: a .txt,
+// .md, or a structured format's file (see readers), not hidden, and not one
+// of the lexicons.
+func IsCorpusFile(name string) bool {
+	base := path.Base(name)
+	if strings.HasPrefix(base, ".") || lexiconFiles[strings.ToLower(base)] {
+		return false
+	}
+	ext := strings.ToLower(path.Ext(base))
+	_, structured := readers[ext]
+	return ext == ".txt" || ext == ".md" || structured
+}
+
+// parseDocument reads one corpus file's bytes as the document id, by its
+// extension.
+func parseDocument(name, id string, data []byte) (*Document, error) {
+	read, ok := readers[strings.ToLower(path.Ext(name))]
+	if !ok {
+		doc, err := parseText(name, id, data)
+		if err != nil {
+			return nil, fmt.Errorf("corpus : %w", err)
+		}
+		return doc, nil
+	}
+	o, err := read(name, data)
+	if err != nil {
+		return nil, fmt.Errorf("corpus : %w", err)
+	}
+	doc, err := o.document(name, id)
+	if err != nil {
+		return nil, fmt.Errorf("corpus : %w", err)
+	}
+	return doc, nil
+}

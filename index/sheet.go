@@ -1,0 +1,7 @@
+package index
+
+import "fmt"
+
+func readSheet(name string, data []byte) (*outline, error) {
+	return nil, fmt.Errorf("%s : feuille pas encore lue", name)
+}
