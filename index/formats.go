@@ -2,6 +2,7 @@ package index
 
 import (
 	"fmt"
+	"net/url"
 	"path"
 	"strings"
 )
@@ -56,4 +57,11 @@ func parseDocument(name, id string, data []byte) (*Document, error) {
 		return nil, fmt.Errorf("corpus : %w", err)
 	}
 	return doc, nil
+}
+
+// isWebURL reports whether s is an absolute http or https URL with a host:
+// the only addresses a citation ever links to.
+func isWebURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && u.User == nil
 }

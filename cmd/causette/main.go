@@ -22,6 +22,7 @@ Usage :
   causette search [--top N] [--corpus DIR] TERMES             les passages classés, avec leurs scores
   causette eval [--corpus DIR] FICHIER.jsonl                  mesure la qualité sur un jeu d'évaluation
   causette index --stats [--corpus DIR]                       décrit l'index
+  causette crawl --out DIR [--max-pages N] URL...             recopie un site dans un dossier de corpus
   causette serve [--addr HÔTE:PORT] [--corpus DIR] ...        le chat web, l'API, le widget et la console
   causette bench ws [--conns N] [--questions FICHIER]         charge WebSocket : réponses/s, p50, p99
   causette log unanswered|disliked|top [--since 7d] [--csv]   le journal des questions des visiteurs
@@ -41,6 +42,7 @@ var commands = map[string]func(ctx context.Context, args []string, stdin io.Read
 	"serve":  runServe,
 	"bench":  runBench,
 	"log":    runLog,
+	"crawl":  runCrawl,
 }
 
 func main() {
