@@ -45,7 +45,10 @@ type Citation struct {
 	Section   string `json:"section"`
 	Paragraph int    `json:"paragraph"`
 	Kind      string `json:"kind"`
-	Text      string `json:"text"`
+	// URL is where the passage can be read at its source (with its
+	// section's #anchor), "" when unknown; only http(s).
+	URL  string `json:"url"`
+	Text string `json:"text"`
 	// Highlights are [start, end) offsets into Text in Unicode code points.
 	Highlights [][2]int `json:"highlights"`
 	Score      float64  `json:"score"`

@@ -82,7 +82,8 @@ func measure(p index.Passage) *passageFacts {
 			f.positions[string(tok.Term)] = append(f.positions[string(tok.Term)], tok.Position)
 		}
 	}
-	for _, text := range []string{p.Question, p.Section, p.Title} {
+	// An FAQ entry's other phrasings are its question too.
+	for _, text := range append([]string{p.Question, p.Section, p.Title}, p.Alternates...) {
 		for _, tok := range index.Analyze(text) {
 			f.stems[string(tok.Term)] = true
 		}

@@ -283,7 +283,7 @@ func (e *Engine) cite(s scored, want map[string]bool) Citation {
 		}
 	}
 	return Citation{ID: p.ID, Doc: p.Doc, Title: p.Title, Section: p.Section, Paragraph: p.Paragraph,
-		Kind: string(p.Kind), Text: p.Text, Highlights: h, Score: math.Round(s.score*1000) / 1000}
+		Kind: string(p.Kind), URL: p.URL, Text: p.Text, Highlights: h, Score: math.Round(s.score*1000) / 1000}
 }
 
 // suggest proposes next questions. After an answer, they come from what

@@ -137,7 +137,10 @@ func openOnDisk(o Options, fsys fs.FS, names []string, syn [][]string, lexHash s
 	// nothing on disk.
 	next := &diskState{Format: diskFormat, Lexicons: lexHash}
 	var gone, fresh []*Document
-	ids := documentIDs(names, ".")
+	ids, err := locate(fsys, names, ".", o.BaseURL)
+	if err != nil {
+		return fail(err)
+	}
 	loaded := loadAll(fsys, names, ids, state, old)
 	var skipped []Skipped
 	slugs := map[string]string{}
@@ -379,7 +382,7 @@ type stamped struct {
 // loadAll runs loadStamped on every file, on every core: reading, parsing
 // and analysing documents are independent of each other. The results are in
 // names' order.
-func loadAll(fsys fs.FS, names []string, ids map[string]string, state *diskState, old map[string]int) []stamped {
+func loadAll(fsys fs.FS, names []string, ids map[string]location, state *diskState, old map[string]int) []stamped {
 	out := make([]stamped, len(names))
 	work := make(chan int)
 	var wg sync.WaitGroup
@@ -404,7 +407,7 @@ func loadAll(fsys fs.FS, names []string, ids map[string]string, state *diskState
 // loadStamped returns a corpus file's document and vocabulary: from the
 // previous state when the file is unchanged (fresh false), else read,
 // parsed and analysed.
-func loadStamped(fsys fs.FS, name, id string, state *diskState, old map[string]int) (fileStamp, *Document, *docVocab, bool, error) {
+func loadStamped(fsys fs.FS, name string, at location, state *diskState, old map[string]int) (fileStamp, *Document, *docVocab, bool, error) {
 	if err := checkRegular(fsys, name); err != nil {
 		return fileStamp{}, nil, nil, false, err
 	}
@@ -414,9 +417,9 @@ func loadStamped(fsys fs.FS, name, id string, state *diskState, old map[string]i
 	}
 	stamp := fileStamp{Name: name, Size: info.Size(), ModTime: info.ModTime().UnixNano()}
 	i, known := old[name]
-	// A document kept under another id (a clash appeared or went) is read
-	// again.
-	known = known && state.Docs[i].Slug == id
+	// A document kept under another id (a clash appeared or went) or
+	// another URL is read again.
+	known = known && state.Docs[i].Slug == at.id && state.Docs[i].Located == at.url
 	if known && state.Files[i].Size == stamp.Size && state.Files[i].ModTime == stamp.ModTime {
 		stamp.Hash = state.Files[i].Hash
 		return stamp, state.Docs[i], state.Vocabs[i], false, nil
@@ -430,7 +433,7 @@ func loadStamped(fsys fs.FS, name, id string, state *diskState, old map[string]i
 	if known && state.Files[i].Hash == stamp.Hash { // touched, not changed
 		return stamp, state.Docs[i], state.Vocabs[i], false, nil
 	}
-	doc, err := parseDocument(name, id, data)
+	doc, err := parseDocument(name, at, data)
 	if err != nil {
 		return fileStamp{}, nil, nil, false, err
 	}

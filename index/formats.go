@@ -37,14 +37,23 @@ func IsCorpusFile(name string) bool {
 	return ext == ".txt" || ext == ".md" || structured
 }
 
-// parseDocument reads one corpus file's bytes as the document id, by its
-// extension.
-func parseDocument(name, id string, data []byte) (*Document, error) {
+// parseDocument reads one corpus file's bytes as the document at, by its
+// extension. A URL the document gives itself (a page's canonical link, a
+// front matter's url:) wins over the one the folder gives it; a relative
+// one is read against it.
+func parseDocument(name string, at location, data []byte) (*Document, error) {
 	read, ok := readers[strings.ToLower(path.Ext(name))]
 	if !ok {
-		doc, err := parseText(name, id, data)
+		doc, err := parseText(name, at.id, data)
 		if err != nil {
 			return nil, fmt.Errorf("corpus : %w", err)
+		}
+		doc.Located = at.url
+		if doc.URL == "" {
+			doc.URL = at.url
+		}
+		for i := range doc.Passages {
+			doc.Passages[i].URL = doc.URL
 		}
 		return doc, nil
 	}
@@ -52,11 +61,36 @@ func parseDocument(name, id string, data []byte) (*Document, error) {
 	if err != nil {
 		return nil, fmt.Errorf("corpus : %w", err)
 	}
-	doc, err := o.document(name, id)
+	o.URL = resolveURL(at.url, o.URL)
+	doc, err := o.document(name, at.id)
 	if err != nil {
 		return nil, fmt.Errorf("corpus : %w", err)
 	}
+	doc.Located = at.url
 	return doc, nil
+}
+
+// resolveURL is the document's own URL read against the folder's, the
+// folder's when the document gives none; "" unless it is http(s).
+func resolveURL(folder, own string) string {
+	if own == "" {
+		return folder
+	}
+	if isWebURL(own) {
+		return own
+	}
+	base, err := url.Parse(folder)
+	if folder == "" || err != nil {
+		return folder
+	}
+	ref, err := url.Parse(own)
+	if err != nil {
+		return folder
+	}
+	if u := base.ResolveReference(ref).String(); isWebURL(u) {
+		return u
+	}
+	return folder
 }
 
 // isWebURL reports whether s is an absolute http or https URL with a host:

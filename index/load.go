@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"path"
 	"sort"
 	"strings"
@@ -39,16 +40,16 @@ func (c *Corpus) Passages() []Passage {
 // LoadDir reads every document of the folder dir, as Load does, through an
 // os.Root: no path, symlinks included, leads outside the folder. Errors
 // start with dir.
-func LoadDir(dir string) (*Corpus, error) { return loadDir(dir, true) }
+func LoadDir(dir string) (*Corpus, error) { return loadDir(dir, Options{Strict: true}) }
 
-// loadDir is LoadDir, strict or lenient (see loadCorpus).
-func loadDir(dir string, strict bool) (*Corpus, error) {
+// loadDir is LoadDir with o's Strict and BaseURL (see loadCorpus).
+func loadDir(dir string, o Options) (*Corpus, error) {
 	root, err := openDir(dir)
 	if err != nil {
 		return nil, err
 	}
 	defer root.Close()
-	c, err := loadCorpus(newRootFS(root), ".", strict)
+	c, err := loadCorpus(newRootFS(root), ".", o)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", dir, err)
 	}
@@ -62,17 +63,21 @@ func loadDir(dir string, strict bool) (*Corpus, error) {
 // malformed for its format, not a regular file (a FIFO, a socket, a
 // device), or a link that leads outside, dangles or loops, is an error that
 // names the file and the reason.
-func Load(fsys fs.FS, root string) (*Corpus, error) { return loadCorpus(fsys, root, true) }
+func Load(fsys fs.FS, root string) (*Corpus, error) { return loadCorpus(fsys, root, Options{Strict: true}) }
 
-// loadCorpus is Load; when it is not strict, a file that cannot be read is
+// loadCorpus is Load; when o is not Strict, a file that cannot be read is
 // left out and listed in Corpus.Skipped instead, and only a corpus with no
-// document left is an error.
-func loadCorpus(fsys fs.FS, root string, strict bool) (*Corpus, error) {
+// document left is an error. Documents are located at o.BaseURL.
+func loadCorpus(fsys fs.FS, root string, o Options) (*Corpus, error) {
 	names, err := corpusFiles(fsys, root)
 	if err != nil {
 		return nil, err
 	}
-	ids := documentIDs(names, root)
+	ids, err := locate(fsys, names, root, o.BaseURL)
+	if err != nil {
+		return nil, err
+	}
+	strict := o.Strict
 	c := &Corpus{}
 	seen := map[string]string{}
 	for _, name := range names {
@@ -96,6 +101,41 @@ func loadCorpus(fsys fs.FS, root string, strict bool) (*Corpus, error) {
 		return nil, fmt.Errorf("corpus %s : aucun document lisible (%s)", root, c.Skipped[0].Reason)
 	}
 	return c, nil
+}
+
+// location is where a document is: its id, and the URL the folder gives it
+// (the crawl's manifest's, or BaseURL followed by its path; "" for none).
+type location struct {
+	id, url string
+}
+
+// locate gives each file its location: its id (documentIDs) and its URL.
+func locate(fsys fs.FS, names []string, root, baseURL string) (map[string]location, error) {
+	urls, err := readManifest(fsys)
+	if err != nil {
+		return nil, err
+	}
+	var base *url.URL
+	if baseURL != "" {
+		if !isWebURL(baseURL) {
+			return nil, fmt.Errorf("--base-url %q : ce n'est pas une adresse http(s)", baseURL)
+		}
+		base, _ = url.Parse(baseURL)
+		if !strings.HasSuffix(base.Path, "/") {
+			base.Path += "/"
+		}
+	}
+	ids := documentIDs(names, root)
+	out := make(map[string]location, len(names))
+	for _, n := range names {
+		rel := strings.TrimPrefix(n, root+"/")
+		at := location{id: ids[n], url: urls[rel]}
+		if at.url == "" && base != nil {
+			at.url = base.JoinPath(rel).String()
+		}
+		out[n] = at
+	}
+	return out, nil
 }
 
 // documentIDs gives each file its document id: its path under root without
@@ -161,11 +201,11 @@ func corpusFiles(fsys fs.FS, root string) ([]string, error) {
 	return names, nil
 }
 
-// loadDocument reads and parses one corpus file as the document id.
-func loadDocument(fsys fs.FS, name, id string) (*Document, error) {
+// loadDocument reads and parses one corpus file as the document at.
+func loadDocument(fsys fs.FS, name string, at location) (*Document, error) {
 	data, err := readFile(fsys, name)
 	if err != nil {
 		return nil, err
 	}
-	return parseDocument(name, id, data)
+	return parseDocument(name, at, data)
 }

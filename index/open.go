@@ -36,6 +36,11 @@ type Options struct {
 	Progress func(Progress)
 	// Logger receives the warnings of a build on disk (slog.Default when nil).
 	Logger *slog.Logger
+	// BaseURL is the address of the site the corpus folder mirrors
+	// (« https://site/aide/ »): a document with no URL of its own (a
+	// canonical link, a crawled page's, a front matter's url:) is at
+	// BaseURL followed by its path in the folder.
+	BaseURL string
 	// Strict refuses the whole corpus for one file that cannot be read;
 	// otherwise such a file is left out, logged and listed in
 	// Stats.Skipped.
@@ -61,7 +66,7 @@ func Open(o Options) (*Index, error) {
 	if o.Dir == "" {
 		var c *Corpus
 		if o.Corpus != "" {
-			c, err = loadDir(o.Corpus, o.Strict)
+			c, err = loadDir(o.Corpus, o)
 		} else {
 			c, err = Load(seeds.FS, ".")
 		}

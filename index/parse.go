@@ -44,6 +44,9 @@ func parseText(name, id string, data []byte) (*Document, error) {
 	text = strings.TrimPrefix(text, "\ufeff")
 	p := &parser{doc: &Document{Slug: id}, markdown: strings.EqualFold(path.Ext(name), ".md")}
 	lines := strings.Split(text, "\n")
+	if p.markdown {
+		frontMatter(p.doc, lines)
+	}
 	p.run(lines)
 	if len(p.doc.Passages) == 0 {
 		return nil, fmt.Errorf("%s : aucun paragraphe après le titre", name)
@@ -87,6 +90,42 @@ func slugPart(name string) string {
 	}
 	return b.String()
 }
+
+// frontMatter reads a Markdown document's front matter (« --- » lines
+// around « key: value » lines) for its title: and url:, and blanks its
+// lines, so that the text's line numbers stay those of the file.
+func frontMatter(d *Document, lines []string) {
+	if len(lines) < 2 || strings.TrimSpace(lines[0]) != "---" {
+		return
+	}
+	end := -1
+	for i := 1; i < len(lines) && i <= maxFrontMatterLines; i++ {
+		if t := strings.TrimSpace(lines[i]); t == "---" || t == "..." {
+			end = i
+			break
+		}
+	}
+	if end < 0 {
+		return
+	}
+	for i := 0; i <= end; i++ {
+		if key, value, ok := strings.Cut(lines[i], ":"); ok {
+			value = strings.Trim(strings.TrimSpace(value), `"'`)
+			switch strings.ToLower(strings.TrimSpace(key)) {
+			case "title", "titre":
+				d.Title = cleanText(value)
+			case "url", "lien", "link":
+				if isWebURL(value) {
+					d.URL = value
+				}
+			}
+		}
+		lines[i] = ""
+	}
+}
+
+// maxFrontMatterLines is the longest front matter read.
+const maxFrontMatterLines = 100
 
 // block is a run of source lines read as one unit.
 type block struct {

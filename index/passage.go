@@ -67,6 +67,10 @@ type Document struct {
 	Slug  string
 	Title string
 	// URL is the document's address, "" when it has none.
-	URL      string
+	URL string
+	// Located is the URL the corpus folder gave the document (the crawl's
+	// manifest, --base-url), which its own may override: a document kept
+	// on disk is read again when it changes.
+	Located  string
 	Passages []Passage
 }

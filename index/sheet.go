@@ -1,7 +1,161 @@
 package index
 
-import "fmt"
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
 
+// A Q&A sheet (.csv, .tsv) holds one question a row with its answer. Its
+// header row names the columns, in French or English: question, réponse
+// (reponse, answer), and optionally formulations (alternates: other
+// phrasings, separated by |), lien (link, url) and catégorie (category,
+// section). A .csv is cut on commas or, as French spreadsheets save it, on
+// semicolons.
+
+// sheetColumns maps a header's names (folded) to the column they name.
+var sheetColumns = map[string]string{
+	"question": "question", "questions": "question", "q": "question",
+	"reponse": "answer", "reponses": "answer", "answer": "answer", "answers": "answer", "response": "answer",
+	"formulations": "alternates", "autres formulations": "alternates", "alternates": "alternates",
+	"alternatives": "alternates", "variantes": "alternates", "reformulations": "alternates",
+	"lien": "link", "link": "link", "url": "link", "source": "link",
+	"categorie": "section", "category": "section", "section": "section", "rubrique": "section", "theme": "section",
+}
+
+// maxSheetErrors is how many bad rows an error names.
+const maxSheetErrors = 5
+
+// readSheet reads a Q&A sheet into an outline of FAQ entries, each
+// category's rows under its heading. A row with a question and no answer
+// (or the reverse) makes the sheet an error that gives its line number.
 func readSheet(name string, data []byte) (*outline, error) {
-	return nil, fmt.Errorf("%s : feuille pas encore lue", name)
+	if i := bytes.IndexByte(data, 0); i >= 0 {
+		return nil, fmt.Errorf("%s : fichier binaire, pas une feuille de questions (octet nul à la position %d)", name, i)
+	}
+	data = bytes.TrimPrefix(data, []byte("\ufeff"))
+	if !utf8.Valid(data) {
+		return nil, fmt.Errorf("%s : pas du texte UTF-8 (réenregistrez la feuille en « CSV UTF-8 »)", name)
+	}
+	r := csv.NewReader(bytes.NewReader(data))
+	r.Comma = sheetSeparator(name, data)
+	r.FieldsPerRecord = -1
+	r.LazyQuotes = true
+	header, err := r.Read()
+	if errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("%s : feuille vide", name)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s : feuille illisible : %w", name, err)
+	}
+	col := map[string]int{}
+	for i, h := range header {
+		if c, ok := sheetColumns[strings.Join(strings.Fields(Fold(h)), " ")]; ok {
+			if _, dup := col[c]; !dup {
+				col[c] = i
+			}
+		}
+	}
+	if _, ok := col["question"]; !ok {
+		return nil, fmt.Errorf("%s : la première ligne doit nommer les colonnes « question » et « réponse » (ou « answer »)", name)
+	}
+	if _, ok := col["answer"]; !ok {
+		return nil, fmt.Errorf("%s : pas de colonne « réponse » (ou « answer ») dans la première ligne", name)
+	}
+	cell := func(row []string, c string) string {
+		if i, ok := col[c]; ok && i < len(row) {
+			return strings.TrimSpace(row[i])
+		}
+		return ""
+	}
+	o := &outline{Title: sheetTitle(name)}
+	var bad []string
+	section := ""
+	for {
+		row, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		line, _ := r.FieldPos(0)
+		if err != nil {
+			return nil, fmt.Errorf("%s : ligne %d illisible : %w", name, line, err)
+		}
+		q, a := cell(row, "question"), cell(row, "answer")
+		switch {
+		case q == "" && a == "":
+			continue // a blank row
+		case a == "":
+			bad = append(bad, fmt.Sprintf("ligne %d : la question « %s » n'a pas de réponse", line, clip(q)))
+			continue
+		case q == "":
+			bad = append(bad, fmt.Sprintf("ligne %d : une réponse sans question", line))
+			continue
+		}
+		if s := cell(row, "section"); s != section && s != "" {
+			section = s
+			o.Blocks = append(o.Blocks, outBlock{Kind: blockHeading, Level: 2, Text: s})
+		}
+		b := outBlock{Kind: blockFAQ, Question: q, Text: a}
+		for _, alt := range strings.Split(cell(row, "alternates"), "|") {
+			if alt = strings.TrimSpace(alt); alt != "" {
+				b.Alternates = append(b.Alternates, alt)
+			}
+		}
+		if link := cell(row, "link"); isWebURL(link) {
+			b.URL = link
+		}
+		o.Blocks = append(o.Blocks, b)
+	}
+	if len(bad) > 0 {
+		more := ""
+		if len(bad) > maxSheetErrors {
+			more = fmt.Sprintf(" (et %d autres)", len(bad)-maxSheetErrors)
+			bad = bad[:maxSheetErrors]
+		}
+		return nil, fmt.Errorf("%s : %s%s", name, strings.Join(bad, " ; "), more)
+	}
+	if len(o.Blocks) == 0 {
+		return nil, fmt.Errorf("%s : aucune question sous l'en-tête", name)
+	}
+	return o, nil
+}
+
+// sheetSeparator is a tab for a .tsv; for a .csv, the semicolon when the
+// header line holds more of them than commas.
+func sheetSeparator(name string, data []byte) rune {
+	if strings.EqualFold(path.Ext(name), ".tsv") {
+		return '\t'
+	}
+	first, _, _ := bytes.Cut(data, []byte("\n"))
+	if bytes.Count(first, []byte(";")) > bytes.Count(first, []byte(",")) {
+		return ';'
+	}
+	return ','
+}
+
+// sheetTitle names a sheet after its file: « faq_impots.csv » -> « Faq
+// impots ».
+func sheetTitle(name string) string {
+	base := strings.TrimSuffix(path.Base(name), path.Ext(name))
+	base = strings.Join(strings.FieldsFunc(base, func(r rune) bool { return r == '_' || r == '-' || unicode.IsSpace(r) }), " ")
+	r, n := utf8.DecodeRuneInString(base)
+	if n == 0 {
+		return ""
+	}
+	return string(unicode.ToUpper(r)) + base[n:]
+}
+
+// clip shortens a question quoted in an error.
+func clip(s string) string {
+	const max = 60
+	if utf8.RuneCountInString(s) <= max {
+		return s
+	}
+	return string([]rune(s)[:max]) + "…"
 }

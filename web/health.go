@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"slices"
 	"time"
+
+	"github.com/causette/causette/index"
 )
 
 // HealthCheck reports the state of one component of the server for GET
@@ -14,7 +16,7 @@ type HealthCheck func() (ok bool, detail any)
 // healthFields are the fields of /healthz's own: no component may take
 // their names.
 var healthFields = map[string]bool{"status": true, "passages": true, "sockets": true, "failing": true,
-	"ready": true, "version": true, "loaded": true, "reload": true}
+	"ready": true, "version": true, "loaded": true, "reload": true, "skipped": true}
 
 // handleReady answers 200 once a snapshot is in service, 503 before: a load
 // balancer sends no visitor to a server still building its first index.
@@ -43,6 +45,14 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 		body["loaded"] = snap.Loaded.UTC().Format(time.RFC3339)
 	}
 	var failing []string
+	if snap := s.current.Load(); snap != nil {
+		// Files left out of the corpus: what they hold is not answered.
+		skipped := snap.Index.Stats().Skipped
+		body["skipped"] = append([]index.Skipped{}, skipped...)
+		if len(skipped) > 0 {
+			failing = append(failing, "skipped")
+		}
+	}
 	if o := s.current.LastReload(); o != nil {
 		body["reload"] = o
 		if !o.OK {

@@ -73,5 +73,9 @@ func citeText(text string, p index.Passage) string {
 	if p.Section != "" {
 		src += ", section " + p.Section
 	}
-	return text + " (source : " + src + ", §" + strconv.Itoa(p.Paragraph) + ")"
+	src += ", §" + strconv.Itoa(p.Paragraph)
+	if p.URL != "" {
+		src += ", " + p.URL
+	}
+	return text + " (source : " + src + ")"
 }

@@ -29,7 +29,7 @@ func answeringEngine(name string, args []string, stderr io.Writer) (eng *chat.En
 	if err := fs.Parse(reorder(args)); err != nil {
 		return nil, false, nil, err
 	}
-	_, eng, err = openEngine(*dir, *indexDir, *top, nil)
+	_, eng, err = openEngine(dir, *indexDir, *top, nil)
 	return eng, *jsonOut, fs.Args(), err
 }
 

@@ -84,7 +84,7 @@ func runBench(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	}
 	target := *addr
 	if target == "" {
-		ix, eng, err := openEngine(*dir, *indexDir, 0, nil)
+		ix, eng, err := openEngine(dir, *indexDir, 0, nil)
 		if err != nil {
 			return err
 		}

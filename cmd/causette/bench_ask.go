@@ -29,7 +29,7 @@ func runBenchAsk(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	start := time.Now()
-	ix, eng, err := openEngine(*dir, *indexDir, 0, nil)
+	ix, eng, err := openEngine(dir, *indexDir, 0, nil)
 	if err != nil {
 		return err
 	}

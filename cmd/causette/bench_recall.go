@@ -46,7 +46,7 @@ func runBenchRecall(ctx context.Context, args []string, stdout, stderr io.Writer
 	if err != nil {
 		return err
 	}
-	ix, err := openIndex(*dir, *indexDir)
+	ix, err := openIndex(dir, *indexDir)
 	if err != nil {
 		return err
 	}

@@ -34,7 +34,7 @@ func runBenchRefuse(ctx context.Context, args []string, stdout, stderr io.Writer
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *questions == "" || *dir == "" || *out < 2 {
+	if *questions == "" || dir.Dir == "" || *out < 2 {
 		return errors.New("bench refuse : donnez --corpus DIR, --questions FICHIER.jsonl et --out N (N ≥ 2)")
 	}
 	items, err := readEval(*questions)
@@ -46,7 +46,7 @@ func runBenchRefuse(ctx context.Context, args []string, stdout, stderr io.Writer
 		return err
 	}
 	defer os.RemoveAll(kept)
-	entries, err := os.ReadDir(*dir)
+	entries, err := os.ReadDir(dir.Dir)
 	if err != nil {
 		return err
 	}
@@ -56,7 +56,7 @@ func runBenchRefuse(ctx context.Context, args []string, stdout, stderr io.Writer
 		if !e.Type().IsRegular() {
 			continue
 		}
-		data, err := os.ReadFile(filepath.Join(*dir, e.Name()))
+		data, err := os.ReadFile(filepath.Join(dir.Dir, e.Name()))
 		if err != nil {
 			return err
 		}

@@ -47,7 +47,7 @@ func runBenchSlow(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	ix, eng, err := openEngine(*dir, "", 0, nil)
+	ix, eng, err := openEngine(dir, "", 0, nil)
 	if err != nil {
 		return err
 	}

@@ -73,9 +73,16 @@ func TestCorpusRefuses(t *testing.T) {
 				t.Fatal(err)
 			}
 			// ask reads both lexicons, the documents first.
-			_, err := runWithin(t, "ask", "--corpus", dir, "vélo")
+			_, err := runWithin(t, "ask", "--strict", "--corpus", dir, "vélo")
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("causette ask over a corpus with %s: error = %v; want %q", tt.name, err, tt.want)
+				t.Errorf("causette ask --strict over a corpus with %s: error = %v; want %q", tt.name, err, tt.want)
+			}
+			// Without --strict, a document that cannot be read is left out
+			// and the rest answers; a lexicon that cannot be read is still
+			// an error.
+			_, err = runWithin(t, "ask", "--corpus", dir, "vélo")
+			if lexicon := strings.HasSuffix(tt.name, ".tsv"); lexicon != (err != nil) {
+				t.Errorf("causette ask over a corpus with %s: error = %v", tt.name, err)
 			}
 		})
 	}

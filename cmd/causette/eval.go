@@ -64,7 +64,7 @@ func runEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if err != nil {
 		return err
 	}
-	ix, err := openIndex(*dir, "")
+	ix, err := openIndex(dir, "")
 	if err != nil {
 		return err
 	}

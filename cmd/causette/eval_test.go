@@ -32,7 +32,7 @@ func scoreSet(t *testing.T, file, corpus string) evalReport {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ix, err := openIndex(corpus, "")
+	ix, err := openIndex(&corpusSource{Dir: corpus}, "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"time"
+	"unicode"
 
 	"github.com/causette/causette/index"
 )
@@ -34,7 +36,8 @@ func runIndex(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return err
 	}
 	defer stopProfile()
-	o := index.Options{Corpus: *dir, Dir: *indexDir, Logger: slog.New(slog.NewTextHandler(stderr, nil))}
+	o := dir.options(*indexDir)
+	o.Logger = slog.New(slog.NewTextHandler(stderr, nil))
 	bar := &progressBar{out: stderr, tty: isTerminal(stderr)}
 	if *indexDir != "" && bar.tty {
 		o.Progress = bar.show
@@ -56,12 +59,37 @@ func runIndex(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		}
 		fmt.Fprintf(stdout, "Index %s : %d documents (%d indexés à nouveau), %d passages, %v.\n",
 			where, st.Documents, st.Changed, st.Passages, st.BuildTime.Round(time.Millisecond))
+		printSkipped(stdout, st.Skipped)
 		return nil
 	}
 	fmt.Fprintf(stdout, "Documents : %d (%d indexés à nouveau)\nPassages : %d (paragraphes %d, lignes de tableau %d, FAQ %d)\nTermes : %d\nGroupes de synonymes : %d\nVersion : %s\nConstruction : %v\n",
 		st.Documents, st.Changed, st.Passages, st.ByKind[index.KindParagraph], st.ByKind[index.KindTableRow], st.ByKind[index.KindFAQ],
 		st.Terms, st.Synonyms, st.Version, st.BuildTime.Round(100_000))
+	printSkipped(stdout, st.Skipped)
 	return nil
+}
+
+// printSkipped lists the files left out of the corpus, with why; their
+// names are shown with control characters replaced (a file name may hold
+// anything a terminal would obey).
+func printSkipped(w io.Writer, skipped []index.Skipped) {
+	if len(skipped) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "Fichiers écartés : %d (--strict les refuse avec tout le corpus)\n", len(skipped))
+	for _, sk := range skipped {
+		fmt.Fprintf(w, "  %s\n", terminalSafe(sk.Reason))
+	}
+}
+
+// terminalSafe is s with its control characters replaced by U+FFFD.
+func terminalSafe(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) {
+			return '\ufffd'
+		}
+		return r
+	}, s)
 }
 
 // progressBar draws an index build's progress on one terminal line:

@@ -77,7 +77,7 @@ func runLog(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 			return fmt.Errorf("log %s : %w", view, err)
 		}
 		if view == "unanswered" {
-			if err := addNearest(groups, *dir); err != nil {
+			if err := addNearest(groups, dir); err != nil {
 				return err
 			}
 		}
@@ -102,7 +102,7 @@ func runLog(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 }
 
 // addNearest adds to each group the passages of the corpus closest to it.
-func addNearest(groups []questionlog.Group, dir string) error {
+func addNearest(groups []questionlog.Group, dir *corpusSource) error {
 	if len(groups) == 0 {
 		return nil
 	}

@@ -28,7 +28,9 @@ func startReloader(t *testing.T, dir, indexDir string) (*web.Current, *atomic.In
 	var current *web.Current
 	load := func() (*web.Snapshot, error) {
 		loads.Add(1)
-		o := index.Options{Corpus: dir, Dir: indexDir}
+		// Strict, as with --strict: a bad file fails the reload (without it,
+		// the file is skipped and listed: index's TestOneBadFileIsSkipped).
+		o := index.Options{Corpus: dir, Dir: indexDir, Strict: true}
 		if current != nil {
 			o.Previous = current.Load().Index
 		}

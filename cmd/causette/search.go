@@ -23,7 +23,7 @@ func runSearch(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	if strings.TrimSpace(q) == "" {
 		return fmt.Errorf("search : donnez des termes à chercher")
 	}
-	ix, err := openIndex(*dir, *indexDir)
+	ix, err := openIndex(dir, *indexDir)
 	if err != nil {
 		return err
 	}

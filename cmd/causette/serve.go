@@ -150,7 +150,8 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	}
 	var current *web.Current
 	load := func() (*web.Snapshot, error) {
-		o := index.Options{Corpus: *dir, Dir: *indexDir, Logger: logger}
+		o := dir.options(*indexDir)
+		o.Logger = logger
 		if prev := current.Load(); prev != nil {
 			o.Previous = prev.Index // on disk: updated in place, handed over
 		}
@@ -198,7 +199,7 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
 	begin := make(chan struct{})
-	r := &reloader{dir: *dir, load: load, current: current, log: logger, quiet: reloadQuiet, begin: begin}
+	r := &reloader{dir: dir.Dir, load: load, current: current, log: logger, quiet: reloadQuiet, begin: begin}
 	go r.run(sctx, hup)
 
 	start := time.Now()

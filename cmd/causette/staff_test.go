@@ -15,7 +15,7 @@ import (
 // TestStaffTokenGenerated: without --staff-token nor the environment
 // variable, serve makes a token and logs the sign-in link once.
 func TestStaffTokenGenerated(t *testing.T) {
-	ix, eng, err := openEngine("", "", 0, nil)
+	ix, eng, err := openEngine(&corpusSource{}, "", 0, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -42,6 +42,16 @@
     return e;
   }
 
+  // sourceLink links to a passage's page at its source, when it has an
+  // http(s) address; null otherwise.
+  function sourceLink(u) {
+    let parsed;
+    try { parsed = new URL(u); } catch (e) { return null; }
+    if (parsed.protocol !== "https:" && parsed.protocol !== "http:") return null;
+    return el("a", { href: parsed.href, target: "_blank", rel: "noopener noreferrer", text: "page source",
+      "aria-label": "page source (nouvel onglet)" });
+  }
+
   // highlighted renders text with its [start, end) spans (in code points) in <mark>.
   function highlighted(text, spans) {
     const cps = Array.from(text);
@@ -141,7 +151,8 @@
           el("span", { class: "confidence", text: "confiance " + pct(a.confidence) })),
         el("p", { class: "answer-text", text: a.answer }),
         el("p", { class: "meta" }, "Source : ",
-          el("a", { href: "/p/" + encodeURIComponent(c.id), text: c.title + ", " + where(c) })),
+          el("a", { href: "/p/" + encodeURIComponent(c.id), text: c.title + ", " + where(c) }),
+          c.url && sourceLink(c.url) ? " · " : null, c.url ? sourceLink(c.url) : null),
         copyButton("Copier la réponse")));
     } else if (a && a.kind === "no_answer") {
       answerEl.append(el("p", { class: "no-answer", text: res.passages.length
@@ -157,7 +168,8 @@
           el("p", { class: "meta" },
             el("span", { class: "doc", text: p.title }), " · ",
             el("span", { class: "kind", text: KINDS[p.kind] || p.kind }), " · ",
-            el("span", { class: "score", text: "score " + scoreFmt.format(p.score) })),
+            el("span", { class: "score", text: "score " + scoreFmt.format(p.score) }),
+            p.url && sourceLink(p.url) ? " · " : null, p.url ? sourceLink(p.url) : null),
           p.question ? el("p", { class: "faq-q", text: p.question }) : null,
           el("p", { class: "text" }, highlighted(p.text, p.highlights)),
           copyButton("Copier"))));

@@ -410,7 +410,7 @@
   function answerForCopy(m) {
     var out = m.answer || '';
     (m.citations || []).forEach(function (c, i) {
-      out += '\n[' + (i + 1) + '] ' + c.title + (c.section ? ' — ' + c.section : '') + ', ' + say('copyParagraph', { n: c.paragraph });
+      out += '\n[' + (i + 1) + '] ' + c.title + (c.section ? ' — ' + c.section : '') + ', ' + say('copyParagraph', { n: c.paragraph }) + (webURL(c.url) ? ' ' + webURL(c.url) : '');
     });
     return out;
   }
@@ -521,7 +521,21 @@
   function openPanel(c, n, opener) {
     panelOpener = opener;
     $('panel-kicker').textContent = say('sourceKicker', { n: n, kind: T['kind.' + c.kind] || T['kind.other'] });
-    $('panel-title').textContent = c.title || c.doc;
+    var title = $('panel-title');
+    while (title.firstChild) title.firstChild.remove();
+    var url = webURL(c.url);
+    if (url) {
+      // The source opens where it lives; only http(s) ever becomes a link.
+      var a = document.createElement('a');
+      a.href = url;
+      a.target = '_blank';
+      a.rel = 'noopener noreferrer';
+      a.textContent = c.title || c.doc;
+      a.appendChild(span('visually-hidden', ' (' + T.openSource + ')'));
+      title.appendChild(a);
+    } else {
+      title.textContent = c.title || c.doc;
+    }
     var meta = [];
     if (c.section) meta.push(say('section', { s: c.section }));
     meta.push(say('paragraph', { n: c.paragraph }));
@@ -536,6 +550,17 @@
     $('main').inert = phone.matches;
     document.body.classList.add('panel-open');
     panel.focus();
+  }
+
+  // webURL is u when it is an absolute http(s) address, '' otherwise.
+  function webURL(u) {
+    if (typeof u !== 'string' || !u) return '';
+    try {
+      var parsed = new URL(u);
+      return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? parsed.href : '';
+    } catch (e) {
+      return '';
+    }
   }
 
   function closePanel() {

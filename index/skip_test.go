@@ -1,0 +1,110 @@
+package index
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestOneBadFileIsSkipped checks that a file that cannot be read is left
+// out and listed, in memory and on disk, that the rest is served, that
+// Strict refuses the whole corpus as before, and that the file is read
+// once mended.
+func TestOneBadFileIsSkipped(t *testing.T) {
+	dir := t.TempDir()
+	mustWrite(t, filepath.Join(dir, "bon.txt"), "Le bon\nLe vélo de ville coûte 300 euros chez le marchand du quartier.\n")
+	mustWrite(t, filepath.Join(dir, "image.txt"), "\x89PNG\x00\x00")
+	mustWrite(t, filepath.Join(dir, "faq.csv"), "question,réponse\nQuand ?,\n")
+	for _, onDisk := range []bool{false, true} {
+		o := Options{Corpus: dir}
+		if onDisk {
+			o.Dir = t.TempDir()
+		}
+		ix, err := Open(o)
+		if err != nil {
+			t.Fatalf("on disk %v: %v; want the readable file served", onDisk, err)
+		}
+		st := ix.Stats()
+		if st.Documents != 1 || len(st.Skipped) != 2 || st.Skipped[0].Name != "faq.csv" || st.Skipped[1].Name != "image.txt" ||
+			!strings.Contains(st.Skipped[0].Reason, "ligne 2") || !strings.Contains(st.Skipped[1].Reason, "binaire") {
+			t.Errorf("on disk %v: %d documents, skipped %+v; want bon served, faq.csv and image.txt listed with why", onDisk, st.Documents, st.Skipped)
+		}
+		ix.Close()
+		o.Strict = true
+		if _, err := Open(o); err == nil || !strings.Contains(err.Error(), "faq.csv") {
+			t.Errorf("on disk %v, strict: %v; want the first bad file's error", onDisk, err)
+		}
+		if onDisk {
+			o.Strict = false
+			mustWrite(t, filepath.Join(dir, "faq.csv"), "question,réponse\nQuand ouvre le marchand ?,À 9 h.\n")
+			ix, err := Open(o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st := ix.Stats(); st.Documents != 2 || len(st.Skipped) != 1 {
+				t.Errorf("mended: %d documents, skipped %+v; want faq.csv read", st.Documents, st.Skipped)
+			}
+			ix.Close()
+		}
+	}
+	os.Remove(filepath.Join(dir, "bon.txt"))
+	os.Remove(filepath.Join(dir, "faq.csv"))
+	if _, err := Open(Options{Corpus: dir}); err == nil || !strings.Contains(err.Error(), "aucun document lisible") {
+		t.Errorf("no readable file: %v; want an error saying so", err)
+	}
+}
+
+// TestDocumentIDs checks that ids are paths without the extension, two
+// index pages in two folders being two documents, and that the extension
+// stays only where two files would clash.
+func TestDocumentIDs(t *testing.T) {
+	ids := documentIDs([]string{"aide/index.html", "guides/Déménager.md", "index.html", "guide.pdf", "guide.html", "notes.txt"}, ".")
+	for name, want := range map[string]string{"aide/index.html": "aide/index", "guides/Déménager.md": "guides/demenager",
+		"index.html": "index", "guide.pdf": "guide.pdf", "guide.html": "guide.html", "notes.txt": "notes"} {
+		if ids[name] != want {
+			t.Errorf("%s: id %q, want %q", name, ids[name], want)
+		}
+	}
+}
+
+// TestDocumentURLs checks where a document's URL comes from: its front
+// matter, the crawl's manifest, or --base-url and its path; and that a
+// URL that is not http(s) is never kept.
+func TestDocumentURLs(t *testing.T) {
+	dir := t.TempDir()
+	mustWrite(t, filepath.Join(dir, "aide", "page.html"), "<html><head><title>Aide</title></head><body><main><h2 id=\"a\">Accès</h2><p>On entre par la porte nord.</p></main></body></html>")
+	mustWrite(t, filepath.Join(dir, "guide.md"), "---\ntitle: Le guide du lecteur\nurl: https://site.example/guide/\n---\n\nUn guide pour bien lire.\n")
+	mustWrite(t, filepath.Join(dir, "ruse.md"), "---\nurl: javascript:alert(1)\n---\n\nUn texte.\n")
+	mustWrite(t, filepath.Join(dir, "notes.txt"), "Notes\nDes notes prises au fil de l'eau.\n")
+	m, _ := json.Marshal(Manifest{Version: 1, Pages: []Page{{File: "aide/page.html", URL: "https://site.example/aide/page"}}})
+	mustWrite(t, filepath.Join(dir, ManifestFile), string(m))
+	c, err := loadDir(dir, Options{Strict: true, BaseURL: "https://copie.example/docs"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]*Document{}
+	for _, d := range c.Docs {
+		got[d.Slug] = d
+	}
+	if len(got) != 4 {
+		t.Fatalf("documents %v; want 4 (the manifest is no document)", got)
+	}
+	for slug, want := range map[string]string{
+		"aide/page": "https://site.example/aide/page#a", // the manifest's, with the section's anchor
+		"guide":     "https://site.example/guide/",      // the front matter's
+		"ruse":      "https://copie.example/docs/ruse.md",
+		"notes":     "https://copie.example/docs/notes.txt",
+	} {
+		if d := got[slug]; d == nil || d.Passages[0].URL != want {
+			t.Errorf("%s: passage URL %q; want %q", slug, d.Passages[0].URL, want)
+		}
+	}
+	if got["guide"].Title != "Le guide du lecteur" {
+		t.Errorf("front matter title %q", got["guide"].Title)
+	}
+	if _, err := loadDir(dir, Options{BaseURL: "ftp://copie.example/"}); err == nil || !strings.Contains(err.Error(), "--base-url") {
+		t.Errorf("a base URL that is not http(s): %v; want an error naming --base-url", err)
+	}
+}
