@@ -28,7 +28,7 @@ const (
 	// diskFormat names the layout and everything that shapes what is
 	// stored: the analyzer, the passage cut, the fields. Change it with any
 	// of them and every index on disk is rebuilt, never trusted.
-	diskFormat = "causette-index 3 (" + AnalyzerName + " 1, stage one 1, stage two 1, vocabulary 2)"
+	diskFormat = "causette-index 4 (" + AnalyzerName + " 1, stage one 1, stage two 1, vocabulary 2, documents with paths and URLs)"
 	// lockWait is how long to wait for an index another process holds
 	// (Bleve locks its root.bolt and would wait for ever).
 	lockWait = time.Second
