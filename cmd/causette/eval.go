@@ -25,6 +25,7 @@ type evalItem struct {
 	Expect          []string   `json:"expect"`
 	Gold            string     `json:"gold"`
 	Doc             string     `json:"doc"`
+	URL             string     `json:"url"`
 	Short           string     `json:"short"`
 	ExpectNone      bool       `json:"expect_none"`
 	ExpectSmalltalk bool       `json:"expect_smalltalk"`
@@ -225,8 +226,12 @@ func scoreTurn(ks *kindScore, it evalItem, a chat.Answer) bool {
 }
 
 // cites reports whether a citation is the one an item expects: its text
-// (matches) or, for a doc item, its document.
+// (matches), or, for a doc item, its document, or, for a url item, a URL
+// that holds the item's (« faq/install.html »).
 func cites(it evalItem, c chat.Citation) bool {
+	if it.URL != "" {
+		return c.URL != "" && strings.Contains(c.URL, it.URL)
+	}
 	if it.Doc != "" {
 		return strings.EqualFold(c.Doc, it.Doc)
 	}

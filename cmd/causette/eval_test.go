@@ -168,6 +168,18 @@ func TestEvalScoresDocItems(t *testing.T) {
 	}
 }
 
+func TestEvalScoresURLItems(t *testing.T) {
+	it := evalItem{Q: "q", URL: "faq/install.html"}
+	a := chat.Answer{Kind: chat.KindAnswer, Citations: []chat.Citation{
+		{Doc: "faq/install", Text: "faq/install.html dans le texte ne compte pas"},
+		{Doc: "faq/install", URL: "https://site.example/faq/install.html#apt"}}}
+	var ks kindScore
+	if scoreTurn(&ks, it, a) || ks.Top5 != 1 || ks.MRR != 0.5 {
+		t.Errorf("url item with its page cited second: top-1 %v, top-5 %d, MRR %.2f; want false, 1, 0.50",
+			ks.Top1 == 1, ks.Top5, ks.MRR)
+	}
+}
+
 func TestIndexCommandKeepsItOnDisk(t *testing.T) {
 	corpus, idx := t.TempDir(), filepath.Join(t.TempDir(), "index")
 	os.WriteFile(filepath.Join(corpus, "velo.txt"), []byte("Le vélo\n\nLe vélo de ville coûte 300 euros.\n"), 0o600)
