@@ -498,3 +498,65 @@ func TestChoicesInPage(t *testing.T) {
 		t.Errorf("choosing %q answered from a source reading %q", labels[0], got)
 	}
 }
+
+// TestSourceLinkInPage checks that a citation of a page with an address
+// opens, from the source panel, a link to that page at its section (a new
+// tab, rel=noopener), that a javascript: address never becomes a link, and
+// that the panel with its link passes axe-core.
+func TestSourceLinkInPage(t *testing.T) {
+	dir := t.TempDir()
+	pages := map[string]string{
+		"carte.html": `<html><head><title>Carte</title><link rel="canonical" href="https://mediatheque.example.fr/carte"></head>
+<body><main><h1>La carte de bibliothèque</h1><h2 id="pieces">Pièces à fournir</h2>
+<p>La carte de bibliothèque se demande à l'accueil avec une pièce d'identité et un justificatif de domicile.</p></main></body></html>`,
+		"ruse.md": "---\ntitle: Horaires\nurl: javascript:alert(1)\n---\n\nLa médiathèque ouvre du mardi au samedi, de dix heures à dix-neuf heures.\n",
+	}
+	for name, text := range pages {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ix, err := index.Open(index.Options{Corpus: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	s, err := NewServer(Config{Index: ix, Engine: chat.New(ix, chat.Options{}), Limits: generous, Logger: quietLogger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sv := startServeOn(t, s, ln)
+	ctx := newBrowser(t)
+	step(t, ctx, "load the page",
+		chromedp.Navigate(sv.URL+"/"),
+		chromedp.WaitVisible(chromedp.CSS(`#status[data-state="online"]`)),
+	)
+	openSource := func(q string) {
+		askInPage(t, ctx, q)
+		step(t, ctx, "open the source of "+q,
+			chromedp.Click(chromedp.CSS(`#log article.msg.bot:last-of-type .cite`)),
+			chromedp.WaitVisible(chromedp.CSS(`#panel`)),
+		)
+	}
+	openSource("Comment obtenir la carte de bibliothèque ?")
+	type link struct{ Href, Target, Rel, Text string }
+	got := eval[link](t, ctx, `(() => { const a = document.querySelector('#panel-title a');
+		return a ? {Href: a.href, Target: a.target, Rel: a.rel, Text: a.textContent} : {}; })()`)
+	if got.Href != "https://mediatheque.example.fr/carte#pieces" || got.Target != "_blank" || !strings.Contains(got.Rel, "noopener") ||
+		!strings.HasPrefix(got.Text, "La carte de bibliothèque") {
+		t.Errorf("source title link %+v; want the page at #pieces, in a new tab, rel=noopener", got)
+	}
+	checkAccessibility(t, ctx, "source panel with a link")
+	step(t, ctx, "close the source", chromedp.Click(chromedp.CSS(`#panel-close`)))
+	openSource("Quand la médiathèque ouvre-t-elle ?")
+	if n := eval[int](t, ctx, `document.querySelectorAll('#panel-title a').length`); n != 0 {
+		t.Errorf("a javascript: address became %d link(s)", n)
+	}
+	if got := eval[string](t, ctx, `document.querySelector('#panel-title').textContent`); got != "Horaires" {
+		t.Errorf("source title %q; want Horaires, as text", got)
+	}
+}
