@@ -123,6 +123,9 @@ func (r *reloader) ignored(path string) bool {
 	if err != nil {
 		return false
 	}
+	if rel == index.ManifestFile {
+		return false // a crawl's pages' addresses: citations link to them
+	}
 	for _, part := range strings.Split(rel, string(filepath.Separator)) {
 		if strings.HasPrefix(part, ".") && part != "." && part != ".." {
 			return true
