@@ -14,6 +14,19 @@ import (
 // few megabytes; anything larger is most likely not prose.
 const MaxFileSize = 8 << 20
 
+// MaxPackedFileSize is the largest PDF, Word or OpenDocument file read:
+// their images make them far larger than their text.
+const MaxPackedFileSize = 64 << 20
+
+// maxFileSize is the largest file of name's format that is read.
+func maxFileSize(name string) int {
+	switch strings.ToLower(path.Ext(name)) {
+	case ".pdf", ".docx", ".odt":
+		return MaxPackedFileSize
+	}
+	return MaxFileSize
+}
+
 // Corpus is the set of documents Causette answers from.
 type Corpus struct {
 	Docs []*Document
@@ -59,7 +72,7 @@ func loadDir(dir string, o Options) (*Corpus, error) {
 // Load reads every document under root in fsys (sub-folders included, see
 // IsCorpusFile), in name order. Only regular files are opened, and symbolic
 // links that lead to one inside fsys's folder. A missing or empty folder,
-// or a file that is unreadable, binary, empty, larger than MaxFileSize,
+// or a file that is unreadable, binary, empty, larger than maxFileSize,
 // malformed for its format, not a regular file (a FIFO, a socket, a
 // device), or a link that leads outside, dangles or loops, is an error that
 // names the file and the reason.

@@ -38,7 +38,8 @@ func openDir(dir string) (*os.Root, error) {
 
 // ReadDirFile reads the file name of the corpus folder dir with the checks
 // LoadDir makes of a document: a regular file, or a link to one inside the
-// folder, of at most MaxFileSize. An absent file is an error wrapping
+// folder, of at most MaxFileSize (MaxPackedFileSize for a PDF, Word or
+// OpenDocument file). An absent file is an error wrapping
 // fs.ErrNotExist; errors start with dir, then name the file and the reason.
 func ReadDirFile(dir, name string) ([]byte, error) {
 	root, err := openDir(dir)
@@ -72,12 +73,13 @@ func readFile(fsys fs.FS, name string) ([]byte, error) {
 		}
 		return nil, fmt.Errorf("corpus %s : ce n'est pas un fichier ordinaire (%s)", name, kind(info.Mode()))
 	}
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	limit := maxFileSize(name)
+	data, err := io.ReadAll(io.LimitReader(f, int64(limit)+1))
 	if err != nil {
 		return nil, fmt.Errorf("corpus %s : lecture impossible : %w", name, err)
 	}
-	if len(data) > MaxFileSize {
-		return nil, fmt.Errorf("corpus %s : fichier de plus de %d Mio", name, MaxFileSize>>20)
+	if len(data) > limit {
+		return nil, fmt.Errorf("corpus %s : fichier de plus de %d Mio", name, limit>>20)
 	}
 	return data, nil
 }
