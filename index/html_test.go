@@ -91,11 +91,11 @@ func TestReadHTML(t *testing.T) {
 		t.Errorf("table rows %+v; want 2 rows read with the header Public, Prix", rows)
 	}
 	want := map[string]string{
-		"Peut-on emprunter sans carte ?":                          "Non, la carte est demandée à chaque emprunt.",
-		"Que faire en cas de perte ?":                             "Signalez-la à l'accueil : une nouvelle carte coûte 2 €.",
-		"Combien de livres peut-on emprunter ?":                   "Jusqu'à 10 livres pour 3 semaines.",
+		"Peut-on emprunter sans carte ?":                           "Non, la carte est demandée à chaque emprunt.",
+		"Que faire en cas de perte ?":                              "Signalez-la à l'accueil : une nouvelle carte coûte 2 €.",
+		"Combien de livres peut-on emprunter ?":                    "Jusqu'à 10 livres pour 3 semaines.",
 		"La carte est-elle valable dans les autres médiathèques ?": "Oui, dans les 12 médiathèques du réseau.",
-		"Combien coûte la carte ?":                                "Elle est gratuite.",
+		"Combien coûte la carte ?":                                 "Elle est gratuite.",
 	}
 	got := map[string]string{}
 	for _, p := range faqs {

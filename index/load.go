@@ -76,7 +76,9 @@ func loadDir(dir string, o Options) (*Corpus, error) {
 // malformed for its format, not a regular file (a FIFO, a socket, a
 // device), or a link that leads outside, dangles or loops, is an error that
 // names the file and the reason.
-func Load(fsys fs.FS, root string) (*Corpus, error) { return loadCorpus(fsys, root, Options{Strict: true}) }
+func Load(fsys fs.FS, root string) (*Corpus, error) {
+	return loadCorpus(fsys, root, Options{Strict: true})
+}
 
 // loadCorpus is Load; when o is not Strict, a file that cannot be read is
 // left out and listed in Corpus.Skipped instead, and only a corpus with no
