@@ -440,6 +440,9 @@ func RowText(r *TableRow) string {
 	var b strings.Builder
 	b.WriteString(r.Label())
 	sep := " — "
+	if r.Label() == "" {
+		sep = "" // a row with no label reads from its first filled cell
+	}
 	for i := 1; i < len(r.Cells); i++ {
 		if r.Cells[i] == "" {
 			continue

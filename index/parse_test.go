@@ -155,3 +155,16 @@ func TestLoadRejects(t *testing.T) {
 		t.Errorf("document ids %q, %q; want a and b/c (the path without the extension)", c.Docs[0].Slug, c.Docs[1].Slug)
 	}
 }
+
+// TestRowTextWithoutLabel checks that a row whose first cell is empty reads
+// from its first filled cell, without a dangling dash.
+func TestRowTextWithoutLabel(t *testing.T) {
+	r := &TableRow{Header: []string{"Commune", "Tarif", "Durée"}, Cells: []string{"", "12 €", "1 an"}}
+	if got, want := RowText(r), "Tarif : 12 € ; Durée : 1 an"; got != want {
+		t.Errorf("RowText = %q, want %q", got, want)
+	}
+	r.Cells[0] = "Vaux"
+	if got, want := RowText(r), "Vaux — Tarif : 12 € ; Durée : 1 an"; got != want {
+		t.Errorf("RowText = %q, want %q", got, want)
+	}
+}
