@@ -84,6 +84,7 @@ type htmlReader struct {
 	blocks               []outBlock
 	inline               strings.Builder // text of the paragraph being read
 	questions            map[string]bool // FAQ questions seen, folded
+	anchors              map[string]bool // headings' anchors so far
 }
 
 // head reads the <title> and the canonical link.
@@ -145,7 +146,7 @@ func (h *htmlReader) walk(n *html.Node) {
 			if level == 1 && h.h1 == "" {
 				h.h1 = text
 			}
-			h.blocks = append(h.blocks, outBlock{Kind: blockHeading, Level: level, Text: text, Anchor: anchorOf(c)})
+			h.blocks = append(h.blocks, outBlock{Kind: blockHeading, Level: level, Text: text, Anchor: h.anchorOf(c)})
 		case atom.P, atom.Blockquote, atom.Pre, atom.Figcaption, atom.Address:
 			h.flush()
 			h.paragraph(textOf(c))
@@ -414,21 +415,34 @@ func htmlText(s string) string {
 	return b.String()
 }
 
-// anchorOf is the id a heading can be linked to: its own, or that of an
-// anchor inside it.
-func anchorOf(n *html.Node) string {
-	if id := attr(n, "id"); id != "" {
-		return id
+// anchorOf is the id a heading can be linked to: its own, or that of the
+// first anchor inside it that no earlier heading had. An anchor written
+// <a id="x"/>, as XHTML pages do, stays open for the parser, which clones
+// it into what follows: the next heading holds the clone first, then its
+// own.
+func (h *htmlReader) anchorOf(n *html.Node) string {
+	if h.anchors == nil {
+		h.anchors = map[string]bool{}
 	}
-	if a := find(n, func(m *html.Node) bool {
-		return m.Type == html.ElementNode && (attr(m, "id") != "" || attr(m, "name") != "")
-	}); a != nil {
-		if id := attr(a, "id"); id != "" {
-			return id
-		}
-		return attr(a, "name")
+	id := attr(n, "id")
+	if id == "" {
+		find(n, func(m *html.Node) bool {
+			if m.Type != html.ElementNode {
+				return false
+			}
+			for _, k := range []string{"id", "name"} {
+				if v := attr(m, k); v != "" && !h.anchors[v] {
+					id = v
+					return true
+				}
+			}
+			return false
+		})
 	}
-	return ""
+	if id != "" {
+		h.anchors[id] = true
+	}
+	return id
 }
 
 // textOf is the text n holds, skipped elements left out, with a space

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -174,5 +175,28 @@ func TestReadHTMLDebianReference(t *testing.T) {
 	t.Logf("%d pages, %d passages (%d in a section), read in %v", len(c.Docs), passages, sections, time.Since(start))
 	if len(c.Docs) != len(pages) || passages < 50*len(pages) || sections < passages*9/10 {
 		t.Errorf("%d documents, %d passages, %d in a section; want %d documents, most passages in a section", len(c.Docs), passages, sections, len(pages))
+	}
+}
+
+// TestReadHTMLSelfClosedAnchors checks that headings whose anchor is
+// written <a id="x"/> (XHTML pages, the Debian reference) link to their own
+// anchor, not to the one the parser carries over from the heading before.
+func TestReadHTMLSelfClosedAnchors(t *testing.T) {
+	page := `<html><body><main>
+<h2><a id="premier"/>Premier</h2><p>Le premier texte du guide.</p>
+<h2><a id="second"/>Second</h2><p>Le second texte du guide.</p>
+<h2><a id="troisieme"/>Troisième</h2><p>Le troisième texte du guide.</p></main></body></html>`
+	o, err := readHTML("guide.html", []byte(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, b := range o.Blocks {
+		if b.Kind == blockHeading {
+			got = append(got, b.Text+"#"+b.Anchor)
+		}
+	}
+	if want := "[Premier#premier Second#second Troisième#troisieme]"; fmt.Sprint(got) != want {
+		t.Errorf("headings %v; want %s", got, want)
 	}
 }
