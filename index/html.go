@@ -52,7 +52,7 @@ func readHTML(name string, data []byte) (*outline, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s : page HTML illisible : %w", name, err)
 	}
-	h := &htmlReader{}
+	h := &htmlReader{anchors: headingAnchors(root)}
 	h.head(root)
 	content := find(root, isMain)
 	if content == nil {
@@ -82,9 +82,9 @@ func readHTML(name string, data []byte) (*outline, error) {
 type htmlReader struct {
 	title, h1, canonical string
 	blocks               []outBlock
-	inline               strings.Builder // text of the paragraph being read
-	questions            map[string]bool // FAQ questions seen, folded
-	anchors              map[string]bool // headings' anchors so far
+	inline               strings.Builder       // text of the paragraph being read
+	questions            map[string]bool       // FAQ questions seen, folded
+	anchors              map[*html.Node]string // each heading's anchor
 }
 
 // head reads the <title> and the canonical link.
@@ -146,7 +146,7 @@ func (h *htmlReader) walk(n *html.Node) {
 			if level == 1 && h.h1 == "" {
 				h.h1 = text
 			}
-			h.blocks = append(h.blocks, outBlock{Kind: blockHeading, Level: level, Text: text, Anchor: h.anchorOf(c)})
+			h.blocks = append(h.blocks, outBlock{Kind: blockHeading, Level: level, Text: text, Anchor: h.anchors[c]})
 		case atom.P, atom.Blockquote, atom.Pre, atom.Figcaption, atom.Address:
 			h.flush()
 			h.paragraph(textOf(c))
@@ -415,34 +415,46 @@ func htmlText(s string) string {
 	return b.String()
 }
 
-// anchorOf is the id a heading can be linked to: its own, or that of the
-// first anchor inside it that no earlier heading had. An anchor written
-// <a id="x"/>, as XHTML pages do, stays open for the parser, which clones
-// it into what follows: the next heading holds the clone first, then its
-// own.
-func (h *htmlReader) anchorOf(n *html.Node) string {
-	if h.anchors == nil {
-		h.anchors = map[string]bool{}
-	}
-	id := attr(n, "id")
-	if id == "" {
-		find(n, func(m *html.Node) bool {
-			if m.Type != html.ElementNode {
-				return false
+// headingAnchors gives each heading of the page the id it can be linked
+// to: its own, or that of the first anchor inside it that does not appear
+// earlier in the page. An anchor written <a id="x"/>, as XHTML pages do,
+// stays open for the parser, which clones it, id and all, into what
+// follows: the next heading holds the clone of the last such anchor (a
+// table's, a heading's) before its own.
+func headingAnchors(root *html.Node) map[*html.Node]string {
+	out := map[*html.Node]string{}
+	seen := map[string]bool{}
+	var visit func(*html.Node)
+	visit = func(n *html.Node) {
+		if n.Type == html.ElementNode {
+			switch n.DataAtom {
+			case atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
+				id := attr(n, "id")
+				if id == "" {
+					find(n, func(m *html.Node) bool {
+						for _, k := range []string{"id", "name"} {
+							if v := attr(m, k); m.Type == html.ElementNode && v != "" && !seen[v] {
+								id = v
+								return true
+							}
+						}
+						return false
+					})
+				}
+				out[n] = id
 			}
 			for _, k := range []string{"id", "name"} {
-				if v := attr(m, k); v != "" && !h.anchors[v] {
-					id = v
-					return true
+				if v := attr(n, k); v != "" {
+					seen[v] = true
 				}
 			}
-			return false
-		})
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			visit(c)
+		}
 	}
-	if id != "" {
-		h.anchors[id] = true
-	}
-	return id
+	visit(root)
+	return out
 }
 
 // textOf is the text n holds, skipped elements left out, with a space

@@ -180,10 +180,12 @@ func TestReadHTMLDebianReference(t *testing.T) {
 
 // TestReadHTMLSelfClosedAnchors checks that headings whose anchor is
 // written <a id="x"/> (XHTML pages, the Debian reference) link to their own
-// anchor, not to the one the parser carries over from the heading before.
+// anchor, not to the one the parser carries over from the heading or the
+// table before.
 func TestReadHTMLSelfClosedAnchors(t *testing.T) {
 	page := `<html><body><main>
 <h2><a id="premier"/>Premier</h2><p>Le premier texte du guide.</p>
+<table><caption><a id="tableau"/>Un tableau</caption><tr><th>A</th><th>B</th></tr><tr><td>1</td><td>2</td></tr></table>
 <h2><a id="second"/>Second</h2><p>Le second texte du guide.</p>
 <h2><a id="troisieme"/>Troisième</h2><p>Le troisième texte du guide.</p></main></body></html>`
 	o, err := readHTML("guide.html", []byte(page))
