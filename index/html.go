@@ -39,6 +39,12 @@ var skippedRoles = map[string]bool{"navigation": true, "banner": true, "contenti
 var boilerplateNames = []string{"cookie", "consent", "gdpr", "rgpd", "breadcrumb", "ariane", "skip-link",
 	"skiplink", "share", "partage", "social", "newsletter"}
 
+// contentsNames, as a whole id or class, mark a table of contents or a
+// page's navigation links: « Table des matières » lists the headings the
+// page holds anyway.
+var contentsNames = map[string]bool{"toc": true, "table-of-contents": true, "table-des-matieres": true,
+	"sommaire": true, "navheader": true, "navfooter": true, "pagination": true, "pager": true}
+
 // readHTML reads a web page (.html, .htm) into an outline.
 func readHTML(name string, data []byte) (*outline, error) {
 	if i := bytes.IndexByte(data, 0); i >= 0 {
@@ -119,6 +125,11 @@ func skipped(n *html.Node) bool {
 	names := strings.ToLower(attr(n, "id") + " " + attr(n, "class"))
 	for _, b := range boilerplateNames {
 		if strings.Contains(names, b) {
+			return true
+		}
+	}
+	for _, name := range strings.Fields(names) {
+		if contentsNames[name] {
 			return true
 		}
 	}
@@ -273,12 +284,45 @@ func (h *htmlReader) table(n *html.Node) {
 	if header == nil && len(rows) > 0 {
 		header, rows = rows[0], rows[1:]
 	}
-	if len(rows) == 0 {
-		// A header alone, or a one-row layout table: read as text.
-		h.paragraph(strings.Join(header, " "))
+	if len(rows) == 0 || layoutTable(header, rows) {
+		// A header alone, or a table that only lays text out (a note
+		// box: an icon and « Note » above the note): read as text.
+		label := cleanText(strings.Join(header, " "))
+		if len(rows) == 1 && label != "" && len(strings.Fields(label)) <= maxLabelWords {
+			// « Attention » over its note: one paragraph, « Attention : … ».
+			h.paragraph(label + " : " + strings.Join(rows[0], " "))
+			return
+		}
+		for _, r := range append([][]string{header}, rows...) {
+			h.paragraph(strings.Join(r, " "))
+		}
 		return
 	}
 	h.blocks = append(h.blocks, outBlock{Kind: blockTable, Header: header, Rows: rows})
+}
+
+// maxLabelWords is the longest label of a note box (« Note », « À
+// savoir »).
+const maxLabelWords = 3
+
+// layoutTable reports whether a table lays text out rather than holding
+// data: a single column, or rows with one filled cell each.
+func layoutTable(header []string, rows [][]string) bool {
+	if len(header) <= 1 {
+		return true
+	}
+	for _, r := range rows {
+		filled := 0
+		for _, c := range r {
+			if c != "" {
+				filled++
+			}
+		}
+		if filled > 1 {
+			return false
+		}
+	}
+	return true
 }
 
 // definitions reads a <dl>: a term that asks a question is an FAQ entry

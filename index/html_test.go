@@ -28,10 +28,13 @@ const samplePage = `<!doctype html>
 <div class="cookie-banner"><p>Nous utilisons des cookies pour mesurer l'audience.</p></div>
 <main>
 <h1>La carte de bibliothèque</h1>
+<div class="toc"><p>Table des matières</p><ul><li><a href="#pieces">Pièces à fournir</a></li><li><a href="#tarifs">Tarifs</a></li></ul></div>
 <p>La carte de bibliothèque permet d'emprunter des livres, des disques et des films.</p>
 <h2 id="pieces">Pièces à fournir</h2>
 <p>Pour l'obtenir, il faut présenter les documents suivants :</p>
 <ul><li>une pièce d'identité ;</li><li>un justificatif de domicile de moins de 3 mois.</li></ul>
+<div class="note"><table><tr><td><img alt="[Note]" src="note.png"></td><th>Note</th></tr>
+<tr><td></td><td>La carte se renouvelle chaque année.</td></tr></table></div>
 <h2 id="tarifs">Tarifs</h2>
 <table><thead><tr><th>Public</th><th>Prix</th></tr></thead>
 <tbody><tr><td>Adulte</td><td>15 €</td></tr><tr><td>Étudiant</td><td>Gratuit</td></tr></tbody></table>
@@ -68,7 +71,10 @@ func TestReadHTML(t *testing.T) {
 			t.Errorf("passage %d: paragraph %d, id %s; want its ordinal", i, p.Paragraph, p.ID)
 		}
 	}
-	for _, out := range []string{"Accueil", "cookies", "mentions légales", "pas du texte", "color:red"} {
+	if _, ok := byText["Note : La carte se renouvelle chaque année."]; !ok {
+		t.Errorf("the note box is not read as a paragraph with its label; passages:\n%s", all.String())
+	}
+	for _, out := range []string{"Accueil", "cookies", "mentions légales", "pas du texte", "color:red", "Table des matières"} {
 		if strings.Contains(all.String(), out) {
 			t.Errorf("passages hold %q, which is not the page's content:\n%s", out, all.String())
 		}
