@@ -84,6 +84,8 @@ type Engine struct {
 	faqByDoc map[string][]string
 	faqKeys  map[string]string
 	faqNames map[string]int
+	// sheets are the documents made of FAQ entries only (a Q&A sheet).
+	sheets map[string]bool
 }
 
 // New returns an engine over ix.
@@ -112,7 +114,12 @@ func New(ix Searcher, opts Options) *Engine {
 	}
 	e := &Engine{ix: ix, opts: opts, key: key, facts: facts}
 	e.faqByDoc, e.faqKeys, e.faqNames = map[string][]string{}, map[string]string{}, map[string]int{}
+	e.sheets = map[string]bool{}
+	others := map[string]bool{} // documents with a passage that is no FAQ entry
 	for _, p := range ix.Passages() {
+		if p.Kind != index.KindFAQ {
+			others[p.Doc] = true
+		}
 		if p.Kind == index.KindFAQ {
 			e.faq = append(e.faq, p)
 			e.faqByDoc[p.Doc] = append(e.faqByDoc[p.Doc], p.Question)
@@ -120,6 +127,11 @@ func New(ix Searcher, opts Options) *Engine {
 				e.faqKeys[p.Question] = questionKey(p.Question)
 				e.faqNames[p.Question] = len(index.Analyze(p.Question))
 			}
+		}
+	}
+	for doc := range e.faqByDoc {
+		if !others[doc] {
+			e.sheets[doc] = true
 		}
 	}
 	e.starters = starters(ix.Passages(), e.faq)

@@ -22,6 +22,9 @@ type passageFacts struct {
 	cues cueSet
 	// sentences holds each sentence of the text: its stems and cues.
 	sentences []sentenceFacts
+	// asked holds an FAQ entry's question's stems and its other
+	// phrasings', each a set (none for another passage).
+	asked []map[string]bool
 }
 
 // sentenceFacts is one sentence of a passage's text.
@@ -86,6 +89,15 @@ func measure(p index.Passage) *passageFacts {
 	for _, text := range append([]string{p.Question, p.Section, p.Title}, p.Alternates...) {
 		for _, tok := range index.Analyze(text) {
 			f.stems[string(tok.Term)] = true
+		}
+	}
+	if p.Question != "" {
+		for _, q := range append([]string{p.Question}, p.Alternates...) {
+			set := map[string]bool{}
+			for _, tok := range index.Analyze(q) {
+				set[string(tok.Term)] = true
+			}
+			f.asked = append(f.asked, set)
 		}
 	}
 	return f

@@ -62,6 +62,11 @@ func (e *Engine) sentenceCoverage(t *turn, p *index.Passage, w wordWeights) floa
 		}
 		best = math.Max(best, cov)
 	}
+	// An FAQ entry is found by its question as a passage by its sentence:
+	// « Comment signaler un bogue ? » asked is the entry that asks it.
+	for _, asked := range e.factsOf(p).asked {
+		best = math.Max(best, e.share(t, asked, w))
+	}
 	return best
 }
 
@@ -91,8 +96,9 @@ func (e *Engine) share(t *turn, have map[string]bool, w wordWeights) float64 {
 
 // docPrior favours passages of the document that holds most of the
 // candidates' weight: a question is usually about one document, and its
-// other passages vouch for it.
-func docPrior(ranked []scored) {
+// other passages vouch for it. Not so the entries of a Q&A sheet (sheets):
+// each is the whole answer to its question.
+func docPrior(ranked []scored, sheets map[string]bool) {
 	sum := map[string]float64{}
 	best := 0.0
 	for _, s := range ranked {
@@ -103,6 +109,9 @@ func docPrior(ranked []scored) {
 		return
 	}
 	for i := range ranked {
+		if sheets[ranked[i].hit.Passage.Doc] {
+			continue // an entry of a Q&A sheet stands on its own, however small the sheet
+		}
 		ranked[i].score *= math.Pow(sum[ranked[i].hit.Passage.Doc]/best, docPriorPower)
 	}
 }

@@ -1,6 +1,7 @@
 package chat
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -318,4 +319,28 @@ func corpusIndex(t *testing.T, files map[string]string) *index.Index {
 	}
 	t.Cleanup(func() { ix.Close() })
 	return ix
+}
+
+// TestSheetEntryAnswersItsQuestion checks that a Q&A sheet's entry answers
+// the question it asks, even beside long documents that use its words
+// everywhere: a sheet is a small document, yet each entry stands alone.
+func TestSheetEntryAnswersItsQuestion(t *testing.T) {
+	var guide strings.Builder
+	guide.WriteString("Le guide des paquets\n")
+	for i := range 12 {
+		fmt.Fprintf(&guide, "On peut trouver les paquets de la distribution dans l'archive numéro %d, où trouver les paquets de la distribution est simple.\n", i)
+	}
+	ix := corpusIndex(t, map[string]string{
+		"guide.txt": guide.String(),
+		"manuel.txt": "Le manuel\nChaque paquet de la distribution a un responsable, dont le nom figure dans la liste des paquets.\n" +
+			"Un paquet de la distribution se construit avec les outils de l'archive.\n",
+		"faq.csv": "question;réponse\nOù trouver les paquets de la distribution ?;Sur le site des paquets, qui liste tous les paquets de chaque version.\n",
+	})
+	a, err := New(ix, Options{}).Ask("Où trouver les paquets de la distribution ?", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Citations) == 0 || a.Citations[0].Doc != "faq" {
+		t.Errorf("answered %q from %v; want the sheet's entry", a.Answer, a.Citations)
+	}
 }

@@ -190,7 +190,7 @@ func (e *Engine) answer(t *turn) Answer {
 		}
 		ranked[i] = s
 	}
-	docPrior(ranked)
+	docPrior(ranked, e.sheets)
 	sort.SliceStable(ranked, func(i, j int) bool { return ranked[i].score > ranked[j].score })
 	if a, ok := e.countTable(t, ranked); ok {
 		a.Suggestions = e.suggest(t, ranked)

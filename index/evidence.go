@@ -159,6 +159,16 @@ func (fw *forward) levels(passages []Passage) {
 		return f == fTitle && firstOf(docs, n) || f == fSection && firstOf(sections, n)
 	})
 	fw.leads = newGroups(fw, docs, leads(passages, docs), func(n, f int) bool { return f == fTitle })
+	// A Q&A sheet is a document of FAQ entries only.
+	fw.sheets = make([]bool, len(fw.docs.lengths))
+	for i := range fw.sheets {
+		fw.sheets[i] = true
+	}
+	for n, p := range passages {
+		if p.Kind != KindFAQ {
+			fw.sheets[docs[n]] = false
+		}
+	}
 	fw.summaries = summaries(fw.leads, fw.docs)
 }
 
@@ -236,8 +246,17 @@ func (fw *forward) withEvidence(hits []Hit, ns []int, stems []WeightedStem) {
 	for _, h := range hits {
 		top = max(top, h.Score)
 	}
+	several := slices.Max(docs) > 0 // documents told apart (not the seed's one)
 	for i := range hits {
-		x := hits[i].Score/top + docEvidence*docs[i]
+		own := hits[i].Score / top
+		doc := docs[i]
+		if several && fw.sheets[fw.docs.of[ns[i]]] {
+			// An entry of a Q&A sheet stands on its own: the sheet is a
+			// small document of short answers, yet each entry is the whole
+			// answer to its question.
+			doc = max(doc, own)
+		}
+		x := own + docEvidence*doc
 		if fw.summaries[fw.docs.of[ns[i]]] >= summaryShare {
 			x += leadEvidence * leads[i]
 		}

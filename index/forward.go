@@ -103,6 +103,8 @@ type forward struct {
 	leads *groups
 	// summaries is, for each document, how much its lead sums it up.
 	summaries []float64
+	// sheets says which documents are made of FAQ entries only.
+	sheets []bool
 }
 
 // newForward merges documents' stage-two data, in corpus order.
