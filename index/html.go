@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"golang.org/x/net/html"
@@ -38,6 +39,10 @@ var skippedRoles = map[string]bool{"navigation": true, "banner": true, "contenti
 // links.
 var boilerplateNames = []string{"cookie", "consent", "gdpr", "rgpd", "breadcrumb", "ariane", "skip-link",
 	"skiplink", "share", "partage", "social", "newsletter"}
+
+// sectionNumber is the number a manual puts before a heading (« 2.7.11. »),
+// left out of the FAQ question the heading asks.
+var sectionNumber = regexp.MustCompile(`^\s*(\d+|[A-Z])(\.\d+)*\.?\s+`)
 
 // contentsNames, as a whole id or class, mark a table of contents or a
 // page's navigation links: « Table des matières » lists the headings the
@@ -203,7 +208,7 @@ func (h *htmlReader) paragraph(text string) {
 	if n := len(h.blocks); n > 0 && h.blocks[n-1].Kind == blockHeading && isQuestion(h.blocks[n-1].Text) {
 		q := h.blocks[n-1]
 		h.blocks = h.blocks[:n-1]
-		h.faq(q.Text, text)
+		h.faq(sectionNumber.ReplaceAllString(q.Text, ""), text)
 		return
 	}
 	h.blocks = append(h.blocks, outBlock{Kind: blockParagraph, Text: text})

@@ -39,7 +39,7 @@ const samplePage = `<!doctype html>
 <table><thead><tr><th>Public</th><th>Prix</th></tr></thead>
 <tbody><tr><td>Adulte</td><td>15 €</td></tr><tr><td>Étudiant</td><td>Gratuit</td></tr></tbody></table>
 <h2 id="faq">Questions fréquentes</h2>
-<h3>Peut-on emprunter sans carte ?</h3>
+<h3>3.1. Peut-on emprunter sans carte ?</h3>
 <p>Non, la carte est demandée à chaque emprunt.</p>
 <details><summary>Que faire en cas de perte ?</summary><p>Signalez-la à l'accueil : une nouvelle carte coûte 2 €.</p></details>
 <dl><dt>Combien de livres peut-on emprunter ?</dt><dd>Jusqu'à 10 livres pour 3 semaines.</dd></dl>

@@ -195,6 +195,10 @@ func (st *Staff) handleHealthDetail(w http.ResponseWriter, r *http.Request) {
 	if o := st.current.LastReload(); o != nil {
 		body["reload"] = map[string]any{"time": o.Time, "ok": o.OK, "error": o.Error, "took_ns": o.Took}
 	}
+	if snap := st.current.Load(); snap != nil {
+		// The corpus files left out, with why.
+		body["skipped"] = append([]index.Skipped{}, snap.Index.Stats().Skipped...)
+	}
 	writeJSON(w, http.StatusOK, body)
 }
 

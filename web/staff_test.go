@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -15,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/causette/causette/chat"
+	"github.com/causette/causette/index"
 	"github.com/causette/causette/web/questionlog"
 )
 
@@ -544,5 +547,48 @@ func TestStaffSignInLimitBehindProxy(t *testing.T) {
 			t.Errorf("trust proxy %v: right token from %q after %d wrong ones from %q: %d; want %d",
 				tt.trust, tt.rightFrom, staffSignInAttempts, tt.wrongFrom, got, tt.wantRightToken)
 		}
+	}
+}
+
+// TestHealthSkippedFiles checks that corpus files left out are counted by
+// /healthz, which turns degraded but names no file, and listed with why for
+// the staff at /staff/api/health.
+func TestHealthSkippedFiles(t *testing.T) {
+	dir := t.TempDir()
+	for name, text := range map[string]string{
+		"velo.txt":      "Le vélo\nLe vélo de ville coûte 300 euros chez le marchand du quartier.\n",
+		"secret-rh.csv": "question,réponse\nQuand ?,\n",
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ix, err := index.Open(index.Options{Corpus: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	eng := chat.New(ix, chat.Options{})
+	log := questionlog.Open(filepath.Join(t.TempDir(), "causette.db"), questionlog.Options{Logger: quietLogger()})
+	t.Cleanup(func() { log.Close() })
+	st, err := NewStaff(StaffConfig{Token: staffTestToken, Log: log, Engine: eng, Index: ix, Logger: quietLogger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := Config{Logger: quietLogger()}
+	st.Attach(&cfg)
+	cfg.Index, cfg.Engine = ix, eng
+	s, err := NewServer(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &staffFixture{URL: startHTTP(t, s)}
+	_, body := f.get(t, "/healthz", nil)
+	if !strings.Contains(body, `"skipped":1`) || !strings.Contains(body, `"status":"degraded"`) || strings.Contains(body, "secret-rh") {
+		t.Errorf("/healthz = %s; want skipped 1, degraded, and no file name", body)
+	}
+	_, body = f.get(t, "/staff/api/health", f.session(t))
+	if !strings.Contains(body, `"file":"secret-rh.csv"`) || !strings.Contains(body, "ligne 2") {
+		t.Errorf("/staff/api/health = %s; want the file and why", body)
 	}
 }
