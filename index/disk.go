@@ -146,6 +146,13 @@ func openOnDisk(o Options, fsys fs.FS, names []string, syn [][]string, lexHash s
 	slugs := map[string]string{}
 	for n, name := range names {
 		l := loaded[n]
+		if l.err == nil && l.doc.Problem != "" {
+			if o.Strict {
+				return fail(fmt.Errorf("corpus : %s", l.doc.Problem))
+			}
+			log.Warn("corpus file read in part", "file", name, "err", l.doc.Problem)
+			skipped = append(skipped, Skipped{Name: name, Reason: "corpus : " + l.doc.Problem})
+		}
 		if l.err == nil {
 			if other, dup := slugs[l.doc.Slug]; dup {
 				l.err = fmt.Errorf("corpus : %s et %s donnent le même document %q ; renommez l'un des deux", other, name, l.doc.Slug)

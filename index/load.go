@@ -97,6 +97,12 @@ func loadCorpus(fsys fs.FS, root string, o Options) (*Corpus, error) {
 	seen := map[string]string{}
 	for _, name := range names {
 		doc, err := loadDocument(fsys, name, ids[name])
+		if err == nil && doc.Problem != "" {
+			if strict {
+				return nil, fmt.Errorf("corpus : %s", doc.Problem)
+			}
+			c.Skipped = append(c.Skipped, Skipped{Name: name, Reason: "corpus : " + doc.Problem})
+		}
 		if err == nil {
 			if other, dup := seen[doc.Slug]; dup {
 				err = fmt.Errorf("corpus : %s et %s donnent le même document %q ; renommez l'un des deux", other, name, doc.Slug)

@@ -18,6 +18,9 @@ type outline struct {
 	// link, a crawled page's URL, a sheet's link.
 	URL    string
 	Blocks []outBlock
+	// Problem says what of the file was left out (« ligne 3 : … »), ""
+	// when nothing was.
+	Problem string
 }
 
 // blockKind says what a block of an outline is.
@@ -64,7 +67,7 @@ const maxListPassageRunes = 1200
 // read with their header; an FAQ entry keeps its question. An outline with
 // no passage is an error that names the file.
 func (o *outline) document(name, id string) (*Document, error) {
-	d := &Document{Slug: id, Title: cleanText(o.Title), URL: o.URL}
+	d := &Document{Slug: id, Title: cleanText(o.Title), URL: o.URL, Problem: o.Problem}
 	if d.Title == "" {
 		d.Title = id
 	}

@@ -71,6 +71,9 @@ type Document struct {
 	// Located is the URL the corpus folder gave the document (the crawl's
 	// manifest, --base-url), which its own may override: a document kept
 	// on disk is read again when it changes.
-	Located  string
+	Located string
+	// Problem says what of the file was left out (a sheet's rows without
+	// an answer), "" when nothing was.
+	Problem  string
 	Passages []Passage
 }

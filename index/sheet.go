@@ -34,7 +34,8 @@ const maxSheetErrors = 5
 
 // readSheet reads a Q&A sheet into an outline of FAQ entries, each
 // category's rows under its heading. A row with a question and no answer
-// (or the reverse) makes the sheet an error that gives its line number.
+// (or the reverse) is left out, and the outline's Problem gives its line
+// number; a sheet with no good row is an error.
 func readSheet(name string, data []byte) (*outline, error) {
 	if i := bytes.IndexByte(data, 0); i >= 0 {
 		return nil, fmt.Errorf("%s : fichier binaire, pas une feuille de questions (octet nul à la position %d)", name, i)
@@ -118,9 +119,12 @@ func readSheet(name string, data []byte) (*outline, error) {
 			more = fmt.Sprintf(" (et %d autres)", len(bad)-maxSheetErrors)
 			bad = bad[:maxSheetErrors]
 		}
-		return nil, fmt.Errorf("%s : %s%s", name, strings.Join(bad, " ; "), more)
+		o.Problem = fmt.Sprintf("%s : lignes écartées : %s%s", name, strings.Join(bad, " ; "), more)
 	}
 	if len(o.Blocks) == 0 {
+		if o.Problem != "" {
+			return nil, errors.New(o.Problem)
+		}
 		return nil, fmt.Errorf("%s : aucune question sous l'en-tête", name)
 	}
 	return o, nil

@@ -46,11 +46,12 @@ func TestReadSheet(t *testing.T) {
 	}
 }
 
-// TestReadSheetErrors checks that a row without its answer, a sheet with
-// no header and a binary file are refused with what is wrong and where.
+// TestReadSheetErrors checks that a sheet with no good row, no header, or
+// binary bytes is refused with what is wrong and where; and that a sheet
+// with good rows keeps them, its bad rows left out and named.
 func TestReadSheetErrors(t *testing.T) {
 	for _, c := range []struct{ name, data, want string }{
-		{"faq.csv", "question,réponse\nA-t-on droit au prêt ?,Oui.\nQuel est le délai ?,\n", "faq.csv : ligne 3 : la question « Quel est le délai ? » n'a pas de réponse"},
+		{"faq.csv", "question,réponse\nQuel est le délai ?,\n", "faq.csv : lignes écartées : ligne 2 : la question « Quel est le délai ? » n'a pas de réponse"},
 		{"faq.csv", "question,réponse\n,Une réponse seule.\n", "ligne 2 : une réponse sans question"},
 		{"liste.csv", "nom,prix\npain,1\n", "liste.csv : la première ligne doit nommer les colonnes « question » et « réponse »"},
 		{"q.csv", "question\nPourquoi ?\n", "pas de colonne « réponse »"},
@@ -61,5 +62,9 @@ func TestReadSheetErrors(t *testing.T) {
 		if _, err := readSheet(c.name, []byte(c.data)); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s %q: error %v; want %q", c.name, c.data, err, c.want)
 		}
+	}
+	o, err := readSheet("faq.csv", []byte("question,réponse\nA-t-on droit au prêt ?,Oui.\nQuel est le délai ?,\n,Seule.\n"))
+	if err != nil || len(o.Blocks) != 1 || !strings.Contains(o.Problem, "ligne 3 : la question « Quel est le délai ? » n'a pas de réponse ; ligne 4 : une réponse sans question") {
+		t.Errorf("a sheet with one good row of three: %+v, %v; want the good row kept and lines 3 and 4 named", o, err)
 	}
 }

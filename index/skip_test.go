@@ -17,6 +17,7 @@ func TestOneBadFileIsSkipped(t *testing.T) {
 	mustWrite(t, filepath.Join(dir, "bon.txt"), "Le bon\nLe vélo de ville coûte 300 euros chez le marchand du quartier.\n")
 	mustWrite(t, filepath.Join(dir, "image.txt"), "\x89PNG\x00\x00")
 	mustWrite(t, filepath.Join(dir, "faq.csv"), "question,réponse\nQuand ?,\n")
+	mustWrite(t, filepath.Join(dir, "moitie.csv"), "question,réponse\nOù est le marchand ?,Rue du Port.\nCombien ?,\n")
 	for _, onDisk := range []bool{false, true} {
 		o := Options{Corpus: dir}
 		if onDisk {
@@ -27,9 +28,10 @@ func TestOneBadFileIsSkipped(t *testing.T) {
 			t.Fatalf("on disk %v: %v; want the readable file served", onDisk, err)
 		}
 		st := ix.Stats()
-		if st.Documents != 1 || len(st.Skipped) != 2 || st.Skipped[0].Name != "faq.csv" || st.Skipped[1].Name != "image.txt" ||
-			!strings.Contains(st.Skipped[0].Reason, "ligne 2") || !strings.Contains(st.Skipped[1].Reason, "binaire") {
-			t.Errorf("on disk %v: %d documents, skipped %+v; want bon served, faq.csv and image.txt listed with why", onDisk, st.Documents, st.Skipped)
+		if st.Documents != 2 || len(st.Skipped) != 3 || st.Skipped[0].Name != "faq.csv" || st.Skipped[1].Name != "image.txt" ||
+			!strings.Contains(st.Skipped[0].Reason, "ligne 2") || !strings.Contains(st.Skipped[1].Reason, "binaire") ||
+			st.Skipped[2].Name != "moitie.csv" || !strings.Contains(st.Skipped[2].Reason, "lignes écartées : ligne 3") {
+			t.Errorf("on disk %v: %d documents, skipped %+v; want bon and moitie served, faq.csv and image.txt listed with why, moitie.csv's line 3 too", onDisk, st.Documents, st.Skipped)
 		}
 		ix.Close()
 		o.Strict = true
@@ -43,7 +45,7 @@ func TestOneBadFileIsSkipped(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if st := ix.Stats(); st.Documents != 2 || len(st.Skipped) != 1 {
+			if st := ix.Stats(); st.Documents != 3 || len(st.Skipped) != 2 {
 				t.Errorf("mended: %d documents, skipped %+v; want faq.csv read", st.Documents, st.Skipped)
 			}
 			ix.Close()
@@ -51,6 +53,7 @@ func TestOneBadFileIsSkipped(t *testing.T) {
 	}
 	os.Remove(filepath.Join(dir, "bon.txt"))
 	os.Remove(filepath.Join(dir, "faq.csv"))
+	os.Remove(filepath.Join(dir, "moitie.csv"))
 	if _, err := Open(Options{Corpus: dir}); err == nil || !strings.Contains(err.Error(), "aucun document lisible") {
 		t.Errorf("no readable file: %v; want an error saying so", err)
 	}
