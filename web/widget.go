@@ -53,7 +53,14 @@ func (s *Server) handleDemo(w http.ResponseWriter, r *http.Request) {
 	if r.TLS != nil {
 		scheme = "https"
 	}
-	err := demoPage.Execute(w, struct{ Origin string }{scheme + "://" + r.Host})
+	// The API's example asks the corpus's own first starter.
+	question := "Bonjour"
+	if snap := s.current.Load(); snap != nil {
+		if st := snap.Engine.Starters(); len(st) > 0 {
+			question = st[0]
+		}
+	}
+	err := demoPage.Execute(w, struct{ Origin, Question string }{scheme + "://" + r.Host, question})
 	if err != nil {
 		s.log.Warn("demo page", "err", err)
 	}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html"
 	"io"
 	"log/slog"
 	"net/http"
@@ -120,6 +121,11 @@ func TestWidgetRoutes(t *testing.T) {
 	_, demo := widgetGet(t, ts.URL+"/demo")
 	if !strings.Contains(demo, `&lt;script src="`+ts.URL+`/widget.js"`) {
 		t.Errorf("/demo does not show the snippet with this server's origin")
+	}
+	// The API's example asks a question of the corpus served.
+	_, eng := mustEngine(t)
+	if q := html.EscapeString(eng.Starters()[0]); !strings.Contains(demo, `data-q="`+q+`"`) {
+		t.Errorf("/demo's example does not ask the corpus's first starter %q", q)
 	}
 }
 

@@ -17,8 +17,9 @@
     });
     document.getElementById('demo-open').addEventListener('click', function () { C.open(); });
     document.getElementById('demo-close').addEventListener('click', function () { C.close(); });
-    document.getElementById('demo-ask').addEventListener('click', function () {
-      C.ask('Qui a fondé Mistral AI ?').then(function (a) {
+    var askButton = document.getElementById('demo-ask');
+    askButton.addEventListener('click', function () {
+      C.ask(askButton.dataset.q).then(function (a) {
         log('ask → ' + a.answer);
       }, function (e) { log('ask → erreur : ' + e.message); });
     });
