@@ -112,6 +112,7 @@ func (ix *Index) Terms(q string) []Term {
 		}
 		out = append(out, term)
 	}
+	ix.vocab.phraseSynonyms(q, out)
 	return out
 }
 

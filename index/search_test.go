@@ -369,3 +369,40 @@ func TestStageOneLeavesOutCommonWords(t *testing.T) {
 		t.Errorf("the full query finds %d passages (%v), want all 1000", len(hits), err)
 	}
 }
+
+// TestPhraseSynonyms checks that an expression of the lexicon stands for
+// its group's words when the question writes it whole, and only then:
+// « à la tête de » means « directeur », « tête » alone does not.
+func TestPhraseSynonyms(t *testing.T) {
+	c := &Corpus{Docs: []*Document{{Slug: "mairie", Title: "La mairie", Passages: []Passage{
+		{ID: "mairie#p1", Doc: "mairie", Text: "Le directeur des services de la mairie est nommé par le maire.", Kind: KindParagraph},
+		{ID: "mairie#p2", Doc: "mairie", Text: "Le médecin scolaire soigne les maux de tête des élèves.", Kind: KindParagraph},
+	}}}}
+	ix, err := Build(c, [][]string{{"directeur", "chef", "à la tête de"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	synonymsOf := func(q, word string) []string {
+		for _, term := range ix.Terms(q) {
+			if Fold(term.Surface) == word {
+				return term.Synonyms
+			}
+		}
+		t.Fatalf("%q: no term %q", q, word)
+		return nil
+	}
+	if got := synonymsOf("Qui est à la tête des services ?", "tete"); !slices.Contains(got, "directeur") {
+		t.Errorf("« à la tête des services »: tête stands for %v; want directeur among them", got)
+	}
+	if got := synonymsOf("Qui est à la tête de la mairie ?", "tete"); !slices.Contains(got, "directeur") {
+		t.Errorf("« à la tête de la mairie »: tête stands for %v; want directeur among them", got)
+	}
+	if got := synonymsOf("Qui soigne les maux de tête ?", "tete"); len(got) != 0 {
+		t.Errorf("« maux de tête »: tête stands for %v; want nothing", got)
+	}
+	hits, err := ix.SearchText("Qui est à la tête de la mairie ?", 1)
+	if err != nil || len(hits) == 0 || hits[0].Passage.ID != "mairie#p1" {
+		t.Errorf("hits %v (%v); want the director's passage first", hits, err)
+	}
+}

@@ -40,6 +40,16 @@ type vocabulary struct {
 	written  map[string]string // folded word -> as first written, when it differs
 	n        int
 	synonyms map[string][]string
+	// phrases are the lexicon's expressions of several words (« à la tête
+	// de »), found in a question as they are written.
+	phrases []phrase
+}
+
+// phrase is an expression of the synonym lexicon: its folded words, and the
+// stems of its group's single words, which its words stand for together.
+type phrase struct {
+	words    []string
+	synonyms []string
 }
 
 // docVocab is one document's share of the vocabulary, kept with the index
