@@ -29,6 +29,18 @@ type Answer struct {
 	// each asks its Q when chosen.
 	Choices []Choice `json:"choices,omitempty"`
 	Context string   `json:"context"`
+	// Contact, on an answer that found nothing, says how to reach the
+	// site's team (absent when none is configured).
+	Contact *Contact `json:"contact,omitempty"`
+}
+
+// Contact is how a visitor reaches the site's team: a page (opened with
+// the question) or an e-mail address (a message with the question and the
+// passage cited); Form says the server takes the message itself.
+type Contact struct {
+	URL  string `json:"url,omitempty"`
+	Mail string `json:"mail,omitempty"`
+	Form bool   `json:"form"`
 }
 
 // Choice is a document the visitor may have meant.

@@ -560,3 +560,45 @@ func TestSourceLinkInPage(t *testing.T) {
 		t.Errorf("source title %q; want Horaires, as text", got)
 	}
 }
+
+// TestContactInPage checks « Contacter l'équipe »: under an answer that
+// found nothing, a link to the team's page with the question and a mailto:
+// with it in the body; under an answer rated down, the same with the passage
+// cited; and axe-core on the page with both.
+func TestContactInPage(t *testing.T) {
+	_, eng := mustEngine(t)
+	contact := &chat.Contact{URL: "https://mairie.example.fr/contact", Mail: "accueil@mairie.example.fr"}
+	ix, _ := mustEngine(t)
+	s, err := NewServer(Config{Index: ix, Engine: eng, Limits: generous, Logger: quietLogger(), Contact: contact})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sv := startServeOn(t, s, ln)
+	ctx := newBrowser(t)
+	step(t, ctx, "load the page",
+		chromedp.Navigate(sv.URL+"/"),
+		chromedp.WaitVisible(chromedp.CSS(`#status[data-state="online"]`)),
+	)
+	const q = "Quel est le prix du pain en 1990 ?"
+	askInPage(t, ctx, q)
+	last := `document.querySelector('#log article.msg.bot:last-of-type')`
+	links := eval[[]string](t, ctx, `Array.from(`+last+`.querySelectorAll('.contact a')).map(a => decodeURIComponent(a.href) + ' ' + a.target + ' ' + a.rel)`)
+	if len(links) != 2 || !strings.HasPrefix(links[0], "https://mairie.example.fr/contact?question="+strings.ReplaceAll(q, " ", "+")+" _blank noopener") ||
+		!strings.HasPrefix(links[1], "mailto:accueil@mairie.example.fr?subject=Une question sur le site&body=Ma question : "+q) {
+		t.Errorf("contact links %q; want the page with the question in a new tab, and a mailto: with it", links)
+	}
+	askInPage(t, ctx, "Qui est le PDG de Mistral ?")
+	if n := eval[int](t, ctx, last+`.querySelectorAll('.contact').length`); n != 0 {
+		t.Errorf("an answer offers the contact %d time(s) before any rating", n)
+	}
+	step(t, ctx, "rate it down", chromedp.Click(chromedp.CSS(`#log article.msg.bot:last-of-type .thumb:last-of-type`)))
+	mail := eval[string](t, ctx, `(() => { const a = `+last+`.querySelector('.contact a[href^="mailto:"]'); return a ? decodeURIComponent(a.href) : ''; })()`)
+	if !strings.Contains(mail, "Ma question : Qui est le PDG de Mistral ?") || !strings.Contains(mail, "La réponse proposée citait : ") {
+		t.Errorf("after a rating down, mailto %q; want the question and the passage cited", mail)
+	}
+	checkAccessibility(t, ctx, "with the contact offered")
+}

@@ -21,6 +21,9 @@ type helloMsg struct {
 	Type        string   `json:"type"` // "hello"
 	Greeting    string   `json:"greeting"`
 	Suggestions []string `json:"suggestions"`
+	// Contact is how to reach the team, offered under an answer the
+	// visitor rates down (absent when none is configured).
+	Contact *chat.Contact `json:"contact,omitempty"`
 }
 
 // answerMsg carries one whole answer in the shared shape, plus the ids.

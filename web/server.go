@@ -74,6 +74,9 @@ type Config struct {
 	TLSCertFile, TLSKeyFile string
 	// Logger receives one line per turn and per problem (slog.Default when nil).
 	Logger *slog.Logger
+	// Contact says how visitors reach the team, offered when an answer
+	// found nothing or was rated down (none when nil; see chat.Contact).
+	Contact *chat.Contact
 
 	// Routes add handlers to the server's mux, after its own routes are set
 	// (the widget and the staff console plug in here). Patterns use Go 1.22
@@ -127,6 +130,7 @@ type Server struct {
 	public  *url.URL       // Config.PublicURL, nil when not set
 	tls     *certificate   // nil without Config.TLSCertFile
 	health  map[string]HealthCheck
+	contact *chat.Contact // Config.Contact, checked
 
 	mux     *http.ServeMux
 	handler http.Handler
@@ -167,6 +171,13 @@ func NewServer(cfg Config) (*Server, error) {
 	}
 	if s.log == nil {
 		s.log = slog.Default()
+	}
+	if cfg.Contact != nil {
+		c, err := checkContact(*cfg.Contact)
+		if err != nil {
+			return nil, err
+		}
+		s.contact = c
 	}
 	if cfg.PublicURL != "" {
 		u, err := parsePublicURL(cfg.PublicURL)

@@ -44,6 +44,7 @@ func (s *Server) answer(question, context, channel string) (TurnRecord, chat.Ans
 	if len(a.Citations) > 0 {
 		rec.Cited = a.Citations[0].ID
 	}
+	s.withContact(&a)
 	return rec, a, nil
 }
 

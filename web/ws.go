@@ -162,7 +162,7 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 // none before there is one, and a snapshot is never taken back).
 func (s *Server) hello() helloMsg {
 	snap := s.current.Load()
-	return helloMsg{Type: "hello", Greeting: snap.Engine.Greeting(), Suggestions: snap.Engine.Starters()}
+	return helloMsg{Type: "hello", Greeting: snap.Engine.Greeting(), Suggestions: snap.Engine.Starters(), Contact: s.contact}
 }
 
 // stop makes the writer close the socket.

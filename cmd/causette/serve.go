@@ -103,6 +103,8 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		"(en https : cookies Secure et HSTS)")
 	tlsCert := fs.String("tls-cert", "", "certificat TLS (PEM) pour servir en https sans proxy, avec --tls-key")
 	tlsKey := fs.String("tls-key", "", "clé privée du certificat --tls-cert (PEM)")
+	contactURL := fs.String("contact-url", "", "page où joindre l'équipe, proposée quand Causette ne sait pas (ouverte avec la question)")
+	contactMail := fs.String("contact-email", "", "adresse où écrire à l'équipe, proposée quand Causette ne sait pas (un message avec la question)")
 	data := dataFlags(fs) // data.go: --data, --secret
 	indexDir := indexFlag(fs, "", "dossier de l'index sur disque (défaut : index dans le dossier --data ; « - » : en mémoire)")
 	debug := fs.Bool("debug", false, "journal détaillé (avec le texte des questions)")
@@ -174,6 +176,9 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		TLSKeyFile:     *tlsKey,
 		Limits:         *limits,
 		Logger:         logger,
+	}
+	if *contactURL != "" || *contactMail != "" {
+		cfg.Contact = &chat.Contact{URL: *contactURL, Mail: *contactMail}
 	}
 	closeStaff, err := staff.attach(&cfg, *addr, data, *publicURL, *tlsCert != "") // staff.go: question log and staff console
 	if err != nil {

@@ -27,6 +27,7 @@
   var root = document.documentElement;
   // T holds the page's own words in its language (web/labels.go).
   var T = JSON.parse($('labels').textContent);
+  var contact = null; // how to reach the team (the hello message's), when configured
   var embed = root.dataset.embed === 'true';
   var framed = window.parent !== window;
   // The host page's origin, checked by the server against --allow-origin;
@@ -188,6 +189,7 @@
   // ---- messages ---------------------------------------------------------
 
   function onHello(m) {
+    contact = m.contact || null;
     if (greeted) return;
     greeted = true;
     if (m.greeting && !greeting) $('greeting').textContent = m.greeting;
@@ -238,6 +240,7 @@
     }
     var p = settle(m.id);
     if (m.context) lastContext = m.context;
+    m.question = p ? p.text : ''; // for « Contacter l'équipe »
     var el = renderAnswer(m, false);
     log.appendChild(el);
     keep({ a: m });
@@ -352,12 +355,43 @@
         m.kind === 'smalltalk' ? T.ideas : T.further, sugg));
     }
 
-    if (m.kind !== 'smalltalk') el.appendChild(actions(m));
+    if (noAnswer && m.contact) el.appendChild(contactBox(m.contact, m.question, ''));
+    if (m.kind !== 'smalltalk') el.appendChild(actions(m, el));
     return el;
   }
 
-  function actions(m) {
+  // contactBox offers the team's contact: its page, opened with the
+  // question, and its address, with a message holding the question and the
+  // passage the answer cited. Only http(s) pages ever become links.
+  function contactBox(c, question, passage) {
+    var box = para('contact', T.contactLead + ' ');
+    var page = webURL(c.url);
+    if (page) {
+      var u = new URL(page);
+      if (question) u.searchParams.set('question', question);
+      var a = document.createElement('a');
+      a.href = u.href;
+      a.target = '_blank';
+      a.rel = 'noopener noreferrer';
+      a.textContent = T.contactTeam;
+      a.appendChild(span('visually-hidden', ' (' + T.newTab + ')'));
+      box.appendChild(a);
+    }
+    if (c.mail && /^[^\s@?&#]+@[^\s@?&#]+$/.test(c.mail)) {
+      if (page) box.appendChild(document.createTextNode(' · '));
+      var body = say('mailQuestion', { q: question || '' });
+      if (passage) body += '\n\n' + say('mailPassage', { p: passage });
+      var m = document.createElement('a');
+      m.href = 'mailto:' + c.mail + '?subject=' + encodeURIComponent(T.mailSubject) + '&body=' + encodeURIComponent(body);
+      m.textContent = page ? T.contactMail : T.contactTeam;
+      box.appendChild(m);
+    }
+    return box;
+  }
+
+  function actions(m, msg) {
     var bar = div('actions');
+    var offered = false; // the contact, once, under an answer rated down
     var copy = button('action', T.copy);
     copy.setAttribute('aria-label', T.copyAnswer);
     copy.addEventListener('click', function () {
@@ -387,6 +421,12 @@
         up.setAttribute('aria-pressed', String(b === up));
         down.setAttribute('aria-pressed', String(b === down));
         announce(T.thanks);
+        if (value === 'down' && contact && !offered && msg && m.kind === 'answer') {
+          offered = true;
+          var cited = (m.citations && m.citations[0]) ? m.citations[0].text : '';
+          msg.appendChild(contactBox(contact, m.question, cited));
+          if (msg === log.lastElementChild) scrollDown();
+        }
         clearTimeout(timer);
         unsent[key] = function () {
           clearTimeout(timer);
