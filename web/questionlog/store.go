@@ -22,8 +22,6 @@ const (
 	// maxReaders caps the connections the staff views use at once; WAL lets
 	// them read while the writer writes.
 	maxReaders = 4
-	// schemaVersion is stored in PRAGMA user_version.
-	schemaVersion = 1
 	// filePerm is the database's and its WAL files' mode: visitors'
 	// questions are for the server's user alone.
 	filePerm os.FileMode = 0o600
@@ -33,7 +31,14 @@ const (
 // WAL mode.
 var walFiles = []string{"-wal", "-shm"}
 
-const schema = `
+// migrations are the schema's versions, in order: migrations[i] takes a
+// database at version i (PRAGMA user_version) to version i+1, in one
+// transaction with the version's update. Migration 1 is the first wave's
+// schema, written so that a database made before versions were counted
+// (version 0, its table there) takes it as it is. Append, never edit.
+var migrations = []string{schemaV1}
+
+const schemaV1 = `
 CREATE TABLE IF NOT EXISTS turns (
 	id         INTEGER PRIMARY KEY,
 	at         INTEGER NOT NULL,            -- Unix time in milliseconds, UTC
@@ -78,11 +83,7 @@ func openDB(ctx context.Context, path string) (*sql.DB, error) {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	db.SetMaxOpenConns(maxReaders + 1)
-	if _, err := db.ExecContext(ctx, schema); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("open %s: %w", path, err)
-	}
-	if _, err := db.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", schemaVersion)); err != nil {
+	if err := migrate(ctx, db, migrations); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
@@ -91,6 +92,37 @@ func openDB(ctx context.Context, path string) (*sql.DB, error) {
 		return nil, err
 	}
 	return db, nil
+}
+
+// migrate brings db to the last version of steps (see migrations), each
+// step in its own transaction. A database of a later version than steps
+// know (made by a newer Causette) is an error, left untouched.
+func migrate(ctx context.Context, db *sql.DB, steps []string) error {
+	var version int
+	if err := db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		return fmt.Errorf("schema version: %w", err)
+	}
+	if version > len(steps) {
+		return fmt.Errorf("schéma en version %d, plus récent que cette version de Causette (%d) : mettez Causette à jour", version, len(steps))
+	}
+	for v := version; v < len(steps); v++ {
+		tx, err := db.BeginTx(ctx, nil)
+		if err != nil {
+			return fmt.Errorf("migration %d: %w", v+1, err)
+		}
+		if _, err := tx.ExecContext(ctx, steps[v]); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("migration %d: %w", v+1, err)
+		}
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", v+1)); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("migration %d: %w", v+1, err)
+		}
+		if err := tx.Commit(); err != nil {
+			return fmt.Errorf("migration %d: %w", v+1, err)
+		}
+	}
+	return nil
 }
 
 // narrowPerm takes from the database at path and its WAL files any

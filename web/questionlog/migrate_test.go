@@ -1,0 +1,70 @@
+package questionlog
+
+import (
+	"context"
+	"database/sql"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestMigrateInPlace checks that a database of an earlier schema is brought
+// to the last version keeping its rows, a new one is made at it, and one
+// from a later Causette is refused untouched.
+func TestMigrateInPlace(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "causette.db")
+	// A first-wave database: version 1, one turn.
+	db, err := sql.Open("sqlite", dsn(path, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := migrate(ctx, db, migrations[:1]); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ExecContext(ctx, `INSERT INTO turns (at, question, kind, confidence, latency_us) VALUES (1, 'Où est la mairie ?', 'answer', 0.9, 5)`); err != nil {
+		t.Fatal(err)
+	}
+	// A later schema adds a table: the database takes it in place.
+	steps := append(append([]string{}, migrations...), `CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL)`)
+	if err := migrate(ctx, db, steps); err != nil {
+		t.Fatal(err)
+	}
+	var version, turns int
+	db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version)
+	db.QueryRowContext(ctx, "SELECT count(*) FROM turns").Scan(&turns)
+	if version != len(steps) || turns != 1 {
+		t.Errorf("after migrating: version %d, %d turns; want %d and the turn kept", version, turns, len(steps))
+	}
+	if _, err := db.ExecContext(ctx, `INSERT INTO notes (text) VALUES ('ok')`); err != nil {
+		t.Errorf("the new table is missing: %v", err)
+	}
+	// Migrating again changes nothing.
+	if err := migrate(ctx, db, steps); err != nil {
+		t.Errorf("migrating an up-to-date database: %v", err)
+	}
+	// This Causette knows fewer versions: refused, untouched.
+	err = migrate(ctx, db, migrations)
+	if err == nil || !strings.Contains(err.Error(), "plus récent") {
+		t.Errorf("a database of a later version: %v; want it refused", err)
+	}
+	db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version)
+	if version != len(steps) {
+		t.Errorf("the refused database went to version %d", version)
+	}
+	// A failing step leaves the database at the version before it.
+	fresh := filepath.Join(t.TempDir(), "neuve.db")
+	db2, err := sql.Open("sqlite", dsn(fresh, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db2.Close()
+	if err := migrate(ctx, db2, append(append([]string{}, migrations...), `CREATE TABLE oops (`)); err == nil {
+		t.Errorf("a broken step: no error")
+	}
+	db2.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version)
+	if version != len(migrations) {
+		t.Errorf("after a broken step: version %d; want %d", version, len(migrations))
+	}
+}
