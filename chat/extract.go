@@ -40,7 +40,10 @@ func (e *Engine) extract(t *turn, p *index.Passage, want map[string]bool) (strin
 		if fact, cell := tableFact(p.Row, want, e.ownWords(t), t.order()); fact != "" {
 			return fact, cellRange(p, cell)
 		}
-		return p.Text + ".", [2]int{0, len(p.Text)} // the whole row, read with its header
+		return withStop(p.Text), [2]int{0, len(p.Text)} // the whole row, read with its header
+	}
+	if text, ok := readList(p.Text); ok {
+		return text, [2]int{0, len(p.Text)} // a list is read with its lead-in, never an item alone
 	}
 	facts := e.factsOf(p).sentences // measured already: the passage was a candidate
 	if len(facts) <= 1 || p.Kind == index.KindFAQ && utf8.RuneCountInString(p.Text) <= maxAnswerRunes {
@@ -111,6 +114,57 @@ func (e *Engine) extract(t *turn, p *index.Passage, want map[string]bool) (strin
 		return strings.TrimSpace(out), at
 	}
 	return e.underLeadIn(p, clip(dropConnector(out))), at
+}
+
+// withStop is text ending as a sentence: a full stop added unless it ends
+// with one, a « ? », « ! » or « … » (a row's last cell often does).
+func withStop(text string) string {
+	if t := strings.TrimSpace(text); strings.HasSuffix(t, ".") || strings.HasSuffix(t, "?") ||
+		strings.HasSuffix(t, "!") || strings.HasSuffix(t, "…") {
+		return t
+	}
+	return text + "."
+}
+
+// readList reads a passage that is a list (the shape the readers of web
+// pages, Word, OpenDocument and PDF give it: its lead-in on the first line,
+// then one « - item » a line) whole, each item marked « • », as many items
+// as maxListRunes holds, an ellipsis saying the list goes on; false for
+// another passage.
+func readList(text string) (string, bool) {
+	lines := strings.Split(strings.TrimSpace(text), "\n")
+	first := 0
+	if len(lines) > 0 && !strings.HasPrefix(lines[0], "- ") {
+		first = 1 // the lead-in
+	}
+	if len(lines)-first < 1 || len(lines) < 2 {
+		return "", false
+	}
+	for _, l := range lines[first:] {
+		if !strings.HasPrefix(l, "- ") {
+			return "", false
+		}
+	}
+	var b strings.Builder
+	size := 0
+	if first == 1 {
+		b.WriteString(lines[0])
+		size = utf8.RuneCountInString(lines[0])
+	}
+	for i, l := range lines[first:] {
+		item := "• " + strings.TrimSpace(l[2:])
+		n := utf8.RuneCountInString(item) + 1
+		if i > 0 && size+n > maxListRunes {
+			b.WriteString("\n…")
+			break
+		}
+		if b.Len() > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(item)
+		size += n
+	}
+	return b.String(), true
 }
 
 // tableFact reads the cell whose column the question names, as a sentence:

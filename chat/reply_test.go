@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/causette/causette/index"
 )
@@ -342,5 +343,40 @@ func TestSheetEntryAnswersItsQuestion(t *testing.T) {
 	}
 	if len(a.Citations) == 0 || a.Citations[0].Doc != "faq" {
 		t.Errorf("answered %q from %v; want the sheet's entry", a.Answer, a.Citations)
+	}
+}
+
+// TestListPassageReadWhole checks that a passage that is a list with its
+// lead-in (as the readers of web pages and Word give it) is answered
+// whole, its items marked •, never with one item torn out; and that a long
+// list says it goes on.
+func TestListPassageReadWhole(t *testing.T) {
+	page := `<html><body><main><h1>Le jardin partagé</h1>
+<p>Pour obtenir une parcelle du jardin partagé, apportez les documents suivants :</p>
+<ul><li>une attestation de domicile de moins de trois mois ;</li><li>une pièce d'identité ;</li>
+<li>le règlement du jardin signé, qui fixe les heures d'arrosage.</li></ul></main></body></html>`
+	ix := corpusIndex(t, map[string]string{"jardin.html": page})
+	a, err := New(ix, Options{}).Ask("Quels documents apporter pour une parcelle du jardin ?", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "Pour obtenir une parcelle du jardin partagé, apportez les documents suivants :\n• une attestation de domicile de moins de trois mois ;\n• une pièce d'identité ;\n• le règlement du jardin signé, qui fixe les heures d'arrosage."
+	if strings.TrimPrefix(a.Answer, uncertainLead) != want {
+		t.Errorf("answered %q; want the list whole with its lead-in", a.Answer)
+	}
+	var long strings.Builder
+	long.WriteString("Les étapes :\n")
+	for i := range 40 {
+		fmt.Fprintf(&long, "- étape numéro %d du dossier de demande, à remplir avec soin\n", i+1)
+	}
+	got, ok := readList(long.String())
+	if !ok || !strings.HasSuffix(got, "\n…") || utf8.RuneCountInString(got) > maxListRunes+2 || !strings.HasPrefix(got, "Les étapes :\n• étape numéro 1 ") {
+		t.Errorf("a long list read as %q (%v); want its first items and an ellipsis", got, ok)
+	}
+	if _, ok := readList("Une phrase.\nUne autre phrase."); ok {
+		t.Errorf("two sentences read as a list")
+	}
+	if got := withStop("Adulte — Prix : 15 €."); got != "Adulte — Prix : 15 €." {
+		t.Errorf("withStop added a second full stop: %q", got)
 	}
 }
