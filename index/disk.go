@@ -179,6 +179,23 @@ func openOnDisk(o Options, fsys fs.FS, names []string, syn [][]string, lexHash s
 		next.Docs = append(next.Docs, l.doc)
 		next.Vocabs = append(next.Vocabs, l.vocab)
 	}
+	// Documents that come from no file (the team's answers): kept under a
+	// name no file can have, indexed again when their content changes.
+	for _, d := range o.Extra {
+		name, hash := extraName(d), extraHash(d)
+		stamp := fileStamp{Name: name, Hash: hash}
+		i, known := old[name]
+		delete(old, name)
+		if known && state.Files[i].Hash == hash {
+			next.Files, next.Docs, next.Vocabs = append(next.Files, stamp), append(next.Docs, state.Docs[i]), append(next.Vocabs, state.Vocabs[i])
+			continue
+		}
+		if known {
+			gone = append(gone, state.Docs[i])
+		}
+		fresh = append(fresh, d)
+		next.Files, next.Docs, next.Vocabs = append(next.Files, stamp), append(next.Docs, d), append(next.Vocabs, vocabOf(d.Passages))
+	}
 	for _, i := range old { // files gone from the corpus
 		gone = append(gone, state.Docs[i])
 	}
@@ -445,6 +462,20 @@ func loadStamped(fsys fs.FS, name string, at location, state *diskState, old map
 		return fileStamp{}, nil, nil, false, err
 	}
 	return stamp, doc, vocabOf(doc.Passages), true, nil
+}
+
+// extraName is the state's name for an extra document: a NUL first, which
+// no file name has.
+func extraName(d *Document) string { return "\x00" + d.Slug }
+
+// extraHash fingerprints an extra document's content.
+func extraHash(d *Document) string {
+	h := sha256.New()
+	enc := gob.NewEncoder(h)
+	if err := enc.Encode(d); err != nil {
+		return "" // never equal to a stored hash: indexed again
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // deleteDocument removes a document's passages from a Bleve batch.

@@ -41,6 +41,9 @@ type Options struct {
 	// canonical link, a crawled page's, a front matter's url:) is at
 	// BaseURL followed by its path in the folder.
 	BaseURL string
+	// Extra are documents served beside the corpus that come from no file
+	// (the team's answers); their ids must not clash with the corpus's.
+	Extra []*Document
 	// Strict refuses the whole corpus for one file that cannot be read;
 	// otherwise such a file is left out, logged and listed in
 	// Stats.Skipped.
@@ -73,6 +76,7 @@ func Open(o Options) (*Index, error) {
 		if err != nil {
 			return nil, err
 		}
+		c.Docs = append(c.Docs, o.Extra...)
 		if ix, err = Build(c, syn); err != nil {
 			return nil, err
 		}

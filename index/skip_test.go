@@ -111,3 +111,44 @@ func TestDocumentURLs(t *testing.T) {
 		t.Errorf("a base URL that is not http(s): %v; want an error naming --base-url", err)
 	}
 }
+
+// TestExtraDocuments checks that documents from no file are served beside
+// the corpus, in memory and on disk, and that on disk they are indexed
+// again only when they change.
+func TestExtraDocuments(t *testing.T) {
+	dir := t.TempDir()
+	mustWrite(t, filepath.Join(dir, "velo.txt"), "Le vélo\nLe vélo de ville coûte 300 euros chez le marchand du quartier.\n")
+	team := func(answer string) *Document {
+		return &Document{Slug: "_equipe", Title: "Réponse de l'équipe", Passages: []Passage{{ID: "_equipe#e1", Doc: "_equipe",
+			Title: "Réponse de l'équipe", Kind: KindFAQ, Question: "Où garer son vélo ?", Text: answer, Paragraph: 1}}}
+	}
+	find := func(ix *Index) string {
+		hits, err := ix.SearchText("Où garer son vélo ?", 1)
+		if err != nil || len(hits) == 0 {
+			t.Fatalf("no hit (%v)", err)
+		}
+		return hits[0].Passage.Text
+	}
+	ix, err := Open(Options{Corpus: dir, Extra: []*Document{team("Devant la mairie, sur les arceaux.")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := find(ix); got != "Devant la mairie, sur les arceaux." {
+		t.Errorf("in memory: first hit %q; want the team's answer", got)
+	}
+	ix.Close()
+	idx := t.TempDir()
+	for i, c := range []struct {
+		answer  string
+		changed int
+	}{{"Devant la mairie, sur les arceaux.", 2}, {"Devant la mairie, sur les arceaux.", 0}, {"Au parking de la gare.", 1}} {
+		ix, err := Open(Options{Corpus: dir, Dir: idx, Extra: []*Document{team(c.answer)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, st := find(ix), ix.Stats(); got != c.answer || st.Changed != c.changed {
+			t.Errorf("open %d on disk: first hit %q, %d documents indexed again; want %q and %d", i+1, got, st.Changed, c.answer, c.changed)
+		}
+		ix.Close()
+	}
+}
