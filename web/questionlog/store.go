@@ -36,7 +36,7 @@ var walFiles = []string{"-wal", "-shm"}
 // transaction with the version's update. Migration 1 is the first wave's
 // schema, written so that a database made before versions were counted
 // (version 0, its table there) takes it as it is. Append, never edit.
-var migrations = []string{schemaV1}
+var migrations = []string{schemaV1, schemaV2}
 
 const schemaV1 = `
 CREATE TABLE IF NOT EXISTS turns (

@@ -1,0 +1,274 @@
+package questionlog
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// The team's answers: questions the corpus does not answer well, written by
+// the staff, with other phrasings, an optional link and the passages they
+// rely on. They are kept in the same database as the question log, each
+// change with who made it and when, and the previous version kept on every
+// edit (entry_versions).
+
+// schemaV2 adds the team's answers and their versions.
+const schemaV2 = `
+CREATE TABLE entries (
+	id         INTEGER PRIMARY KEY,
+	question   TEXT    NOT NULL,
+	alternates TEXT    NOT NULL DEFAULT '', -- one a line
+	answer     TEXT    NOT NULL,
+	link       TEXT    NOT NULL DEFAULT '',
+	passages   TEXT    NOT NULL DEFAULT '', -- passage ids, one a line
+	enabled    INTEGER NOT NULL DEFAULT 1,
+	version    INTEGER NOT NULL DEFAULT 1,
+	created_at INTEGER NOT NULL,            -- Unix time in milliseconds, UTC
+	created_by TEXT    NOT NULL,
+	updated_at INTEGER NOT NULL,
+	updated_by TEXT    NOT NULL
+);
+CREATE TABLE entry_versions (
+	entry      INTEGER NOT NULL,
+	version    INTEGER NOT NULL,
+	question   TEXT    NOT NULL,
+	alternates TEXT    NOT NULL,
+	answer     TEXT    NOT NULL,
+	link       TEXT    NOT NULL,
+	passages   TEXT    NOT NULL,
+	enabled    INTEGER NOT NULL,
+	at         INTEGER NOT NULL,
+	by         TEXT    NOT NULL,
+	PRIMARY KEY (entry, version)
+);
+`
+
+// Limits of an entry, checked before anything is written.
+const (
+	maxEntryQuestionRunes = 500
+	maxEntryAnswerRunes   = 4000
+	maxEntryAlternates    = 50
+)
+
+// Entry is one answer written by the team.
+type Entry struct {
+	ID         int64     `json:"id"`
+	Question   string    `json:"question"`
+	Alternates []string  `json:"alternates"`
+	Answer     string    `json:"answer"`
+	Link       string    `json:"link"`
+	Passages   []string  `json:"passages"`
+	Enabled    bool      `json:"enabled"`
+	Version    int       `json:"version"`
+	Created    time.Time `json:"created"`
+	CreatedBy  string    `json:"created_by"`
+	Updated    time.Time `json:"updated"`
+	UpdatedBy  string    `json:"updated_by"`
+}
+
+// ErrNoEntry is returned for an entry id that does not exist.
+var ErrNoEntry = errors.New("entrée inconnue")
+
+// checkEntry refuses an entry without its question or answer, or past the
+// limits, with a French reason.
+func checkEntry(e Entry) error {
+	switch {
+	case strings.TrimSpace(e.Question) == "":
+		return errors.New("la question manque")
+	case strings.TrimSpace(e.Answer) == "":
+		return errors.New("la réponse manque")
+	case utf8.RuneCountInString(e.Question) > maxEntryQuestionRunes:
+		return fmt.Errorf("question de plus de %d caractères", maxEntryQuestionRunes)
+	case utf8.RuneCountInString(e.Answer) > maxEntryAnswerRunes:
+		return fmt.Errorf("réponse de plus de %d caractères", maxEntryAnswerRunes)
+	case len(e.Alternates) > maxEntryAlternates:
+		return fmt.Errorf("plus de %d formulations", maxEntryAlternates)
+	}
+	return nil
+}
+
+// database is the open database, ErrUnavailable while there is none.
+func (l *Log) database() (*sql.DB, error) {
+	db := l.db.Load()
+	if db == nil {
+		return nil, ErrUnavailable
+	}
+	return db, nil
+}
+
+// Entries lists the team's answers, oldest first.
+func (l *Log) Entries(ctx context.Context) ([]Entry, error) {
+	db, err := l.database()
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.QueryContext(ctx, `SELECT id, question, alternates, answer, link, passages, enabled, version,
+		created_at, created_by, updated_at, updated_by FROM entries ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("entries: %w", err)
+	}
+	defer rows.Close()
+	var out []Entry
+	for rows.Next() {
+		var e Entry
+		var alternates, passages string
+		var created, updated int64
+		if err := rows.Scan(&e.ID, &e.Question, &alternates, &e.Answer, &e.Link, &passages, &e.Enabled, &e.Version,
+			&created, &e.CreatedBy, &updated, &e.UpdatedBy); err != nil {
+			return nil, fmt.Errorf("entries: %w", err)
+		}
+		e.Alternates, e.Passages = lines(alternates), lines(passages)
+		e.Created, e.Updated = fromMillis(created), fromMillis(updated)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// SaveEntry adds e (ID 0) or replaces entry e.ID, keeping the version it
+// replaces; by names who made the change. It returns the entry as stored.
+func (l *Log) SaveEntry(ctx context.Context, e Entry, by string) (Entry, error) {
+	if err := checkEntry(e); err != nil {
+		return Entry{}, err
+	}
+	db, err := l.database()
+	if err != nil {
+		return Entry{}, err
+	}
+	now := l.now()
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return Entry{}, fmt.Errorf("save entry: %w", err)
+	}
+	defer tx.Rollback()
+	alternates, passages := strings.Join(e.Alternates, "\n"), strings.Join(e.Passages, "\n")
+	if e.ID == 0 {
+		res, err := tx.ExecContext(ctx, `INSERT INTO entries (question, alternates, answer, link, passages, enabled,
+			created_at, created_by, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			e.Question, alternates, e.Answer, e.Link, passages, e.Enabled, millis(now), by, millis(now), by)
+		if err != nil {
+			return Entry{}, fmt.Errorf("save entry: %w", err)
+		}
+		if e.ID, err = res.LastInsertId(); err != nil {
+			return Entry{}, fmt.Errorf("save entry: %w", err)
+		}
+		e.Version, e.Created, e.CreatedBy = 1, now, by
+	} else {
+		// The version replaced is kept as it was.
+		res, err := tx.ExecContext(ctx, `INSERT INTO entry_versions (entry, version, question, alternates, answer, link,
+			passages, enabled, at, by) SELECT id, version, question, alternates, answer, link, passages, enabled,
+			updated_at, updated_by FROM entries WHERE id = ?`, e.ID)
+		if err != nil {
+			return Entry{}, fmt.Errorf("save entry %d: %w", e.ID, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return Entry{}, ErrNoEntry
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE entries SET question = ?, alternates = ?, answer = ?, link = ?,
+			passages = ?, enabled = ?, version = version + 1, updated_at = ?, updated_by = ? WHERE id = ?`,
+			e.Question, alternates, e.Answer, e.Link, passages, e.Enabled, millis(now), by, e.ID); err != nil {
+			return Entry{}, fmt.Errorf("save entry %d: %w", e.ID, err)
+		}
+		var created int64
+		if err := tx.QueryRowContext(ctx, `SELECT version, created_at, created_by FROM entries WHERE id = ?`, e.ID).
+			Scan(&e.Version, &created, &e.CreatedBy); err != nil {
+			return Entry{}, fmt.Errorf("save entry %d: %w", e.ID, err)
+		}
+		e.Created = fromMillis(created)
+	}
+	if err := tx.Commit(); err != nil {
+		return Entry{}, fmt.Errorf("save entry: %w", err)
+	}
+	e.Updated, e.UpdatedBy = now, by
+	return e, nil
+}
+
+// DeleteEntry removes entry id; its versions stay, with a last one saying
+// who deleted it and when.
+func (l *Log) DeleteEntry(ctx context.Context, id int64, by string) error {
+	db, err := l.database()
+	if err != nil {
+		return err
+	}
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("delete entry %d: %w", id, err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `INSERT INTO entry_versions (entry, version, question, alternates, answer, link,
+		passages, enabled, at, by) SELECT id, version, question, alternates, answer, link, passages, enabled,
+		updated_at, updated_by FROM entries WHERE id = ?`, id); err != nil {
+		return fmt.Errorf("delete entry %d: %w", id, err)
+	}
+	res, err := tx.ExecContext(ctx, `DELETE FROM entries WHERE id = ?`, id)
+	if err != nil {
+		return fmt.Errorf("delete entry %d: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrNoEntry
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO entry_versions (entry, version, question, alternates, answer, link,
+		passages, enabled, at, by) SELECT ?, coalesce(max(version), 0) + 1, '', '', '', '', '', 0, ?, ? FROM entry_versions
+		WHERE entry = ?`, id, millis(l.now()), by, id); err != nil {
+		return fmt.Errorf("delete entry %d: %w", id, err)
+	}
+	return tx.Commit()
+}
+
+// EntryVersions lists the versions an entry replaced, oldest first (a
+// deletion's has an empty question).
+func (l *Log) EntryVersions(ctx context.Context, id int64) ([]Entry, error) {
+	db, err := l.database()
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.QueryContext(ctx, `SELECT version, question, alternates, answer, link, passages, enabled, at, by
+		FROM entry_versions WHERE entry = ? ORDER BY version`, id)
+	if err != nil {
+		return nil, fmt.Errorf("entry %d versions: %w", id, err)
+	}
+	defer rows.Close()
+	var out []Entry
+	for rows.Next() {
+		e := Entry{ID: id}
+		var alternates, passages string
+		var at int64
+		if err := rows.Scan(&e.Version, &e.Question, &alternates, &e.Answer, &e.Link, &passages, &e.Enabled, &at,
+			&e.UpdatedBy); err != nil {
+			return nil, fmt.Errorf("entry %d versions: %w", id, err)
+		}
+		e.Alternates, e.Passages, e.Updated = lines(alternates), lines(passages), fromMillis(at)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// EntriesStamp changes whenever an entry is added, changed or deleted: a
+// server polls it to serve the team's answers at once, whichever process
+// wrote them.
+func (l *Log) EntriesStamp(ctx context.Context) (string, error) {
+	db, err := l.database()
+	if err != nil {
+		return "", err
+	}
+	var n, last, versions int64
+	if err := db.QueryRowContext(ctx, `SELECT count(*), coalesce(max(updated_at), 0),
+		(SELECT count(*) FROM entry_versions) FROM entries`).Scan(&n, &last, &versions); err != nil {
+		return "", fmt.Errorf("entries stamp: %w", err)
+	}
+	return fmt.Sprintf("%d.%d.%d", n, last, versions), nil
+}
+
+// lines splits a stored list, one item a line.
+func lines(s string) []string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
