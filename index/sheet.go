@@ -32,11 +32,28 @@ var sheetColumns = map[string]string{
 // maxSheetErrors is how many bad rows an error names.
 const maxSheetErrors = 5
 
-// readSheet reads a Q&A sheet into an outline of FAQ entries, each
-// category's rows under its heading. A row with a question and no answer
-// (or the reverse) is left out, and the outline's Problem gives its line
-// number; a sheet with no good row is an error.
-func readSheet(name string, data []byte) (*outline, error) {
+// QA is one row of a Q&A sheet.
+type QA struct {
+	Line       int // in the file, 1-based
+	Question   string
+	Answer     string
+	Alternates []string
+	Link       string // "" unless an http(s) URL
+	Section    string
+}
+
+// Sheet is a Q&A sheet read: its good rows, and what was wrong with the
+// others, one line each (« ligne 3 : … »).
+type Sheet struct {
+	Rows []QA
+	Bad  []string
+}
+
+// ReadSheet reads a Q&A sheet (.csv, .tsv; see above). A row with a
+// question and no answer (or the reverse) goes in Bad with its line
+// number. An empty, binary or unreadable file, or a header without the
+// question and answer columns, is an error that starts with name.
+func ReadSheet(name string, data []byte) (*Sheet, error) {
 	if i := bytes.IndexByte(data, 0); i >= 0 {
 		return nil, fmt.Errorf("%s : fichier binaire, pas une feuille de questions (octet nul à la position %d)", name, i)
 	}
@@ -75,9 +92,7 @@ func readSheet(name string, data []byte) (*outline, error) {
 		}
 		return ""
 	}
-	o := &outline{Title: sheetTitle(name)}
-	var bad []string
-	section := ""
+	sh := &Sheet{}
 	for {
 		row, err := r.Read()
 		if errors.Is(err, io.EOF) {
@@ -92,28 +107,46 @@ func readSheet(name string, data []byte) (*outline, error) {
 		case q == "" && a == "":
 			continue // a blank row
 		case a == "":
-			bad = append(bad, fmt.Sprintf("ligne %d : la question « %s » n'a pas de réponse", line, clip(q)))
+			sh.Bad = append(sh.Bad, fmt.Sprintf("ligne %d : la question « %s » n'a pas de réponse", line, clip(q)))
 			continue
 		case q == "":
-			bad = append(bad, fmt.Sprintf("ligne %d : une réponse sans question", line))
+			sh.Bad = append(sh.Bad, fmt.Sprintf("ligne %d : une réponse sans question", line))
 			continue
 		}
-		if s := cell(row, "section"); s != section && s != "" {
-			section = s
-			o.Blocks = append(o.Blocks, outBlock{Kind: blockHeading, Level: 2, Text: s})
-		}
-		b := outBlock{Kind: blockFAQ, Question: q, Text: a}
+		qa := QA{Line: line, Question: q, Answer: a, Section: cell(row, "section")}
 		for _, alt := range strings.Split(cell(row, "alternates"), "|") {
 			if alt = strings.TrimSpace(alt); alt != "" {
-				b.Alternates = append(b.Alternates, alt)
+				qa.Alternates = append(qa.Alternates, alt)
 			}
 		}
 		if link := cell(row, "link"); isWebURL(link) {
-			b.URL = link
+			qa.Link = link
 		}
-		o.Blocks = append(o.Blocks, b)
+		sh.Rows = append(sh.Rows, qa)
 	}
-	if len(bad) > 0 {
+	return sh, nil
+}
+
+// readSheet reads a Q&A sheet into an outline of FAQ entries, each
+// category's rows under its heading. A row with a question and no answer
+// (or the reverse) is left out, and the outline's Problem gives its line
+// number; a sheet with no good row is an error.
+func readSheet(name string, data []byte) (*outline, error) {
+	sh, err := ReadSheet(name, data)
+	if err != nil {
+		return nil, err
+	}
+	o := &outline{Title: sheetTitle(name)}
+	section := ""
+	for _, qa := range sh.Rows {
+		if qa.Section != section && qa.Section != "" {
+			section = qa.Section
+			o.Blocks = append(o.Blocks, outBlock{Kind: blockHeading, Level: 2, Text: qa.Section})
+		}
+		o.Blocks = append(o.Blocks, outBlock{Kind: blockFAQ, Question: qa.Question, Text: qa.Answer,
+			Alternates: qa.Alternates, URL: qa.Link})
+	}
+	if bad := sh.Bad; len(bad) > 0 {
 		more := ""
 		if len(bad) > maxSheetErrors {
 			more = fmt.Sprintf(" (et %d autres)", len(bad)-maxSheetErrors)

@@ -23,6 +23,7 @@ Usage :
   causette eval [--corpus DIR] FICHIER.jsonl                  mesure la qualité sur un jeu d'évaluation
   causette index --stats [--corpus DIR]                       décrit l'index
   causette crawl --out DIR [--max-pages N] URL...             recopie un site dans un dossier de corpus
+  causette qa export|import [FICHIER]                         les réponses de l'équipe, en feuille CSV ou TSV
   causette serve [--addr HÔTE:PORT] [--corpus DIR] ...        le chat web, l'API, le widget et la console
   causette bench ws [--conns N] [--questions FICHIER]         charge WebSocket : réponses/s, p50, p99
   causette log unanswered|disliked|top [--since 7d] [--csv]   le journal des questions des visiteurs
@@ -43,6 +44,7 @@ var commands = map[string]func(ctx context.Context, args []string, stdin io.Read
 	"bench":  runBench,
 	"log":    runLog,
 	"crawl":  runCrawl,
+	"qa":     runQA,
 }
 
 func main() {

@@ -16,6 +16,7 @@ import (
 	"github.com/causette/causette/chat"
 	"github.com/causette/causette/index"
 	"github.com/causette/causette/web"
+	"github.com/causette/causette/web/questionlog"
 )
 
 // defaultAddr is where `causette serve` listens: every interface, port 8080.
@@ -151,9 +152,11 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		*indexDir = ""
 	}
 	var current *web.Current
+	var qlog *questionlog.Log // set before the first load
 	load := func() (*web.Snapshot, error) {
 		o := dir.options(*indexDir)
 		o.Logger = logger
+		o.Extra = teamAnswers(ctx, qlog, logger)
 		if prev := current.Load(); prev != nil {
 			o.Previous = prev.Index // on disk: updated in place, handed over
 		}
@@ -180,7 +183,7 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if *contactURL != "" || *contactMail != "" {
 		cfg.Contact = &chat.Contact{URL: *contactURL, Mail: *contactMail}
 	}
-	closeStaff, err := staff.attach(&cfg, *addr, data, *publicURL, *tlsCert != "") // staff.go: question log and staff console
+	closeStaff, qlog, err := staff.attach(&cfg, *addr, data, *publicURL, *tlsCert != "") // staff.go: question log and staff console
 	if err != nil {
 		return err
 	}
@@ -206,6 +209,7 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	begin := make(chan struct{})
 	r := &reloader{dir: dir.Dir, load: load, current: current, log: logger, quiet: reloadQuiet, begin: begin}
 	go r.run(sctx, hup)
+	go watchEntries(sctx, qlog, hup, entriesPoll) // the team's answers, served as soon as written
 
 	start := time.Now()
 	type loaded struct {

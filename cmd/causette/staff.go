@@ -37,9 +37,9 @@ func staffFlags(fs *flag.FlagSet) *staffOptions {
 // routes, and the log of every visitor turn). The log stays usable when the
 // database cannot be written: the chat answers and the failure shows in the
 // log, /healthz and /healthz/log. close writes what is queued and closes the database.
-func (o *staffOptions) attach(cfg *web.Config, addr string, data *dataOptions, publicURL string, tls bool) (close func(), err error) {
+func (o *staffOptions) attach(cfg *web.Config, addr string, data *dataOptions, publicURL string, tls bool) (close func(), qlog *questionlog.Log, err error) {
 	if *o.days <= 0 {
-		return nil, fmt.Errorf("--log-days %d : donnez un nombre de jours positif", *o.days)
+		return nil, nil, fmt.Errorf("--log-days %d : donnez un nombre de jours positif", *o.days)
 	}
 	logger := cfg.Logger
 	if logger == nil {
@@ -54,17 +54,17 @@ func (o *staffOptions) attach(cfg *web.Config, addr string, data *dataOptions, p
 		token = web.NewStaffToken()
 	}
 	if n := utf8.RuneCountInString(token); n < web.MinStaffTokenLength {
-		return nil, fmt.Errorf("--staff-token : %d caractères, il en faut au moins %d (par exemple : openssl rand -hex 16)", n, web.MinStaffTokenLength)
+		return nil, nil, fmt.Errorf("--staff-token : %d caractères, il en faut au moins %d (par exemple : openssl rand -hex 16)", n, web.MinStaffTokenLength)
 	}
 	db := *o.db
 	if db == "" {
 		db = data.path(dbFileName)
 	}
-	qlog := questionlog.Open(db, questionlog.Options{Days: *o.days, Logger: logger})
+	qlog = questionlog.Open(db, questionlog.Options{Days: *o.days, Logger: logger})
 	staff, err := web.NewStaff(web.StaffConfig{Token: token, Log: qlog, Engine: cfg.Engine, Index: cfg.Index, Current: cfg.Current, Logger: logger})
 	if err != nil {
 		qlog.Close()
-		return nil, err
+		return nil, nil, err
 	}
 	staff.Attach(cfg)
 	if generated {
@@ -77,7 +77,7 @@ func (o *staffOptions) attach(cfg *web.Config, addr string, data *dataOptions, p
 		if err := qlog.Close(); err != nil {
 			logger.Error("question log close", "err", err)
 		}
-	}, nil
+	}, qlog, nil
 }
 
 // signInURL is the staff sign-in page's address: under the public URL when

@@ -42,7 +42,7 @@ func TestStaffTokenGenerated(t *testing.T) {
 			}
 			var logs bytes.Buffer
 			cfg := web.Config{Engine: eng, Index: ix, Logger: slog.New(slog.NewTextHandler(&logs, nil))}
-			closeLog, err := o.attach(&cfg, ":8080", data, "", false)
+			closeLog, _, err := o.attach(&cfg, ":8080", data, "", false)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,0 +1,137 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/causette/causette/chat"
+)
+
+// TestQAImportExport checks the round trip of the team's answers: a sheet
+// imported line by line (added, refused with its line number), imported
+// again changed (one modified, the rest unchanged), exported to a sheet
+// that imports back unchanged.
+func TestQAImportExport(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "causette.db")
+	sheet := filepath.Join(dir, "equipe.csv")
+	write := func(text string) {
+		if err := os.WriteFile(sheet, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("question;réponse;formulations;lien\n" +
+		"Où garer son vélo ?;Devant la mairie.;parking vélo | stationner un vélo;https://mairie.example.fr/velo\n" +
+		"Quand ouvre la piscine ?;\n" +
+		"Comment payer la cantine ?;En ligne, sur le portail famille.;;\n")
+	out, err := runWithin(t, "qa", "import", "--db", db, sheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"ligne 2 : ajoutée : Où garer son vélo ?", "ligne 4 : ajoutée : Comment payer la cantine ?",
+		"ligne 3 : la question « Quand ouvre la piscine ? » n'a pas de réponse : refusée", "2 ajoutées, 0 modifiées, 0 inchangées, 1 refusées"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("first import said:\n%s\nwant %q", out, want)
+		}
+	}
+	write("question;réponse\nOù garer son vélo ?;Au parking de la gare.\nComment payer la cantine ?;En ligne, sur le portail famille.\n")
+	out, err = runWithin(t, "qa", "import", "--db", db, sheet)
+	if err != nil || !strings.Contains(out, "ligne 2 : modifiée : Où garer son vélo ?") || !strings.Contains(out, "0 ajoutées, 1 modifiées, 1 inchangées, 0 refusées") {
+		t.Errorf("second import: %v\n%s", err, out)
+	}
+	exported := filepath.Join(dir, "export.tsv")
+	if _, err := runWithin(t, "qa", "export", "--db", db, exported); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(exported)
+	if !strings.Contains(string(data), "Où garer son vélo ?\tAu parking de la gare.\t\t\toui") {
+		t.Errorf("export:\n%s", data)
+	}
+	out, err = runWithin(t, "qa", "import", "--db", db, exported)
+	if err != nil || !strings.Contains(out, "0 ajoutées, 0 modifiées, 2 inchangées, 0 refusées") {
+		t.Errorf("importing the export back: %v\n%s", err, out)
+	}
+	if _, err := runWithin(t, "qa", "import", "--db", db, filepath.Join(dir, "absent.csv")); err == nil {
+		t.Errorf("importing a missing file: no error")
+	}
+}
+
+// TestServeAnswersTeamEntries checks that an entry imported while serve
+// runs (another process writing the same database, as qa import does) is
+// the first citation for its question within seconds, cited as « Réponse
+// de l'équipe » with its link, and that a disabled one never is.
+func TestServeAnswersTeamEntries(t *testing.T) {
+	stderr := &lineWriter{lines: make(chan string, 100)}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	data := filepath.Join(t.TempDir(), "data")
+	go func() {
+		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--data", data, "--staff-token", "test-token-0123456789"}, nil, io.Discard, stderr)
+	}()
+	addrRe := regexp.MustCompile(`msg=serving addr=(\S+)`)
+	var addr string
+	for addr == "" {
+		select {
+		case l := <-stderr.lines:
+			if m := addrRe.FindStringSubmatch(l); m != nil {
+				addr = m[1]
+			}
+		case err := <-done:
+			t.Fatalf("serve returned %v before serving", err)
+		case <-time.After(30 * time.Second):
+			t.Fatalf("serve did not log its address")
+		}
+	}
+	ask := func(q string) chat.Answer {
+		t.Helper()
+		for deadline := time.Now().Add(30 * time.Second); ; {
+			resp, err := http.Post("http://"+addr+"/api/ask", "application/json", strings.NewReader(`{"q":`+strconv.Quote(q)+`}`))
+			if err == nil && resp.StatusCode == http.StatusOK {
+				var a chat.Answer
+				err = json.NewDecoder(resp.Body).Decode(&a)
+				resp.Body.Close()
+				if err == nil {
+					return a
+				}
+			}
+			if resp != nil {
+				resp.Body.Close()
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("POST /api/ask: %v", err)
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+	const q = "Où déposer une plainte contre un voisin bruyant ?"
+	if a := ask(q); len(a.Citations) > 0 && a.Citations[0].Title == "Réponse de l'équipe" {
+		t.Fatalf("answered by the team before any entry")
+	}
+	sheet := filepath.Join(t.TempDir(), "equipe.csv")
+	os.WriteFile(sheet, []byte("question;réponse;lien\n"+q+";Au commissariat ou en gendarmerie, avec un témoignage écrit.;https://mairie.example.fr/bruit\n"), 0o600)
+	if _, err := runWithin(t, "qa", "import", "--db", filepath.Join(data, dbFileName), sheet); err != nil {
+		t.Fatal(err)
+	}
+	var a chat.Answer
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+		if a = ask(q); len(a.Citations) > 0 && a.Citations[0].Title == "Réponse de l'équipe" {
+			break
+		}
+	}
+	if len(a.Citations) == 0 || a.Citations[0].Title != "Réponse de l'équipe" || a.Citations[0].URL != "https://mairie.example.fr/bruit" ||
+		!strings.Contains(a.Answer, "Au commissariat") {
+		t.Errorf("after the import: %q from %+v; want the team's answer with its link", a.Answer, a.Citations)
+	}
+	cancel()
+	<-done
+}
