@@ -152,6 +152,7 @@ var staffRoutes = []struct {
 	{"/staff/api/log/top.csv", false},
 	{"/staff/api/log/recent", false},
 	{"/staff/api/health", false},
+	{"/staff/api/entries", false},
 }
 
 func TestStaffRoutesNeedSession(t *testing.T) {

@@ -73,20 +73,26 @@ type Entry struct {
 // ErrNoEntry is returned for an entry id that does not exist.
 var ErrNoEntry = errors.New("entrée inconnue")
 
+// InvalidEntry is an entry refused before anything is written; its text
+// says why, in French.
+type InvalidEntry struct{ Reason string }
+
+func (e *InvalidEntry) Error() string { return e.Reason }
+
 // checkEntry refuses an entry without its question or answer, or past the
-// limits, with a French reason.
+// limits.
 func checkEntry(e Entry) error {
 	switch {
 	case strings.TrimSpace(e.Question) == "":
-		return errors.New("la question manque")
+		return &InvalidEntry{"La question manque."}
 	case strings.TrimSpace(e.Answer) == "":
-		return errors.New("la réponse manque")
+		return &InvalidEntry{"La réponse manque."}
 	case utf8.RuneCountInString(e.Question) > maxEntryQuestionRunes:
-		return fmt.Errorf("question de plus de %d caractères", maxEntryQuestionRunes)
+		return &InvalidEntry{fmt.Sprintf("La question dépasse %d caractères.", maxEntryQuestionRunes)}
 	case utf8.RuneCountInString(e.Answer) > maxEntryAnswerRunes:
-		return fmt.Errorf("réponse de plus de %d caractères", maxEntryAnswerRunes)
+		return &InvalidEntry{fmt.Sprintf("La réponse dépasse %d caractères.", maxEntryAnswerRunes)}
 	case len(e.Alternates) > maxEntryAlternates:
-		return fmt.Errorf("plus de %d formulations", maxEntryAlternates)
+		return &InvalidEntry{fmt.Sprintf("Plus de %d formulations.", maxEntryAlternates)}
 	}
 	return nil
 }

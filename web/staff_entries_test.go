@@ -1,0 +1,85 @@
+package web
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// TestStaffEntriesAPI checks the console's API for the team's answers: an
+// entry added, listed, edited (version 2), refused without its answer, with
+// a link that is not http(s), or not sent as JSON, and deleted; none of it
+// without a session.
+func TestStaffEntriesAPI(t *testing.T) {
+	f := newStaffFixture(t, "")
+	c := f.session(t)
+	send := func(method, path, contentType, body string, cookie *http.Cookie) (int, string) {
+		t.Helper()
+		req, err := http.NewRequest(method, f.URL+path, strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if contentType != "" {
+			req.Header.Set("Content-Type", contentType)
+		}
+		if cookie != nil {
+			req.AddCookie(cookie)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	const entry = `{"question":"Où garer son vélo ?","alternates":["parking vélo"," "],"answer":"Devant la mairie.","link":"https://mairie.example.fr/velo","enabled":true}`
+	if code, _ := send("POST", "/staff/api/entries", "application/json", entry, nil); code != http.StatusUnauthorized {
+		t.Errorf("POST without a session: %d; want 401", code)
+	}
+	code, body := send("POST", "/staff/api/entries", "application/json", entry, c)
+	var saved struct {
+		ID         int64    `json:"id"`
+		Version    int      `json:"version"`
+		Alternates []string `json:"alternates"`
+		CreatedBy  string   `json:"created_by"`
+	}
+	json.Unmarshal([]byte(body), &saved)
+	if code != http.StatusCreated || saved.ID == 0 || len(saved.Alternates) != 1 || saved.CreatedBy == "" {
+		t.Fatalf("POST: %d %s; want 201 with the entry", code, body)
+	}
+	id := "/staff/api/entries/" + itoa64(saved.ID)
+	if code, body := send("PUT", id, "application/json", strings.Replace(entry, "Devant la mairie.", "À la gare.", 1), c); code != http.StatusOK || !strings.Contains(body, `"version":2`) {
+		t.Errorf("PUT: %d %s; want 200, version 2", code, body)
+	}
+	for _, bad := range []struct {
+		contentType, body, want string
+		code                    int
+	}{
+		{"application/json", `{"question":"Sans réponse ?","answer":" "}`, "La réponse manque.", http.StatusBadRequest},
+		{"application/json", `{"question":"Q ?","answer":"R.","link":"javascript:alert(1)"}`, "http(s)", http.StatusBadRequest},
+		{"application/x-www-form-urlencoded", entry, "JSON", http.StatusUnsupportedMediaType},
+		{"application/json", `{"question":`, "JSON", http.StatusBadRequest},
+	} {
+		if code, body := send("POST", "/staff/api/entries", bad.contentType, bad.body, c); code != bad.code || !strings.Contains(body, bad.want) {
+			t.Errorf("POST %s %s: %d %s; want %d and %q", bad.contentType, bad.body, code, body, bad.code, bad.want)
+		}
+	}
+	_, list := f.get(t, "/staff/api/entries", c)
+	if !strings.Contains(list, "À la gare.") || strings.Count(list, `"id"`) != 1 {
+		t.Errorf("GET: %s; want the one entry, edited", list)
+	}
+	if code, _ := send("DELETE", id, "", "", c); code != http.StatusNoContent {
+		t.Errorf("DELETE: %d; want 204", code)
+	}
+	if code, _ := send("DELETE", id, "", "", c); code != http.StatusNotFound {
+		t.Errorf("DELETE again: %d; want 404", code)
+	}
+	if code, _ := send("PUT", "/staff/api/entries/abc", "application/json", entry, c); code != http.StatusNotFound {
+		t.Errorf("PUT on a bad id: %d; want 404", code)
+	}
+}
+
+func itoa64(n int64) string { b, _ := json.Marshal(n); return string(b) }
