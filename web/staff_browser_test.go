@@ -121,7 +121,9 @@ func TestStaffBrowser(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`#q`)),
 	)
 
-	// Search as you type: the answer on top, the passages below.
+	// Search as you type: the answer on top, the passages below. The
+	// page's script is deferred: its keys work once the page has loaded.
+	waitFor(t, ctx, "the console's script", `document.readyState === 'complete'`)
 	step(t, ctx, "focus the search with /",
 		chromedp.Evaluate[chromedp.Void](`document.activeElement.blur()`),
 		chromedp.KeyEvent("/"),
@@ -230,6 +232,51 @@ func TestStaffBrowser(t *testing.T) {
 		shoot(t, ctx, filepath.Join("..", "docs", "staff-unanswered.png"))
 	}
 	checkAccessibility(t, ctx, "unanswered view")
+
+	// « Répondre »: the form of the team's answers, prefilled with the
+	// group's question and its other wording; saved, the entry is listed.
+	step(t, ctx, "answer the unanswered question",
+		chromedp.Click(chromedp.CSS(`#view-log tbody tr:first-child .reply`)),
+		chromedp.WaitVisible(chromedp.CSS(`#entry-form`)),
+	)
+	// The group's two wordings: one as the question, the other as its
+	// other phrasing.
+	question := eval[string](t, ctx, `document.getElementById('entry-question').value`)
+	alternates := eval[string](t, ctx, `document.getElementById('entry-alternates').value`)
+	if got := question + "\n" + alternates; !strings.Contains(got, unanswered) || !strings.Contains(got, strings.ToLower(strings.TrimSuffix(unanswered, " ?"))) || alternates == "" {
+		t.Errorf("the form reads %q, other wordings %q; want %q and its look-alike", question, alternates, unanswered)
+	}
+	if id := eval[string](t, ctx, `document.activeElement.id`); id != "entry-answer" {
+		t.Errorf("focus on %q; want the answer's field", id)
+	}
+	step(t, ctx, "write and save the answer",
+		chromedp.SendKeys(chromedp.CSS(`#entry-answer`), "L'équipe répond : voyez l'accueil de la mairie."),
+		chromedp.SendKeys(chromedp.CSS(`#entry-link`), "https://mairie.example.fr/accueil"),
+		chromedp.Click(chromedp.CSS(`#entry-form button[type="submit"]`)),
+	)
+	waitFor(t, ctx, "the entry listed", `document.querySelectorAll('#team-body tbody tr').length === 1`)
+	if got := eval[string](t, ctx, `document.querySelector('#team-body tbody tr').textContent`); !strings.Contains(got, question) || !strings.Contains(got, "voyez l'accueil") {
+		t.Errorf("the team's answers list %q", got)
+	}
+	if got := eval[string](t, ctx, `document.getElementById('entry-status').textContent`); !strings.HasPrefix(got, "Enregistrée") {
+		t.Errorf("after saving, the form says %q", got)
+	}
+	entries, err := f.Log.Entries(context.Background())
+	if err != nil || len(entries) != 1 || entries[0].Question != question || entries[0].Link != "https://mairie.example.fr/accueil" || len(entries[0].Alternates) != 1 {
+		t.Errorf("stored entries %+v, %v", entries, err)
+	}
+	if os.Getenv(screenshotsEnv) == "1" {
+		shoot(t, ctx, filepath.Join("..", "docs", "staff-team.png"))
+	}
+	checkAccessibility(t, ctx, "team's answers")
+	// An empty answer is refused in the form, with the reason said.
+	step(t, ctx, "save without an answer",
+		chromedp.SendKeys(chromedp.CSS(`#entry-question`), "Une question sans réponse ?"),
+		chromedp.Click(chromedp.CSS(`#entry-form button[type="submit"]`)),
+	)
+	if got := eval[string](t, ctx, `document.getElementById('entry-status').textContent`); got != "La réponse manque." {
+		t.Errorf("saving without an answer says %q", got)
+	}
 }
 
 func jsonDecode(body string, v any) error { return json.Unmarshal([]byte(body), v) }

@@ -19,6 +19,7 @@
       hash: "#plus-posees", title: "Les plus posées",
       intro: "Les questions les plus fréquentes (hors politesses), regroupées quand elles se ressemblent.",
     },
+    team: { hash: "#reponses", title: "Réponses de l’équipe" },
   };
 
   const $ = (id) => document.getElementById(id);
@@ -275,9 +276,15 @@
       else a.removeAttribute("aria-current");
     }
     $("view-search").hidden = name !== "search";
-    $("view-log").hidden = name === "search";
+    $("view-log").hidden = name === "search" || name === "team";
+    $("view-team").hidden = name !== "team";
     if (name === "search") {
       document.title = "Console de l’équipe — Causette";
+      return;
+    }
+    if (name === "team") {
+      document.title = VIEWS.team.title + " — console de Causette";
+      loadEntries();
       return;
     }
     document.title = VIEWS[name].title + " — console de Causette";
@@ -339,7 +346,13 @@
         const near = el("td", {}, (g.nearest || []).length
           ? el("ul", { class: "near" }, ...g.nearest.map((p) => el("li", {}, passageLink(p.id, p.title.slice(0, 40) + (p.title.length > 40 ? "…" : "") + ", §" + p.paragraph))))
           : "—");
-        return el("tr", {}, q, el("td", { class: "num", text: String(g.count) }), last, near);
+        const reply = el("button", { type: "button", class: "reply", text: "Répondre",
+          "aria-label": "Répondre à « " + g.question + " »" });
+        reply.addEventListener("click", () => {
+          prefill = { question: g.question, alternates: others.map((w) => w.text) };
+          location.hash = VIEWS.team.hash;
+        });
+        return el("tr", {}, q, el("td", { class: "num", text: String(g.count) }), last, near, el("td", {}, reply));
       }
       return el("tr", {}, q, el("td", { class: "num", text: String(g.count) }),
         el("td", { class: "num", text: String(g.no_answer) }),
@@ -347,7 +360,7 @@
         el("td", {}, passageLink(g.passage)), last);
     });
     const headers = name === "unanswered"
-      ? [["Question"], ["Fois", "num"], ["Dernière fois"], ["Passages les plus proches"]]
+      ? [["Question"], ["Fois", "num"], ["Dernière fois"], ["Passages les plus proches"], ["Action"]]
       : [["Question"], ["Fois", "num"], ["Sans réponse", "num"], ["Pouces ↑ / ↓", "num"], ["Passage cité"], ["Dernière fois"]];
     logBody.replaceChildren(table(VIEWS[name].title, headers, rows));
   }
@@ -364,6 +377,116 @@
       el("td", {}, passageLink(t.passage))));
     logBody.replaceChildren(table("Pouces baissés", [["Date"], ["Question"], ["Type"], ["Confiance", "num"], ["Passage cité"]], rows));
   }
+
+  // ---- the team's answers ----------------------------------------------
+
+  const form = $("entry-form"), teamBody = $("team-body"), teamStatus = $("team-status"), entryStatus = $("entry-status");
+  const field = {
+    question: $("entry-question"), alternates: $("entry-alternates"), answer: $("entry-answer"),
+    link: $("entry-link"), enabled: $("entry-enabled"),
+  };
+  let editing = 0; // the entry the form edits, 0 for a new one
+  let prefill = null; // questions the unanswered view hands to the form
+
+  function fillForm(e) {
+    editing = e.id || 0;
+    field.question.value = e.question || "";
+    field.alternates.value = (e.alternates || []).join("\n");
+    field.answer.value = e.answer || "";
+    field.link.value = e.link || "";
+    field.enabled.checked = e.enabled !== false;
+    $("entry-form-title").textContent = editing ? "Modifier la réponse" : "Nouvelle réponse";
+  }
+
+  async function api(method, path, body) {
+    const init = { method, credentials: "same-origin", headers: {} };
+    if (body) {
+      init.headers["Content-Type"] = "application/json";
+      init.body = JSON.stringify(body);
+    }
+    const r = await fetch(path, init);
+    if (r.status === 401) { location.assign("/staff/signin?next=/staff"); throw new Error("Session expirée."); }
+    if (r.status === 204) return null;
+    const res = await r.json();
+    if (!r.ok) throw new Error(res.message || "L’enregistrement a échoué.");
+    return res;
+  }
+
+  async function loadEntries() {
+    if (prefill) {
+      fillForm(prefill);
+      prefill = null;
+      field.answer.focus();
+    }
+    teamStatus.textContent = "Chargement…";
+    let res;
+    try {
+      res = await api("GET", "/staff/api/entries");
+    } catch (e) {
+      teamStatus.textContent = e.message;
+      return;
+    }
+    renderEntries(res.entries);
+  }
+
+  function renderEntries(entries) {
+    teamStatus.textContent = entries.length === 0 ? "Aucune réponse de l’équipe pour l’instant."
+      : entries.length + (entries.length > 1 ? " réponses." : " réponse.");
+    if (entries.length === 0) { teamBody.replaceChildren(); return; }
+    const rows = entries.map((e) => {
+      const edit = el("button", { type: "button", text: "Modifier", "aria-label": "Modifier « " + e.question + " »" });
+      edit.addEventListener("click", () => { fillForm(e); field.question.focus(); });
+      const toggle = el("button", { type: "button", text: e.enabled ? "Désactiver" : "Activer",
+        "aria-label": (e.enabled ? "Désactiver" : "Activer") + " « " + e.question + " »" });
+      toggle.addEventListener("click", () => save(Object.assign({}, e, { enabled: !e.enabled }), e.id));
+      const del = el("button", { type: "button", text: "Supprimer", "aria-label": "Supprimer « " + e.question + " »" });
+      del.addEventListener("click", async () => {
+        if (!window.confirm("Supprimer la réponse « " + e.question + " » ?")) return;
+        try {
+          await api("DELETE", "/staff/api/entries/" + e.id);
+          teamStatus.textContent = "Réponse supprimée.";
+          loadEntries();
+        } catch (err) { teamStatus.textContent = err.message; }
+      });
+      return el("tr", {},
+        el("td", {}, el("span", { class: "question", text: e.question }),
+          e.alternates.length ? el("ul", { class: "wordings", "aria-label": "Autres formulations" },
+            ...e.alternates.map((a) => el("li", { text: a }))) : null),
+        el("td", { text: e.answer }),
+        el("td", {}, e.enabled ? "oui" : el("span", { class: "off", text: "non" })),
+        el("td", {}, el("time", { datetime: e.updated, text: dateFmt.format(new Date(e.updated)) }), " · " + e.updated_by),
+        el("td", {}, el("div", { class: "row-actions" }, edit, toggle, del)));
+    });
+    teamBody.replaceChildren(table("Réponses de l’équipe",
+      [["Question"], ["Réponse"], ["Active"], ["Modifiée"], ["Actions"]], rows));
+  }
+
+  async function save(entry, id) {
+    try {
+      await api(id ? "PUT" : "POST", "/staff/api/entries" + (id ? "/" + id : ""), entry);
+    } catch (e) {
+      entryStatus.textContent = e.message;
+      return false;
+    }
+    entryStatus.textContent = "Enregistrée : Causette la cite d’ici quelques secondes.";
+    loadEntries();
+    return true;
+  }
+
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const entry = {
+      question: field.question.value.trim(),
+      alternates: field.alternates.value.split("\n").map((a) => a.trim()).filter(Boolean),
+      answer: field.answer.value.trim(),
+      link: field.link.value.trim(),
+      enabled: field.enabled.checked,
+    };
+    if (!entry.question) { entryStatus.textContent = "La question manque."; field.question.focus(); return; }
+    if (!entry.answer) { entryStatus.textContent = "La réponse manque."; field.answer.focus(); return; }
+    if (await save(entry, editing)) fillForm({});
+  });
+  $("entry-cancel").addEventListener("click", () => { fillForm({}); entryStatus.textContent = ""; });
 
   route();
   if (view === "search") q.focus();
