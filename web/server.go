@@ -114,6 +114,11 @@ type TurnRecord struct {
 	Cited string
 	// Latency is the time taken to answer, queueing excluded.
 	Latency time.Duration
+	// Answer is the answer's text.
+	Answer string
+	// Previous is, for a follow-up over the WebSocket, the question asked
+	// before it on the same socket ("" otherwise).
+	Previous string
 	// Channel is where the question came from: "ws" or "api".
 	Channel string
 }

@@ -150,6 +150,8 @@ func (st *Staff) record(rec TurnRecord) {
 		Confidence: rec.Confidence,
 		Passage:    rec.Cited,
 		Latency:    rec.Latency,
+		Answer:     rec.Answer,
+		Previous:   rec.Previous,
 	})
 }
 

@@ -1,11 +1,15 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/causette/causette/web/questionlog"
 )
 
 // TestStaffEntriesAPI checks the console's API for the team's answers: an
@@ -83,3 +87,45 @@ func TestStaffEntriesAPI(t *testing.T) {
 }
 
 func itoa64(n int64) string { b, _ := json.Marshal(n); return string(b) }
+
+// TestTurnKeepsAnswerAndPrevious checks that the log keeps with each turn
+// the answer given and, for a follow-up on the same socket, the question
+// before it: « Pouces baissés » shows what was rated, « Et … ? » what it
+// follows.
+func TestTurnKeepsAnswerAndPrevious(t *testing.T) {
+	f := newStaffFixture(t, "")
+	c, _ := dial(t, f.URL)
+	c.send(map[string]any{"type": "ask", "id": "1", "text": "Qui est le PDG de Mistral ?"})
+	first := c.read()
+	c.send(map[string]any{"type": "ask", "id": "2", "text": "Et quand a-t-elle été fondée ?", "context": first["context"]})
+	c.read()
+	c.send(map[string]any{"type": "ask", "id": "3", "text": "Bonjour"}) // no context: a new conversation
+	c.read()
+	mustFlushLog(t, f)
+	turns, err := f.Log.Recent(context.Background(), time.Now().Add(-time.Hour), 10)
+	if err != nil || len(turns) != 3 {
+		t.Fatalf("turns %+v, %v; want 3", turns, err)
+	}
+	byQ := map[string]questionlog.Turn{}
+	for _, tr := range turns {
+		byQ[tr.Question] = tr
+	}
+	if tr := byQ["Qui est le PDG de Mistral ?"]; !strings.Contains(tr.Answer, "Arthur Mensch") || tr.Previous != "" {
+		t.Errorf("first turn answer %q, previous %q; want the answer given and nothing before", tr.Answer, tr.Previous)
+	}
+	if tr := byQ["Et quand a-t-elle été fondée ?"]; tr.Previous != "Qui est le PDG de Mistral ?" || tr.Answer == "" {
+		t.Errorf("follow-up previous %q, answer %q; want the question before it", tr.Previous, tr.Answer)
+	}
+	if tr := byQ["Bonjour"]; tr.Previous != "" {
+		t.Errorf("a question without context has previous %q", tr.Previous)
+	}
+}
+
+func mustFlushLog(t *testing.T, f *staffFixture) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := f.Log.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+}

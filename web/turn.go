@@ -40,6 +40,7 @@ func (s *Server) answer(question, context, channel string) (TurnRecord, chat.Ans
 		Confidence: a.Confidence,
 		Latency:    time.Since(start),
 		Channel:    channel,
+		Answer:     a.Answer,
 	}
 	if len(a.Citations) > 0 {
 		rec.Cited = a.Citations[0].ID

@@ -75,23 +75,26 @@ var connSeq atomic.Uint64
 // conn is one visitor's socket: a reader (the handler's goroutine) and a
 // writer goroutine; only the writer writes.
 type conn struct {
-	s       *Server
-	ws      *websocket.Conn
-	ip      string
-	id      uint64
-	send    chan []byte
-	quit    chan struct{} // closed to stop the writer
-	away    chan struct{} // closed to send closing, then close the socket
-	closing closeFrame    // set before away is closed
-	done    chan struct{} // closed when the writer has returned
-	stopMu  sync.Once
-	awayMu  sync.Once
-	dropMu  sync.Once // the slow-client drop is logged once
-	limiter *rate.Limiter
-	meter   *wireMeter
-	ping    atomic.Value      // string: the payload of the last ping sent
-	turns   map[string]string // client message id -> turn id
-	order   []string          // client message ids, oldest first
+	s *Server
+	// lastQuestion is the question last answered on this socket, kept with
+	// the next turn of the conversation (TurnRecord.Previous).
+	lastQuestion string
+	ws           *websocket.Conn
+	ip           string
+	id           uint64
+	send         chan []byte
+	quit         chan struct{} // closed to stop the writer
+	away         chan struct{} // closed to send closing, then close the socket
+	closing      closeFrame    // set before away is closed
+	done         chan struct{} // closed when the writer has returned
+	stopMu       sync.Once
+	awayMu       sync.Once
+	dropMu       sync.Once // the slow-client drop is logged once
+	limiter      *rate.Limiter
+	meter        *wireMeter
+	ping         atomic.Value      // string: the payload of the last ping sent
+	turns        map[string]string // client message id -> turn id
+	order        []string          // client message ids, oldest first
 }
 
 // handleWS upgrades to a WebSocket and runs the conversation.
@@ -331,6 +334,10 @@ func (c *conn) ask(m clientMsg) {
 		c.queue(errorMsg(m.ID, err))
 		return
 	}
+	if m.Context != "" {
+		rec.Previous = c.lastQuestion // a follow-up: what it follows
+	}
+	c.lastQuestion = m.Text
 	c.s.logTurn(rec, c.id) // before the answer leaves: feedback on it may come at once
 	c.remember(m.ID, rec.ID)
 	c.queue(answerMsg{Type: "answer", ID: m.ID, Turn: rec.ID, Answer: a})

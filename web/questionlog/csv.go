@@ -41,10 +41,10 @@ func WriteGroupsCSV(w io.Writer, gs []Group) error {
 // WriteTurnsCSV writes a view of turns (disliked, recent) as CSV.
 func WriteTurnsCSV(w io.Writer, ts []Turn) error {
 	cw := csv.NewWriter(w)
-	cw.Write([]string{"date", "question", "type", "confiance", "passage_cite", "latence_ms", "avis"})
+	cw.Write([]string{"date", "question", "type", "confiance", "passage_cite", "latence_ms", "avis", "reponse", "question_precedente"})
 	for _, t := range ts {
 		cw.Write(safeRow(t.Time.UTC().Format(time.RFC3339), t.Question, t.Kind, strconv.FormatFloat(t.Confidence, 'f', 2, 64),
-			t.Passage, strconv.FormatFloat(float64(t.Latency.Microseconds())/1000, 'f', 1, 64), t.Feedback))
+			t.Passage, strconv.FormatFloat(float64(t.Latency.Microseconds())/1000, 'f', 1, 64), t.Feedback, t.Answer, t.Previous))
 	}
 	cw.Flush()
 	return cw.Error()

@@ -33,7 +33,8 @@ func TestWriteGroupsCSV(t *testing.T) {
 
 func TestWriteTurnsCSV(t *testing.T) {
 	ts := []Turn{{Time: time.Date(2026, 11, 25, 9, 30, 0, 0, time.UTC), Question: "Qui dirige Mistral ?", Kind: "answer",
-		Confidence: 0.861, Passage: "mistral-ai#p3", Latency: 1250 * time.Microsecond, Feedback: "down"}}
+		Confidence: 0.861, Passage: "mistral-ai#p3", Latency: 1250 * time.Microsecond, Feedback: "down",
+		Answer: "=Le PDG Arthur Mensch.", Previous: "Et chez OpenAI ?"}}
 	var b bytes.Buffer
 	if err := WriteTurnsCSV(&b, ts); err != nil {
 		t.Fatal(err)
@@ -43,8 +44,8 @@ func TestWriteTurnsCSV(t *testing.T) {
 		t.Fatalf("CSV does not parse back: %v\n%s", err, b.String())
 	}
 	want := [][]string{
-		{"date", "question", "type", "confiance", "passage_cite", "latence_ms", "avis"},
-		{"2026-11-25T09:30:00Z", "Qui dirige Mistral ?", "answer", "0.86", "mistral-ai#p3", "1.2", "down"},
+		{"date", "question", "type", "confiance", "passage_cite", "latence_ms", "avis", "reponse", "question_precedente"},
+		{"2026-11-25T09:30:00Z", "Qui dirige Mistral ?", "answer", "0.86", "mistral-ai#p3", "1.2", "down", "'=Le PDG Arthur Mensch.", "Et chez OpenAI ?"},
 	}
 	compareRows(t, "WriteTurnsCSV", rows, want)
 }

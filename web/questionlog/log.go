@@ -46,6 +46,9 @@ const (
 	integrityLines = 5
 	// maxQuestionRunes bounds a stored question (the chat refuses longer).
 	maxQuestionRunes = 2000
+	// maxAnswerRunes bounds the answer kept with a turn: what staff need to
+	// see what was answered, not a copy of the corpus.
+	maxAnswerRunes = 600
 	// DefaultDays is the retention when Options.Days is 0.
 	DefaultDays = 30
 )
@@ -68,6 +71,12 @@ type Turn struct {
 	Latency time.Duration `json:"latency_ns"`
 	// Feedback is "", "up" or "down".
 	Feedback string `json:"feedback"`
+	// Answer is the answer given, cut to maxAnswerRunes ("" for a turn
+	// logged before it was kept).
+	Answer string `json:"answer"`
+	// Previous is, for a follow-up, the question asked before it in the
+	// conversation.
+	Previous string `json:"previous"`
 	// Key lets Feedback find this turn later: any value unique among recent
 	// turns, chosen by the caller. It is kept in memory only, never stored.
 	Key string `json:"-"`
@@ -185,6 +194,12 @@ func (l *Log) Record(t Turn) bool {
 	}
 	if utf8.RuneCountInString(t.Question) > maxQuestionRunes {
 		t.Question = string([]rune(t.Question)[:maxQuestionRunes])
+	}
+	if utf8.RuneCountInString(t.Previous) > maxQuestionRunes {
+		t.Previous = string([]rune(t.Previous)[:maxQuestionRunes])
+	}
+	if utf8.RuneCountInString(t.Answer) > maxAnswerRunes {
+		t.Answer = string([]rune(t.Answer)[:maxAnswerRunes]) + "…"
 	}
 	if t.Key != "" {
 		l.recent.add(t.Key)

@@ -36,7 +36,15 @@ var walFiles = []string{"-wal", "-shm"}
 // transaction with the version's update. Migration 1 is the first wave's
 // schema, written so that a database made before versions were counted
 // (version 0, its table there) takes it as it is. Append, never edit.
-var migrations = []string{schemaV1, schemaV2}
+var migrations = []string{schemaV1, schemaV2, schemaV3}
+
+// schemaV3 keeps with each turn the answer given and, for a follow-up, the
+// question before it: staff read a rating down with what was rated, and
+// « Et OpenAI ? » with what it follows.
+const schemaV3 = `
+ALTER TABLE turns ADD COLUMN answer TEXT NOT NULL DEFAULT '';
+ALTER TABLE turns ADD COLUMN previous TEXT NOT NULL DEFAULT '';
+`
 
 const schemaV1 = `
 CREATE TABLE IF NOT EXISTS turns (
@@ -170,7 +178,7 @@ func fromMillis(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
 // prepareInsert prepares in tx the statement insertTurn runs.
 func prepareInsert(ctx context.Context, tx *sql.Tx) (*sql.Stmt, error) {
 	st, err := tx.PrepareContext(ctx,
-		`INSERT INTO turns (at, question, kind, confidence, passage, latency_us, feedback) VALUES (?, ?, ?, ?, ?, ?, ?)`)
+		`INSERT INTO turns (at, question, kind, confidence, passage, latency_us, feedback, answer, previous) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		return nil, fmt.Errorf("prepare insert: %w", err)
 	}
@@ -181,7 +189,7 @@ func prepareInsert(ctx context.Context, tx *sql.Tx) (*sql.Stmt, error) {
 // returns its row id.
 func insertTurn(ctx context.Context, insert *sql.Stmt, t Turn) (int64, error) {
 	res, err := insert.ExecContext(ctx,
-		millis(t.Time), t.Question, t.Kind, t.Confidence, t.Passage, t.Latency.Microseconds(), t.Feedback)
+		millis(t.Time), t.Question, t.Kind, t.Confidence, t.Passage, t.Latency.Microseconds(), t.Feedback, t.Answer, t.Previous)
 	if err != nil {
 		return 0, fmt.Errorf("insert turn: %w", err)
 	}

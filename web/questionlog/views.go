@@ -107,7 +107,7 @@ func (l *Log) Recent(ctx context.Context, since time.Time, limit int) ([]Turn, e
 
 // turns reads the turns matching where (a constant SQL condition).
 func turns(ctx context.Context, db *sql.DB, where string, since time.Time, limit int) ([]Turn, error) {
-	rows, err := db.QueryContext(ctx, `SELECT id, at, question, kind, confidence, passage, latency_us, feedback
+	rows, err := db.QueryContext(ctx, `SELECT id, at, question, kind, confidence, passage, latency_us, feedback, answer, previous
 		FROM turns WHERE at >= ? AND `+where+` ORDER BY at DESC, id DESC LIMIT ?`, millis(since), sqlLimit(limit))
 	if err != nil {
 		return nil, fmt.Errorf("read turns: %w", err)
@@ -117,7 +117,7 @@ func turns(ctx context.Context, db *sql.DB, where string, since time.Time, limit
 	for rows.Next() {
 		var t Turn
 		var at, us int64
-		if err := rows.Scan(&t.ID, &at, &t.Question, &t.Kind, &t.Confidence, &t.Passage, &us, &t.Feedback); err != nil {
+		if err := rows.Scan(&t.ID, &at, &t.Question, &t.Kind, &t.Confidence, &t.Passage, &us, &t.Feedback, &t.Answer, &t.Previous); err != nil {
 			return nil, fmt.Errorf("read turns: %w", err)
 		}
 		t.Time, t.Latency = fromMillis(at), time.Duration(us)*time.Microsecond

@@ -371,11 +371,15 @@
     const kinds = { answer: "réponse", no_answer: "sans réponse", smalltalk: "politesse" };
     const rows = turns.map((t) => el("tr", {},
       el("td", {}, el("time", { datetime: t.time, text: dateFmt.format(new Date(t.time)) })),
-      el("td", { class: "question", text: t.question }),
+      el("td", {},
+        t.previous ? el("p", { class: "previous", text: "après « " + t.previous + " »" }) : null,
+        el("span", { class: "question", text: t.question })),
+      el("td", { class: "given", text: t.answer || "—" }),
       el("td", { text: kinds[t.kind] || t.kind }),
       el("td", { class: "num", text: pct(t.confidence) }),
       el("td", {}, passageLink(t.passage))));
-    logBody.replaceChildren(table("Pouces baissés", [["Date"], ["Question"], ["Type"], ["Confiance", "num"], ["Passage cité"]], rows));
+    logBody.replaceChildren(table("Pouces baissés",
+      [["Date"], ["Question"], ["Réponse donnée"], ["Type"], ["Confiance", "num"], ["Passage cité"]], rows));
   }
 
   // ---- the team's answers ----------------------------------------------
