@@ -183,6 +183,42 @@ func groups(ctx context.Context, db *sql.DB, keys *keyCache, where string, since
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read questions: %w", err)
 	}
+	// Keys alike are one question in other words: the less asked joins the
+	// more asked (mergeSimilar).
+	slices.SortStableFunc(order, func(x, y *acc) int { return cmp.Or(cmp.Compare(y.g.Count, x.g.Count), cmp.Compare(x.g.Key, y.g.Key)) })
+	keyList := make([]string, len(order))
+	for i, a := range order {
+		keyList[i] = a.g.Key
+	}
+	into := mergeSimilar(keyList)
+	kept := order[:0]
+	for _, a := range order {
+		target := byKey[into[a.g.Key]]
+		if target == a {
+			kept = append(kept, a)
+			continue
+		}
+		t := target.g
+		t.Count += a.g.Count
+		t.NoAnswer += a.g.NoAnswer
+		t.Up += a.g.Up
+		t.Down += a.g.Down
+		if a.g.Last.After(t.Last) {
+			t.Last = a.g.Last
+		}
+		for q, w := range a.wordings {
+			if tw := target.wordings[q]; tw != nil {
+				tw.Count += w.Count
+			} else {
+				target.wordings[q] = w
+			}
+			target.lastOf[q] = max(target.lastOf[q], a.lastOf[q])
+		}
+		for p, n := range a.passages {
+			target.passages[p] += n
+		}
+	}
+	order = kept
 	out := make([]Group, 0, len(order))
 	for _, a := range order {
 		g := a.g

@@ -1,0 +1,65 @@
+package questionlog
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// unansweredLog is a log built from the dev and trust sets' out-of-scope
+// questions, each with two paraphrases a visitor could type: 12 things
+// asked, 36 wordings.
+var unansweredLog = [][]string{
+	{"Quel est le prix du pain en 1990 ?", "combien coûtait le pain en 1990", "prix de la baguette de pain en 1990 ?"},
+	{"Comment réparer une fuite d'eau ?", "réparer fuite d'eau", "Que faire pour une fuite d'eau sous l'évier ?"},
+	{"Qui est le président du Brésil ?", "président actuel du Brésil", "qui dirige le Brésil en ce moment"},
+	{"How do I bake bread?", "how to bake bread", "bake bread at home"},
+	{"Quelle est la capitale de la France ?", "capitale France", "c'est quoi la capitale de la France"},
+	{"Quel est le salaire d'Arthur Mensch ?", "combien gagne Arthur Mensch", "salaire Arthur Mensch"},
+	{"Combien coûte un abonnement à Le Chat ?", "prix de l'abonnement Le Chat", "combien coûte le chat pro"},
+	{"Qui est le PDG d'OpenAI ?", "pdg openai", "qui dirige OpenAI ?"},
+	{"Quand Mistral AI entrera-t-elle en bourse ?", "mistral en bourse quand ?", "introduction en bourse de Mistral AI"},
+	{"Quel est le chiffre d'affaires annuel de Mistral ?", "chiffre d'affaires Mistral", "CA annuel de Mistral AI"},
+	{"Combien d'employés compte Mistral ?", "nombre d'employés de Mistral", "combien de salariés chez Mistral"},
+	{"Quelle est l'adresse du siège de Mistral ?", "adresse siège Mistral", "où se trouve le siège de Mistral AI ?"},
+}
+
+// TestGroupingUnanswered measures how many groups the unanswered view
+// shows for the log above: 12 things were asked; fewer groups than 36
+// wordings, and no two of the 12 merged.
+func TestGroupingUnanswered(t *testing.T) {
+	l := mustOpen(t, filepath.Join(t.TempDir(), "causette.db"), Options{})
+	at := time.Now().Add(-time.Hour)
+	for _, wordings := range unansweredLog {
+		for _, q := range wordings {
+			l.Record(Turn{Time: at, Question: q, Kind: "no_answer", Confidence: 0.05})
+		}
+	}
+	mustFlush(t, l)
+	groups, err := l.Unanswered(context.Background(), at.Add(-time.Minute), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	thing := map[string]int{}
+	for i, wordings := range unansweredLog {
+		for _, q := range wordings {
+			thing[q] = i
+		}
+	}
+	together := 0 // paraphrases found in their question's group
+	for _, g := range groups {
+		seen := map[int]bool{}
+		for _, w := range g.Wordings {
+			seen[thing[w.Text]] = true
+		}
+		if len(seen) > 1 {
+			t.Errorf("group %q mixes different questions: %v", g.Question, g.Wordings)
+		}
+		together += len(g.Wordings) - 1
+	}
+	t.Logf("%d groups for %d questions asked in %d wordings (%d wordings joined a group)", len(groups), len(unansweredLog), 36, together)
+	if len(groups) > 24 {
+		t.Errorf("%d groups; want the paraphrases gathered (at most 24)", len(groups))
+	}
+}
