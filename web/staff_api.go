@@ -93,10 +93,12 @@ func (st *Staff) handleLogView(w http.ResponseWriter, r *http.Request) {
 	from := st.now().Add(-since)
 	var groups []questionlog.Group
 	var turns []questionlog.Turn
+	answered := 0 // unanswered groups the team has answered since
 	switch view {
 	case "unanswered":
 		groups, err = st.log.Unanswered(ctx, from, limit)
 		if err == nil {
+			groups, answered = st.withoutAnswered(ctx, groups)
 			st.addNearest(groups)
 		}
 	case "top":
@@ -129,12 +131,45 @@ func (st *Staff) handleLogView(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	body := map[string]any{"view": view, "since": sinceText, "days": st.log.Days()}
+	if view == "unanswered" {
+		body["answered"] = answered
+	}
 	if view == "unanswered" || view == "top" {
 		body["groups"] = nonNil(groups)
 	} else {
 		body["turns"] = nonNil(turns)
 	}
 	writeJSON(w, http.StatusOK, body)
+}
+
+// withoutAnswered leaves out the groups whose question the team has
+// answered since (an entry asks it, in its question or another phrasing,
+// as GroupKey reads it) and counts them.
+func (st *Staff) withoutAnswered(ctx context.Context, groups []questionlog.Group) ([]questionlog.Group, int) {
+	entries, err := st.team().Entries(ctx)
+	if err != nil || len(entries) == 0 {
+		return groups, 0
+	}
+	asked := map[string]bool{}
+	for _, e := range entries {
+		for _, q := range append([]string{e.Question}, e.Alternates...) {
+			asked[questionlog.GroupKey(q)] = true
+		}
+	}
+	kept := groups[:0]
+	answered := 0
+	for _, g := range groups {
+		hit := asked[g.Key]
+		for _, w := range g.Wordings {
+			hit = hit || asked[questionlog.GroupKey(w.Text)]
+		}
+		if hit {
+			answered++
+			continue
+		}
+		kept = append(kept, g)
+	}
+	return kept, answered
 }
 
 // addNearest adds to each group the passages closest to its question.

@@ -277,6 +277,15 @@ func TestStaffBrowser(t *testing.T) {
 	if got := eval[string](t, ctx, `document.getElementById('entry-status').textContent`); got != "La réponse manque." {
 		t.Errorf("saving without an answer says %q", got)
 	}
+	// Answered, the group leaves the unanswered view, which counts it.
+	step(t, ctx, "back to the unanswered view",
+		chromedp.Navigate(f.URL+"/staff#sans-reponse"),
+		chromedp.WaitVisible(chromedp.CSS(`#view-log`)),
+	)
+	waitFor(t, ctx, "the view loaded", `document.getElementById('log-status').textContent.includes('réponse de l’équipe')`)
+	if n := eval[int](t, ctx, `Array.from(document.querySelectorAll('#view-log tbody .question')).filter(e => e.textContent === `+jsString(question)+`).length`); n != 0 {
+		t.Errorf("the answered group is still in the unanswered view")
+	}
 }
 
 func jsonDecode(body string, v any) error { return json.Unmarshal([]byte(body), v) }

@@ -315,7 +315,7 @@
       return;
     }
     if (name !== view) return;
-    if (res.groups) renderGroups(name, res.groups);
+    if (res.groups) renderGroups(name, res.groups, res.answered || 0);
     else renderTurns(res.turns);
   }
 
@@ -330,11 +330,12 @@
       el("tbody", {}, ...rows));
   }
 
-  function renderGroups(name, groups) {
+  function renderGroups(name, groups, answered) {
     const n = groups.reduce((s, g) => s + g.count, 0);
-    logStatus.textContent = groups.length === 0
+    logStatus.textContent = (groups.length === 0
       ? "Aucune question sur la période."
-      : groups.length + (groups.length > 1 ? " groupes, " : " groupe, ") + n + (n > 1 ? " questions." : " question.");
+      : groups.length + (groups.length > 1 ? " groupes, " : " groupe, ") + n + (n > 1 ? " questions." : " question.")) +
+      (answered ? " " + answered + (answered > 1 ? " groupes ont reçu" : " groupe a reçu") + " une réponse de l’équipe." : "");
     if (groups.length === 0) { logBody.replaceChildren(); return; }
     const rows = groups.map((g) => {
       const others = g.wordings.filter((w) => w.text !== g.question);
