@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/causette/causette/chat"
-	"github.com/causette/causette/index"
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
@@ -445,30 +444,12 @@ func TestNewConversation(t *testing.T) {
 // them as buttons under « Vouliez-vous parler de : », and that one asks its
 // question and answers from its document.
 func TestChoicesInPage(t *testing.T) {
-	dir := t.TempDir()
-	for name, text := range map[string]string{
+	ix := corpusIndex(t, map[string]string{
 		"labyrinthe.txt": "Le Labyrinthe\nLa sortie est prévue au printemps, après une longue préparation de toute l'équipe du projet.\n",
 		"minotaure.txt":  "Le Minotaure\nLa sortie est prévue à l'automne, après une longue préparation de toute l'équipe du projet.\n",
 		"budget.txt":     "Le Budget\nLe budget de la ville est voté chaque année par le conseil municipal, en séance publique.\n",
-	} {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	ix, err := index.Open(index.Options{Corpus: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ix.Close() })
-	s, err := NewServer(Config{Index: ix, Engine: chat.New(ix, chat.Options{}), Limits: generous, Logger: quietLogger()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sv := startServeOn(t, s, ln)
+	})
+	sv := serveLocal(t, Config{Index: ix, Engine: chat.New(ix, chat.Options{})})
 	ctx := newBrowser(t)
 	step(t, ctx, "load the page",
 		chromedp.Navigate(sv.URL+"/"),
@@ -504,32 +485,14 @@ func TestChoicesInPage(t *testing.T) {
 // tab, rel=noopener), that a javascript: address never becomes a link, and
 // that the panel with its link passes axe-core.
 func TestSourceLinkInPage(t *testing.T) {
-	dir := t.TempDir()
 	pages := map[string]string{
 		"carte.html": `<html><head><title>Carte</title><link rel="canonical" href="https://mediatheque.example.fr/carte"></head>
 <body><main><h1>La carte de bibliothèque</h1><h2 id="pieces">Pièces à fournir</h2>
 <p>La carte de bibliothèque se demande à l'accueil avec une pièce d'identité et un justificatif de domicile.</p></main></body></html>`,
 		"ruse.md": "---\ntitle: Horaires\nurl: javascript:alert(1)\n---\n\nLa médiathèque ouvre du mardi au samedi, de dix heures à dix-neuf heures.\n",
 	}
-	for name, text := range pages {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	ix, err := index.Open(index.Options{Corpus: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ix.Close() })
-	s, err := NewServer(Config{Index: ix, Engine: chat.New(ix, chat.Options{}), Limits: generous, Logger: quietLogger()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sv := startServeOn(t, s, ln)
+	ix := corpusIndex(t, pages)
+	sv := serveLocal(t, Config{Index: ix, Engine: chat.New(ix, chat.Options{})})
 	ctx := newBrowser(t)
 	step(t, ctx, "load the page",
 		chromedp.Navigate(sv.URL+"/"),
@@ -566,18 +529,9 @@ func TestSourceLinkInPage(t *testing.T) {
 // with it in the body; under an answer rated down, the same with the passage
 // cited; and axe-core on the page with both.
 func TestContactInPage(t *testing.T) {
-	_, eng := mustEngine(t)
+	ix, eng := mustEngine(t)
 	contact := &chat.Contact{URL: "https://mairie.example.fr/contact", Mail: "accueil@mairie.example.fr"}
-	ix, _ := mustEngine(t)
-	s, err := NewServer(Config{Index: ix, Engine: eng, Limits: generous, Logger: quietLogger(), Contact: contact})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sv := startServeOn(t, s, ln)
+	sv := serveLocal(t, Config{Index: ix, Engine: eng, Contact: contact})
 	ctx := newBrowser(t)
 	step(t, ctx, "load the page",
 		chromedp.Navigate(sv.URL+"/"),

@@ -8,6 +8,8 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -273,4 +275,43 @@ func assetURL(tb testing.TB, set *assetSet, name string) string {
 		tb.Fatal(err)
 	}
 	return u
+}
+
+// corpusIndex writes files into a temporary corpus folder and opens its
+// index, closed when the test ends.
+func corpusIndex(tb testing.TB, files map[string]string) *index.Index {
+	tb.Helper()
+	dir := tb.TempDir()
+	for name, text := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o600); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	ix, err := index.Open(index.Options{Corpus: dir})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { ix.Close() })
+	return ix
+}
+
+// serveLocal serves cfg (with generous limits and a quiet log unless set)
+// on 127.0.0.1, as `causette serve` does.
+func serveLocal(tb testing.TB, cfg Config) *serving {
+	tb.Helper()
+	if cfg.Limits == (Limits{}) {
+		cfg.Limits = generous
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = quietLogger()
+	}
+	s, err := NewServer(cfg)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return startServeOn(tb, s, ln)
 }

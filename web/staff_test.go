@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -17,7 +16,6 @@ import (
 	"time"
 
 	"github.com/causette/causette/chat"
-	"github.com/causette/causette/index"
 	"github.com/causette/causette/web/questionlog"
 )
 
@@ -555,20 +553,10 @@ func TestStaffSignInLimitBehindProxy(t *testing.T) {
 // /healthz, which turns degraded but names no file, and listed with why for
 // the staff at /staff/api/health.
 func TestHealthSkippedFiles(t *testing.T) {
-	dir := t.TempDir()
-	for name, text := range map[string]string{
+	ix := corpusIndex(t, map[string]string{
 		"velo.txt":      "Le vélo\nLe vélo de ville coûte 300 euros chez le marchand du quartier.\n",
 		"secret-rh.csv": "question,réponse\nQuand ?,\n",
-	} {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	ix, err := index.Open(index.Options{Corpus: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ix.Close() })
+	})
 	eng := chat.New(ix, chat.Options{})
 	log := questionlog.Open(filepath.Join(t.TempDir(), "causette.db"), questionlog.Options{Logger: quietLogger()})
 	t.Cleanup(func() { log.Close() })
