@@ -24,6 +24,7 @@ Usage :
   causette index --stats [--corpus DIR]                       décrit l'index
   causette crawl --out DIR [--max-pages N] URL...             recopie un site dans un dossier de corpus
   causette qa export|import [FICHIER]                         les réponses de l'équipe, en feuille CSV ou TSV
+  causette backup FICHIER                                     copie la base du serveur pendant qu'il tourne
   causette serve [--addr HÔTE:PORT] [--corpus DIR] ...        le chat web, l'API, le widget et la console
   causette bench ws [--conns N] [--questions FICHIER]         charge WebSocket : réponses/s, p50, p99
   causette log unanswered|disliked|top [--since 7d] [--csv]   le journal des questions des visiteurs
@@ -45,6 +46,7 @@ var commands = map[string]func(ctx context.Context, args []string, stdin io.Read
 	"log":    runLog,
 	"crawl":  runCrawl,
 	"qa":     runQA,
+	"backup": runBackup,
 }
 
 func main() {

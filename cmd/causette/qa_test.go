@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/causette/causette/chat"
+	"github.com/causette/causette/web/questionlog"
 )
 
 // TestQAImportExport checks the round trip of the team's answers: a sheet
@@ -134,4 +135,33 @@ func TestServeAnswersTeamEntries(t *testing.T) {
 	}
 	cancel()
 	<-done
+}
+
+// TestBackupWhileServing checks that the database is copied while a log
+// holds it open and writes to it, the copy holding the team's answers, and
+// that an existing file is never overwritten.
+func TestBackupWhileServing(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "causette.db")
+	l := questionlog.Open(db, questionlog.Options{})
+	defer l.Close()
+	if _, err := l.SaveEntry(context.Background(), questionlog.Entry{Question: "Où garer son vélo ?", Answer: "Devant la mairie.", Enabled: true}, "test"); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "copie.db")
+	if _, err := runWithin(t, "backup", "--db", db, out); err != nil {
+		t.Fatal(err)
+	}
+	copyLog := questionlog.Open(out, questionlog.Options{})
+	defer copyLog.Close()
+	entries, err := copyLog.Entries(context.Background())
+	if err != nil || len(entries) != 1 || entries[0].Answer != "Devant la mairie." {
+		t.Errorf("the copy holds %+v, %v; want the entry", entries, err)
+	}
+	if fi, err := os.Stat(out); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("the copy's mode: %v, %v; want 0600", fi, err)
+	}
+	if _, err := runWithin(t, "backup", "--db", db, out); err == nil || !strings.Contains(err.Error(), "existe déjà") {
+		t.Errorf("backing up onto an existing file: %v; want it refused", err)
+	}
 }

@@ -237,3 +237,20 @@ func quickCheck(ctx context.Context, db *sql.DB, max int) ([]string, error) {
 	}
 	return found, nil
 }
+
+// Backup writes a consistent copy of the database at path to out, while
+// servers keep writing to it (SQLite's VACUUM INTO). out must not exist.
+func Backup(ctx context.Context, path, out string) error {
+	if _, err := os.Stat(out); err == nil {
+		return fmt.Errorf("%s existe déjà : choisissez un autre fichier", out)
+	}
+	db, err := sql.Open("sqlite", dsn(path, true))
+	if err != nil {
+		return fmt.Errorf("open %s: %w", path, err)
+	}
+	defer db.Close()
+	if _, err := db.ExecContext(ctx, `VACUUM INTO ?`, out); err != nil {
+		return fmt.Errorf("sauvegarde de %s : %w", path, err)
+	}
+	return os.Chmod(out, filePerm)
+}
