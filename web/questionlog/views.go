@@ -54,14 +54,24 @@ type Near struct {
 	Section   string  `json:"section"`
 	Paragraph int     `json:"paragraph"`
 	Score     float64 `json:"score"`
+	// Text is the start of the passage's text (nearTextRunes at most), for
+	// staff to judge it without opening it.
+	Text string `json:"text"`
 }
+
+// nearTextRunes bounds the text a nearest passage shows.
+const nearTextRunes = 220
 
 // NearOf lists search hits as the Nearest of a group, best first.
 func NearOf(hits []index.Hit) []Near {
 	var out []Near
 	for _, h := range hits {
 		p := h.Passage
-		out = append(out, Near{ID: p.ID, Title: p.Title, Section: p.Section, Paragraph: p.Paragraph, Score: h.Score})
+		text := p.Text
+		if r := []rune(text); len(r) > nearTextRunes {
+			text = string(r[:nearTextRunes]) + "…"
+		}
+		out = append(out, Near{ID: p.ID, Title: p.Title, Section: p.Section, Paragraph: p.Paragraph, Score: h.Score, Text: text})
 	}
 	return out
 }

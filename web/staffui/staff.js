@@ -345,7 +345,9 @@
       const last = el("td", {}, el("time", { datetime: g.last, text: dateFmt.format(new Date(g.last)) }));
       if (name === "unanswered") {
         const near = el("td", {}, (g.nearest || []).length
-          ? el("ul", { class: "near" }, ...g.nearest.map((p) => el("li", {}, passageLink(p.id, p.title.slice(0, 40) + (p.title.length > 40 ? "…" : "") + ", §" + p.paragraph))))
+          ? el("ul", { class: "near" }, ...g.nearest.map((p) => el("li", {},
+            passageLink(p.id, p.title.slice(0, 40) + (p.title.length > 40 ? "…" : "") + ", §" + p.paragraph),
+            p.text ? el("span", { class: "near-text", text: p.text }) : null)))
           : "—");
         const reply = el("button", { type: "button", class: "reply", text: "Répondre",
           "aria-label": "Répondre à « " + g.question + " »" });
