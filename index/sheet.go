@@ -27,6 +27,7 @@ var sheetColumns = map[string]string{
 	"alternatives": "alternates", "variantes": "alternates", "reformulations": "alternates",
 	"lien": "link", "link": "link", "url": "link", "source": "link",
 	"categorie": "section", "category": "section", "section": "section", "rubrique": "section", "theme": "section",
+	"active": "active", "actif": "active", "enabled": "active",
 }
 
 // maxSheetErrors is how many bad rows an error names.
@@ -40,6 +41,9 @@ type QA struct {
 	Alternates []string
 	Link       string // "" unless an http(s) URL
 	Section    string
+	// Active is the « active » column's oui or non (yes, no, 1, 0); nil
+	// when the sheet has none or the cell is empty.
+	Active *bool
 }
 
 // Sheet is a Q&A sheet read: its good rows, and what was wrong with the
@@ -114,6 +118,13 @@ func ReadSheet(name string, data []byte) (*Sheet, error) {
 			continue
 		}
 		qa := QA{Line: line, Question: q, Answer: a, Section: cell(row, "section")}
+		switch Fold(cell(row, "active")) {
+		case "oui", "yes", "1", "vrai", "true":
+			qa.Active = new(bool)
+			*qa.Active = true
+		case "non", "no", "0", "faux", "false":
+			qa.Active = new(bool)
+		}
 		for _, alt := range strings.Split(cell(row, "alternates"), "|") {
 			if alt = strings.TrimSpace(alt); alt != "" {
 				qa.Alternates = append(qa.Alternates, alt)

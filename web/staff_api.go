@@ -96,9 +96,12 @@ func (st *Staff) handleLogView(w http.ResponseWriter, r *http.Request) {
 	answered := 0 // unanswered groups the team has answered since
 	switch view {
 	case "unanswered":
-		groups, err = st.log.Unanswered(ctx, from, limit)
+		groups, err = st.log.Unanswered(ctx, from, 0) // all: the answered leave before the limit
 		if err == nil {
 			groups, answered = st.withoutAnswered(ctx, groups)
+			if limit > 0 && len(groups) > limit {
+				groups = groups[:limit]
+			}
 			st.addNearest(groups)
 		}
 	case "top":
@@ -143,7 +146,7 @@ func (st *Staff) handleLogView(w http.ResponseWriter, r *http.Request) {
 }
 
 // withoutAnswered leaves out the groups whose question the team has
-// answered since (an entry asks it, in its question or another phrasing,
+// answered since (an enabled entry asks it, in its question or another phrasing,
 // as GroupKey reads it) and counts them.
 func (st *Staff) withoutAnswered(ctx context.Context, groups []questionlog.Group) ([]questionlog.Group, int) {
 	entries, err := st.team().Entries(ctx)
@@ -152,6 +155,9 @@ func (st *Staff) withoutAnswered(ctx context.Context, groups []questionlog.Group
 	}
 	asked := map[string]bool{}
 	for _, e := range entries {
+		if !e.Enabled {
+			continue // a draft or a withdrawn answer answers nobody
+		}
 		for _, q := range append([]string{e.Question}, e.Alternates...) {
 			asked[questionlog.GroupKey(q)] = true
 		}

@@ -95,7 +95,9 @@ func (st *Staff) handleSaveEntry(w http.ResponseWriter, r *http.Request) {
 // handleDeleteEntry deletes entry {id}.
 func (st *Staff) handleDeleteEntry(w http.ResponseWriter, r *http.Request) {
 	n, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err == nil {
+	if err != nil || n <= 0 {
+		err = questionlog.ErrNoEntry
+	} else {
 		err = st.team().DeleteEntry(r.Context(), n, staffAuthor)
 	}
 	if err != nil {

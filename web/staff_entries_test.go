@@ -84,6 +84,9 @@ func TestStaffEntriesAPI(t *testing.T) {
 	if code, _ := send("PUT", "/staff/api/entries/abc", "application/json", entry, c); code != http.StatusNotFound {
 		t.Errorf("PUT on a bad id: %d; want 404", code)
 	}
+	if code, _ := send("DELETE", "/staff/api/entries/abc", "", "", c); code != http.StatusNotFound {
+		t.Errorf("DELETE on a bad id: %d; want 404", code)
+	}
 }
 
 func itoa64(n int64) string { b, _ := json.Marshal(n); return string(b) }
@@ -127,5 +130,31 @@ func mustFlushLog(t *testing.T, f *staffFixture) {
 	defer cancel()
 	if err := f.Log.Flush(ctx); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestDisabledEntryAnswersNobody checks that a disabled entry does not take
+// its question out of the unanswered view: visitors get nothing from it.
+func TestDisabledEntryAnswersNobody(t *testing.T) {
+	f := newStaffFixture(t, "")
+	f.Log.Record(questionlog.Turn{Question: "Quand ouvre la piscine ?", Kind: "no_answer", Confidence: 0.05})
+	mustFlushLog(t, f)
+	ctx := context.Background()
+	e, err := f.Log.SaveEntry(ctx, questionlog.Entry{Question: "Quand ouvre la piscine ?", Answer: "À 9 h.", Enabled: false}, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := f.session(t)
+	_, body := f.get(t, "/staff/api/log/unanswered", c)
+	if !strings.Contains(body, `"answered":0`) || !strings.Contains(body, "Quand ouvre la piscine ?") {
+		t.Errorf("with a disabled entry: %s; want the question still unanswered", body)
+	}
+	e.Enabled = true
+	if _, err := f.Log.SaveEntry(ctx, e, "test"); err != nil {
+		t.Fatal(err)
+	}
+	_, body = f.get(t, "/staff/api/log/unanswered", c)
+	if !strings.Contains(body, `"answered":1`) || strings.Contains(body, "Quand ouvre la piscine ?") {
+		t.Errorf("with the entry enabled: %s; want the group gone and counted", body)
 	}
 }

@@ -101,7 +101,8 @@ func runQA(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 
 // openEntries opens the server's database for the team's answers.
 func openEntries(db string) (*questionlog.Log, error) {
-	qlog := questionlog.Open(db, questionlog.Options{})
+	// The server's retention is its own: nothing is purged from here.
+	qlog := questionlog.Open(db, questionlog.Options{NoPurge: true})
 	if h := qlog.Health(); !h.OK {
 		qlog.Close()
 		return nil, fmt.Errorf("qa : base %s inutilisable (%s)", db, h.Error)
@@ -145,9 +146,13 @@ func importSheet(ctx context.Context, qlog *questionlog.Log, sheet *index.Sheet,
 	var added, changed, same, refused int
 	for _, row := range sheet.Rows {
 		e, known := byQuestion[index.Fold(row.Question)]
+		enabled := !known || e.Enabled // a sheet without the active column keeps the entry's state
+		if row.Active != nil {
+			enabled = *row.Active
+		}
 		next := questionlog.Entry{ID: e.ID, Question: row.Question, Answer: row.Answer, Alternates: row.Alternates,
-			Link: row.Link, Passages: e.Passages, Enabled: !known || e.Enabled}
-		if known && next.Question == e.Question && next.Answer == e.Answer && next.Link == e.Link &&
+			Link: row.Link, Passages: e.Passages, Enabled: enabled}
+		if known && next.Question == e.Question && next.Answer == e.Answer && next.Link == e.Link && next.Enabled == e.Enabled &&
 			strings.Join(next.Alternates, "\n") == strings.Join(e.Alternates, "\n") {
 			same++
 			continue

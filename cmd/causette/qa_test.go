@@ -64,6 +64,55 @@ func TestQAImportExport(t *testing.T) {
 	if _, err := runWithin(t, "qa", "import", "--db", db, filepath.Join(dir, "absent.csv")); err == nil {
 		t.Errorf("importing a missing file: no error")
 	}
+	// The active column: « non » disables, and an export of a disabled
+	// entry imports back disabled.
+	write("question;réponse;active\nOù garer son vélo ?;Au parking de la gare.;non\n")
+	out, err = runWithin(t, "qa", "import", "--db", db, sheet)
+	if err != nil || !strings.Contains(out, "ligne 2 : modifiée") {
+		t.Errorf("disabling by import: %v\n%s", err, out)
+	}
+	fresh := filepath.Join(dir, "neuve.db")
+	if _, err := runWithin(t, "qa", "export", "--db", db, exported); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := runWithin(t, "qa", "import", "--db", fresh, exported); err != nil {
+		t.Fatal(err)
+	}
+	l := questionlog.Open(fresh, questionlog.Options{NoPurge: true})
+	defer l.Close()
+	entries, _ := l.Entries(context.Background())
+	for _, e := range entries {
+		if e.Question == "Où garer son vélo ?" && e.Enabled {
+			t.Errorf("a disabled entry came back enabled through export and import")
+		}
+	}
+}
+
+// TestQADoesNotPurge checks that qa, which opens the server's database for
+// the team's answers only, leaves the question log's old turns alone: the
+// retention is the server's (--log-days).
+func TestQADoesNotPurge(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "causette.db")
+	l := questionlog.Open(db, questionlog.Options{Days: 90})
+	l.Record(questionlog.Turn{Time: time.Now().AddDate(0, 0, -60), Question: "Une vieille question ?", Kind: "no_answer"})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := l.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	l.Close()
+	if _, err := runWithin(t, "qa", "export", "--db", db); err != nil {
+		t.Fatal(err)
+	}
+	ro, err := questionlog.OpenReadOnly(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	turns, err := ro.Recent(context.Background(), time.Now().AddDate(0, 0, -100), 0)
+	if err != nil || len(turns) != 1 {
+		t.Errorf("after qa export: %d turns (%v); want the 60-day-old turn kept", len(turns), err)
+	}
 }
 
 // TestServeAnswersTeamEntries checks that an entry imported while serve

@@ -18,8 +18,8 @@ import (
 
 // schemaV2 adds the team's answers and their versions.
 const schemaV2 = `
-CREATE TABLE entries (
-	id         INTEGER PRIMARY KEY,
+CREATE TABLE IF NOT EXISTS entries (
+	id         INTEGER PRIMARY KEY AUTOINCREMENT, -- never reused: versions and citations keep the id
 	question   TEXT    NOT NULL,
 	alternates TEXT    NOT NULL DEFAULT '', -- one a line
 	answer     TEXT    NOT NULL,
@@ -32,7 +32,7 @@ CREATE TABLE entries (
 	updated_at INTEGER NOT NULL,
 	updated_by TEXT    NOT NULL
 );
-CREATE TABLE entry_versions (
+CREATE TABLE IF NOT EXISTS entry_versions (
 	entry      INTEGER NOT NULL,
 	version    INTEGER NOT NULL,
 	question   TEXT    NOT NULL,

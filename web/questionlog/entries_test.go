@@ -78,4 +78,14 @@ func TestEntries(t *testing.T) {
 			t.Errorf("%+v saved; want it refused", bad)
 		}
 	}
+	// A deleted entry's id is never given again: its versions and the
+	// turns that cited it stay its own.
+	next, err := l.SaveEntry(ctx, Entry{Question: "Où nager ?", Answer: "À la piscine.", Enabled: true}, "x")
+	if err != nil || next.ID == e.ID {
+		t.Fatalf("after deleting entry %d, the next is %+v, %v; want a new id", e.ID, next, err)
+	}
+	next.Answer = "À la piscine municipale."
+	if _, err := l.SaveEntry(ctx, next, "x"); err != nil {
+		t.Errorf("editing the next entry: %v", err)
+	}
 }

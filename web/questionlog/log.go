@@ -90,6 +90,10 @@ type Options struct {
 	Logger *slog.Logger
 	// Now is the clock (time.Now when nil); tests set it.
 	Now func() time.Time
+	// NoPurge keeps every turn: for the commands that open the server's
+	// database for the team's answers only, whose retention is the
+	// server's to apply (--log-days).
+	NoPurge bool
 }
 
 // ErrUnavailable is returned by the views while the database is not open.
@@ -117,10 +121,11 @@ type op struct {
 
 // Log records turns through one writer goroutine and answers the views.
 type Log struct {
-	path string
-	days int
-	now  func() time.Time
-	log  *slog.Logger
+	path    string
+	days    int
+	noPurge bool
+	now     func() time.Time
+	log     *slog.Logger
 
 	mu     sync.RWMutex // guards closed against Record racing Close
 	closed bool
@@ -157,6 +162,7 @@ func Open(path string, o Options) *Log {
 	l := &Log{
 		path:    path,
 		days:    o.Days,
+		noPurge: o.NoPurge,
 		now:     o.Now,
 		log:     o.Logger,
 		queue:   make(chan op, queueSize),
