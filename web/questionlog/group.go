@@ -17,18 +17,14 @@ const keyCacheSize = 50000
 
 // GroupKey is what questions worded alike share: their content words after
 // French analysis (case, accents, punctuation, stop words and inflections
-// removed), each word of a synonym group of the lexicon made the group's
-// first, sorted and deduplicated. "Qui dirige Mistral ?" and "qui
+// removed), sorted and deduplicated. Questions in other words that mean
+// the same are gathered afterwards (mergeSimilar). "Qui dirige Mistral ?" and "qui
 // DIRIGE mistral" share one. A question with no content word is keyed by its
 // folded letters and digits.
 func GroupKey(question string) string {
 	var stems []string
-	canon := canonicalStems()
 	for _, t := range index.Analyze(question) {
 		if s := string(t.Term); s != "" {
-			if c, ok := canon[s]; ok {
-				s = c // « prix » and « coûte » ask the same
-			}
 			stems = append(stems, s)
 		}
 	}
@@ -70,8 +66,9 @@ var (
 )
 
 // canonicalStems maps the stem of each word of the embedded synonym
-// lexicon's groups to its group's first word's stem (the corpus's own
-// lexicon is not known here).
+// lexicon's groups to one stem for all the groups it joins (groups that
+// share a word are one: « pdg » is in two), so that « prix » and « coûte »
+// read alike.
 func canonicalStems() map[string]string {
 	canonOnce.Do(func() {
 		canon = map[string]string{}
@@ -83,6 +80,15 @@ func canonicalStems() map[string]string {
 		if err != nil {
 			return
 		}
+		parent := map[string]string{}
+		var root func(string) string
+		root = func(x string) string {
+			for parent[x] != x {
+				parent[x] = parent[parent[x]]
+				x = parent[x]
+			}
+			return x
+		}
 		for _, g := range groups {
 			first := ""
 			for _, w := range g {
@@ -91,60 +97,98 @@ func canonicalStems() map[string]string {
 					continue // an expression of several words
 				}
 				st := string(toks[0].Term)
+				if _, ok := parent[st]; !ok {
+					parent[st] = st
+				}
 				if first == "" {
 					first = st
+					continue
 				}
-				if _, taken := canon[st]; !taken && st != first {
-					canon[st] = first
+				if a, b := root(first), root(st); a != b {
+					if b < a {
+						a, b = b, a
+					}
+					parent[b] = a // the smaller stem is the root: the same map every time
 				}
 			}
+		}
+		for st := range parent {
+			canon[st] = root(st)
 		}
 	})
 	return canon
 }
 
-// mergeSimilar gathers groups keyed alike: two keys that share most of
-// their words (mergeShare of their union, and two words at least) are one
-// question asked in other words (« prix abonnement chat » and « chat cout
-// pro »). Keys are taken most asked first; each joins the first group it
-// is like, judged by that group's own key.
+// mergeShare is how much of their words (synonyms read alike) two keys
+// share to be one question; mergeWords how many of their own words, as
+// written, they share at the least: a synonym of the lexicon, weak at
+// times (« capital », « financement »), never joins two questions alone.
+const (
+	mergeShare = 0.6
+	mergeWords = 2
+)
+
+// mergeSimilar gathers groups keyed alike: two keys that share mergeShare
+// of their words, synonyms read alike, and mergeWords words as written,
+// and differ by no number (« en 2023 », « en 2024 »), are one question
+// asked in other words (« chat cout pro » and « abon chat prix pro »).
+// Keys come most asked first; each joins the group it is most like, the
+// earliest on a tie, judged by that group's own key.
 func mergeSimilar(keys []string) map[string]string {
-	const mergeShare = 0.6
+	canon := canonicalStems()
 	into := map[string]string{}
 	type cluster struct {
-		key   string
-		words map[string]bool
+		n          int
+		key        string
+		raw, words map[string]bool
 	}
 	var clusters []*cluster
 	byWord := map[string][]*cluster{}
 	for _, k := range keys {
-		words := map[string]bool{}
-		for _, w := range strings.Fields(k) {
+		raw, words := map[string]bool{}, map[string]bool{}
+		fields := strings.Fields(k) // sorted: GroupKey sorts them
+		for _, w := range fields {
+			raw[w] = true
+			if c, ok := canon[w]; ok {
+				w = c
+			}
 			words[w] = true
 		}
 		var best *cluster
 		bestShare := 0.0
 		seen := map[*cluster]bool{}
-		for w := range words {
+		var candidates []*cluster
+		for _, w := range fields {
+			if c, ok := canon[w]; ok {
+				w = c
+			}
 			for _, c := range byWord[w] {
-				if seen[c] {
-					continue
-				}
-				seen[c] = true
-				common := 0
-				for x := range words {
-					if c.words[x] {
-						common++
-					}
-				}
-				share := float64(common) / float64(len(words)+len(c.words)-common)
-				if common >= 2 && share >= mergeShare && share > bestShare {
-					best, bestShare = c, share
+				if !seen[c] {
+					seen[c] = true
+					candidates = append(candidates, c)
 				}
 			}
 		}
+		slices.SortFunc(candidates, func(x, y *cluster) int { return x.n - y.n })
+		for _, c := range candidates {
+			common, rawCommon := 0, 0
+			for w := range words {
+				if c.words[w] {
+					common++
+				}
+			}
+			for w := range raw {
+				if c.raw[w] {
+					rawCommon++
+				}
+			}
+			share := float64(common) / float64(len(words)+len(c.words)-common)
+			if rawCommon >= mergeWords && share >= mergeShare && share > bestShare && !numbersDiffer(raw, c.raw) {
+				best, bestShare = c, share
+			}
+		}
 		if best == nil {
-			best = &cluster{key: k, words: words}
+			best = &cluster{n: len(clusters), key: k, raw: raw, words: words}
 			clusters = append(clusters, best)
 			for w := range words {
 				byWord[w] = append(byWord[w], best)
@@ -153,4 +197,17 @@ func mergeSimilar(keys []string) map[string]string {
 		into[k] = best.key
 	}
 	return into
+}
+
+// numbersDiffer reports whether one set holds a word with a digit the
+// other lacks: « 2023 » and « 2024 » ask about different years.
+func numbersDiffer(a, b map[string]bool) bool {
+	for _, pair := range [2][2]map[string]bool{{a, b}, {b, a}} {
+		for w := range pair[0] {
+			if strings.ContainsAny(w, "0123456789") && !pair[1][w] {
+				return true
+			}
+		}
+	}
+	return false
 }

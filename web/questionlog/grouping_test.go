@@ -63,3 +63,40 @@ func TestGroupingUnanswered(t *testing.T) {
 		t.Errorf("%d groups; want the paraphrases gathered (at most 24)", len(groups))
 	}
 }
+
+// TestMergeSimilarIsCareful checks what gathering must never do: join two
+// questions on a weak synonym alone, or on everything but their year; and
+// that it gives the same groups every time, and reads a word of two
+// synonym groups alike with both.
+func TestMergeSimilarIsCareful(t *testing.T) {
+	keys := []string{
+		GroupKey("Quel est le chiffre d'affaires de Mistral en 2023 ?"),
+		GroupKey("Quel est le chiffre d'affaires de Mistral en 2024 ?"),
+		GroupKey("Quelle est la capitale de la France ?"),
+		GroupKey("Quel est le financement de la France ?"),
+		GroupKey("Combien coûte l'abonnement au chat pro ?"),
+		GroupKey("Quel est le prix de l'abonnement chat pro ?"),
+	}
+	into := mergeSimilar(keys)
+	if into[keys[1]] == into[keys[0]] {
+		t.Errorf("2023 and 2024 gathered")
+	}
+	if into[keys[3]] == into[keys[2]] {
+		t.Errorf("« capitale » and « financement » gathered on a synonym alone")
+	}
+	if into[keys[5]] != into[keys[4]] {
+		t.Errorf("« coûte l'abonnement » and « prix de l'abonnement » not gathered: %q, %q", into[keys[4]], into[keys[5]])
+	}
+	for range 20 {
+		again := mergeSimilar(keys)
+		for k, v := range into {
+			if again[k] != v {
+				t.Fatalf("%q went to %q, then to %q", k, v, again[k])
+			}
+		}
+	}
+	c := canonicalStems()
+	if c["pdg"] == "" || c["pdg"] != c["patron"] || c["pdg"] != c["dirig"] {
+		t.Errorf("pdg %q, patron %q, dirig %q; want one stem for the groups that share pdg", c["pdg"], c["patron"], c["dirig"])
+	}
+}
