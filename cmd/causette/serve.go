@@ -16,7 +16,6 @@ import (
 	"github.com/causette/causette/chat"
 	"github.com/causette/causette/index"
 	"github.com/causette/causette/web"
-	"github.com/causette/causette/web/questionlog"
 )
 
 // defaultAddr is where `causette serve` listens: every interface, port 8080.
@@ -152,11 +151,11 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		*indexDir = ""
 	}
 	var current *web.Current
-	var qlog *questionlog.Log // set before the first load
+	team := &teamAnswers{logger: logger} // its log set before the first load; loads run one at a time
 	load := func() (*web.Snapshot, error) {
 		o := dir.options(*indexDir)
 		o.Logger = logger
-		o.Extra = teamAnswers(ctx, qlog, logger)
+		o.Extra = team.documents(ctx)
 		if prev := current.Load(); prev != nil {
 			o.Previous = prev.Index // on disk: updated in place, handed over
 		}
@@ -187,6 +186,10 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if err != nil {
 		return err
 	}
+	team.qlog = qlog
+	// Read before the first load reads the entries: a change between the
+	// two is seen by the poller.
+	entriesStamp, _ := qlog.EntriesStamp(ctx)
 	defer closeStaff()
 	srv, err := web.NewServer(cfg)
 	if err != nil {
@@ -209,7 +212,7 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	begin := make(chan struct{})
 	r := &reloader{dir: dir.Dir, load: load, current: current, log: logger, quiet: reloadQuiet, begin: begin}
 	go r.run(sctx, hup)
-	go watchEntries(sctx, qlog, hup, entriesPoll) // the team's answers, served as soon as written
+	go watchEntries(sctx, qlog, entriesStamp, hup, entriesPoll) // the team's answers, served as soon as written
 
 	start := time.Now()
 	type loaded struct {

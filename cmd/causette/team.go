@@ -17,30 +17,37 @@ import (
 // in this process or another one writing to the same database.
 const entriesPoll = time.Second
 
-// teamAnswers are the enabled entries of the team as the document served
-// beside the corpus; none while the database cannot be read (logged: the
-// corpus is served without them).
-func teamAnswers(ctx context.Context, qlog *questionlog.Log, logger *slog.Logger) []*index.Document {
-	if qlog == nil {
+// teamAnswers reads the enabled entries of the team as the document served
+// beside the corpus. While the database cannot be read, the last ones read
+// stay served (logged), and nothing before the first read.
+type teamAnswers struct {
+	qlog   *questionlog.Log
+	logger *slog.Logger
+	last   []*index.Document
+}
+
+func (ta *teamAnswers) documents(ctx context.Context) []*index.Document {
+	if ta.qlog == nil {
 		return nil
 	}
-	entries, err := qlog.Entries(ctx)
+	entries, err := ta.qlog.Entries(ctx)
 	if err != nil {
 		if !errors.Is(err, questionlog.ErrUnavailable) {
-			logger.Error("team answers unreadable: served without them", "err", err)
+			ta.logger.Error("team answers unreadable: the last ones read stay served", "err", err)
 		}
-		return nil
+		return ta.last
 	}
+	ta.last = nil
 	if d := web.TeamDocument(entries); d != nil {
-		return []*index.Document{d}
+		ta.last = []*index.Document{d}
 	}
-	return nil
+	return ta.last
 }
 
 // watchEntries asks for a reload (as SIGHUP does) whenever the team's
-// answers change, until ctx ends.
-func watchEntries(ctx context.Context, qlog *questionlog.Log, reload chan<- os.Signal, every time.Duration) {
-	last, _ := qlog.EntriesStamp(ctx)
+// answers change from last (a stamp read before the first load read them),
+// until ctx ends.
+func watchEntries(ctx context.Context, qlog *questionlog.Log, last string, reload chan<- os.Signal, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
