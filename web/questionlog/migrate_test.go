@@ -68,3 +68,50 @@ func TestMigrateInPlace(t *testing.T) {
 		t.Errorf("after a broken step: version %d; want %d", version, len(migrations))
 	}
 }
+
+// TestMigrateAfterRollback checks that a database an earlier Causette set
+// back to version 1 (it writes its own version at every open) migrates
+// again, its later tables and columns already there.
+func TestMigrateAfterRollback(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "causette.db")
+	db, err := sql.Open("sqlite", dsn(path, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := migrate(ctx, db, migrations); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ExecContext(ctx, "PRAGMA user_version = 1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := migrate(ctx, db, migrations); err != nil {
+		t.Errorf("migrating a database set back to version 1: %v", err)
+	}
+	var v int
+	db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v)
+	if v != len(migrations) {
+		t.Errorf("version %d; want %d", v, len(migrations))
+	}
+}
+
+// TestReadOnlyOnEarlierVersion checks that the read-only views, which
+// cannot migrate, say in French to start the server once on a database of
+// an earlier version, instead of failing on a missing column.
+func TestReadOnlyOnEarlierVersion(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "causette.db")
+	db, err := sql.Open("sqlite", dsn(path, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := migrate(ctx, db, migrations[:1]); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	_, err = OpenReadOnly(ctx, path)
+	if err == nil || !strings.Contains(err.Error(), "lancez « causette serve » une fois") {
+		t.Errorf("read-only open of a version-1 database: %v; want the French advice", err)
+	}
+}

@@ -35,16 +35,20 @@ var walFiles = []string{"-wal", "-shm"}
 // database at version i (PRAGMA user_version) to version i+1, in one
 // transaction with the version's update. Migration 1 is the first wave's
 // schema, written so that a database made before versions were counted
-// (version 0, its table there) takes it as it is. Append, never edit.
-var migrations = []string{schemaV1, schemaV2, schemaV3}
+// (version 0, its table there) takes it as it is; so are the tables of
+// the later steps (IF NOT EXISTS), and a column already there counts as
+// added: a database an earlier Causette set back to its own version
+// (PRAGMA user_version = 1) migrates again. Append, never edit.
+var migrations = []string{schemaV1, schemaV2, schemaV3, schemaV4}
 
-// schemaV3 keeps with each turn the answer given and, for a follow-up, the
-// question before it: staff read a rating down with what was rated, and
-// « Et OpenAI ? » with what it follows.
-const schemaV3 = `
-ALTER TABLE turns ADD COLUMN answer TEXT NOT NULL DEFAULT '';
-ALTER TABLE turns ADD COLUMN previous TEXT NOT NULL DEFAULT '';
-`
+// schemaV3 and schemaV4 keep with each turn the answer given and, for a
+// follow-up, the question before it: staff read a rating down with what
+// was rated, and « Et OpenAI ? » with what it follows. One column a step:
+// each step can then be found done (see migrate).
+const (
+	schemaV3 = `ALTER TABLE turns ADD COLUMN answer TEXT NOT NULL DEFAULT ''`
+	schemaV4 = `ALTER TABLE turns ADD COLUMN previous TEXT NOT NULL DEFAULT ''`
+)
 
 const schemaV1 = `
 CREATE TABLE IF NOT EXISTS turns (
@@ -106,19 +110,29 @@ func openDB(ctx context.Context, path string) (*sql.DB, error) {
 // step in its own transaction. A database of a later version than steps
 // know (made by a newer Causette) is an error, left untouched.
 func migrate(ctx context.Context, db *sql.DB, steps []string) error {
-	var version int
-	if err := db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
-		return fmt.Errorf("schema version: %w", err)
-	}
-	if version > len(steps) {
-		return fmt.Errorf("schéma en version %d, plus récent que cette version de Causette (%d) : mettez Causette à jour", version, len(steps))
-	}
-	for v := version; v < len(steps); v++ {
+	for {
+		// The version is read in the step's transaction, which the
+		// writable connection takes at once (_txlock=immediate): two
+		// processes opening one database migrate it once.
 		tx, err := db.BeginTx(ctx, nil)
 		if err != nil {
-			return fmt.Errorf("migration %d: %w", v+1, err)
+			return fmt.Errorf("migration: %w", err)
 		}
-		if _, err := tx.ExecContext(ctx, steps[v]); err != nil {
+		var v int
+		if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("schema version: %w", err)
+		}
+		if v > len(steps) {
+			tx.Rollback()
+			return fmt.Errorf("schéma en version %d, plus récent que cette version de Causette (%d) : mettez Causette à jour", v, len(steps))
+		}
+		if v == len(steps) {
+			return tx.Rollback()
+		}
+		// A column already there was added by a later version run before
+		// an earlier one set the version back: the step is done.
+		if _, err := tx.ExecContext(ctx, steps[v]); err != nil && !strings.Contains(err.Error(), "duplicate column name") {
 			tx.Rollback()
 			return fmt.Errorf("migration %d: %w", v+1, err)
 		}
@@ -130,7 +144,6 @@ func migrate(ctx context.Context, db *sql.DB, steps []string) error {
 			return fmt.Errorf("migration %d: %w", v+1, err)
 		}
 	}
-	return nil
 }
 
 // narrowPerm takes from the database at path and its WAL files any
@@ -165,6 +178,13 @@ func openReadOnlyDB(ctx context.Context, path string) (*sql.DB, error) {
 	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM turns`).Scan(&n); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	// Read-only, it cannot migrate: a database of an earlier version waits
+	// for the server to bring it up to date.
+	var v int
+	if err := db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err == nil && v < len(migrations) {
+		db.Close()
+		return nil, fmt.Errorf("%s : base en version %d, cette version de Causette lit la %d : lancez « causette serve » une fois pour la mettre à jour", path, v, len(migrations))
 	}
 	return db, nil
 }
