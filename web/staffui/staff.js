@@ -414,7 +414,13 @@
     const r = await fetch(path, init);
     if (r.status === 401) { location.assign("/staff/signin?next=/staff"); throw new Error("Session expirée."); }
     if (r.status === 204) return null;
-    const res = await r.json();
+    let res;
+    try {
+      res = await r.json();
+    } catch (e) {
+      // Not ours (a proxy's error page): say it in French.
+      throw new Error("Le serveur n’a pas répondu comme prévu (" + r.status + ") : réessayez.");
+    }
     if (!r.ok) throw new Error(res.message || "L’enregistrement a échoué.");
     return res;
   }
