@@ -37,6 +37,8 @@ type entryInput struct {
 	Answer     string   `json:"answer"`
 	Link       string   `json:"link"`
 	Enabled    bool     `json:"enabled"`
+	// Version is the version the change was made on (0: no check).
+	Version int `json:"version"`
 }
 
 // handleEntries lists the team's answers.
@@ -59,7 +61,7 @@ func (st *Staff) handleSaveEntry(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	e := questionlog.Entry{Question: strings.TrimSpace(in.Question), Answer: strings.TrimSpace(in.Answer),
-		Link: strings.TrimSpace(in.Link), Enabled: in.Enabled}
+		Link: strings.TrimSpace(in.Link), Enabled: in.Enabled, Version: in.Version}
 	for _, a := range in.Alternates {
 		if a = strings.TrimSpace(a); a != "" {
 			e.Alternates = append(e.Alternates, a)
@@ -133,6 +135,8 @@ func readEntry(w http.ResponseWriter, r *http.Request) (entryInput, bool) {
 // storeError answers a failed change of the team's answers.
 func (st *Staff) storeError(w http.ResponseWriter, err error) {
 	switch {
+	case errors.Is(err, questionlog.ErrEntryChanged):
+		writeJSON(w, http.StatusConflict, apiError{Code: "entry_changed", Message: "Cette réponse a été modifiée entre-temps : rechargez la liste et refaites votre changement."})
 	case errors.Is(err, questionlog.ErrNoEntry):
 		writeJSON(w, http.StatusNotFound, apiError{Code: "unknown_entry", Message: "Cette réponse de l'équipe n'existe pas."})
 	case errors.Is(err, questionlog.ErrUnavailable):

@@ -58,6 +58,10 @@ func TestStaffEntriesAPI(t *testing.T) {
 	if code, body := send("PUT", id, "application/json", strings.Replace(entry, "Devant la mairie.", "À la gare.", 1), c); code != http.StatusOK || !strings.Contains(body, `"version":2`) {
 		t.Errorf("PUT: %d %s; want 200, version 2", code, body)
 	}
+	// A change made on version 1, replaced meanwhile: refused, said why.
+	if code, body := send("PUT", id, "application/json", strings.Replace(entry, `"enabled":true`, `"enabled":true,"version":1`, 1), c); code != http.StatusConflict || !strings.Contains(body, "modifiée entre-temps") {
+		t.Errorf("PUT on a stale version: %d %s; want 409", code, body)
+	}
 	for _, bad := range []struct {
 		contentType, body, want string
 		code                    int

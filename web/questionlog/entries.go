@@ -73,6 +73,10 @@ type Entry struct {
 // ErrNoEntry is returned for an entry id that does not exist.
 var ErrNoEntry = errors.New("entrée inconnue")
 
+// ErrEntryChanged is returned by SaveEntry when the entry is no longer at
+// the version the change was made on: someone else saved it meanwhile.
+var ErrEntryChanged = errors.New("entrée modifiée entre-temps")
+
 // InvalidEntry is an entry refused before anything is written; its text
 // says why, in French.
 type InvalidEntry struct{ Reason string }
@@ -135,7 +139,10 @@ func (l *Log) Entries(ctx context.Context) ([]Entry, error) {
 }
 
 // SaveEntry adds e (ID 0) or replaces entry e.ID, keeping the version it
-// replaces; by names who made the change. It returns the entry as stored.
+// replaces; by names who made the change. With e.Version set, the entry
+// must still be at that version (ErrEntryChanged otherwise): two staff
+// editing one entry do not overwrite each other unawares. It returns the
+// entry as stored.
 func (l *Log) SaveEntry(ctx context.Context, e Entry, by string) (Entry, error) {
 	if err := checkEntry(e); err != nil {
 		return Entry{}, err
@@ -163,6 +170,15 @@ func (l *Log) SaveEntry(ctx context.Context, e Entry, by string) (Entry, error) 
 		}
 		e.Version, e.Created, e.CreatedBy = 1, now, by
 	} else {
+		var current int
+		switch err := tx.QueryRowContext(ctx, `SELECT version FROM entries WHERE id = ?`, e.ID).Scan(&current); {
+		case errors.Is(err, sql.ErrNoRows):
+			return Entry{}, ErrNoEntry
+		case err != nil:
+			return Entry{}, fmt.Errorf("save entry %d: %w", e.ID, err)
+		case e.Version > 0 && e.Version != current:
+			return Entry{}, ErrEntryChanged
+		}
 		// The version replaced is kept as it was.
 		res, err := tx.ExecContext(ctx, `INSERT INTO entry_versions (entry, version, question, alternates, answer, link,
 			passages, enabled, at, by) SELECT id, version, question, alternates, answer, link, passages, enabled,

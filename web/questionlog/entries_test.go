@@ -88,4 +88,15 @@ func TestEntries(t *testing.T) {
 	if _, err := l.SaveEntry(ctx, next, "x"); err != nil {
 		t.Errorf("editing the next entry: %v", err)
 	}
+	// A change made on a version someone else replaced meanwhile is
+	// refused; one made on the current version is taken.
+	cur, _ := l.Entries(ctx)
+	stale := cur[0]
+	stale.Version = cur[0].Version - 1
+	if _, err := l.SaveEntry(ctx, stale, "x"); !errors.Is(err, ErrEntryChanged) {
+		t.Errorf("saving on version %d of an entry at %d: %v; want ErrEntryChanged", stale.Version, cur[0].Version, err)
+	}
+	if _, err := l.SaveEntry(ctx, cur[0], "x"); err != nil {
+		t.Errorf("saving on the current version: %v", err)
+	}
 }

@@ -393,10 +393,12 @@
     link: $("entry-link"), enabled: $("entry-enabled"),
   };
   let editing = 0; // the entry the form edits, 0 for a new one
+  let editingVersion = 0; // its version when the form was filled
   let prefill = null; // questions the unanswered view hands to the form
 
   function fillForm(e) {
     editing = e.id || 0;
+    editingVersion = e.version || 0;
     field.question.value = e.question || "";
     field.alternates.value = (e.alternates || []).join("\n");
     field.answer.value = e.answer || "";
@@ -494,6 +496,7 @@
       answer: field.answer.value.trim(),
       link: field.link.value.trim(),
       enabled: field.enabled.checked,
+      version: editing ? editingVersion : 0,
     };
     if (!entry.question) { entryStatus.textContent = "La question manque."; field.question.focus(); return; }
     if (!entry.answer) { entryStatus.textContent = "La réponse manque."; field.answer.focus(); return; }
