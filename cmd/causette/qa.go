@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/user"
 	"path/filepath"
@@ -102,7 +103,8 @@ func runQA(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 // openEntries opens the server's database for the team's answers.
 func openEntries(db string) (*questionlog.Log, error) {
 	// The server's retention is its own: nothing is purged from here.
-	qlog := questionlog.Open(db, questionlog.Options{NoPurge: true})
+	quiet := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})) // problems only
+	qlog := questionlog.Open(db, questionlog.Options{NoPurge: true, Logger: quiet})
 	if h := qlog.Health(); !h.OK {
 		qlog.Close()
 		return nil, fmt.Errorf("qa : base %s inutilisable (%s)", db, h.Error)
