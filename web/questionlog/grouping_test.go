@@ -100,3 +100,17 @@ func TestMergeSimilarIsCareful(t *testing.T) {
 		t.Errorf("pdg %q, patron %q, dirig %q; want one stem for the groups that share pdg", c["pdg"], c["patron"], c["dirig"])
 	}
 }
+
+// TestGroupAnswer checks that a group of « Les plus posées » carries the
+// latest answer given to its questions.
+func TestGroupAnswer(t *testing.T) {
+	l := mustOpen(t, filepath.Join(t.TempDir(), "causette.db"), Options{})
+	at := time.Now().Add(-time.Hour)
+	l.Record(Turn{Time: at, Question: "Où est la mairie ?", Kind: "answer", Confidence: 0.9, Answer: "Place du marché."})
+	l.Record(Turn{Time: at.Add(time.Minute), Question: "où est la mairie", Kind: "answer", Confidence: 0.9, Answer: "Place de la République."})
+	mustFlush(t, l)
+	groups, err := l.Top(context.Background(), at.Add(-time.Minute), 0)
+	if err != nil || len(groups) != 1 || groups[0].Answer != "Place de la République." {
+		t.Errorf("groups %+v, %v; want one, with the latest answer", groups, err)
+	}
+}

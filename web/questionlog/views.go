@@ -36,6 +36,9 @@ type Group struct {
 	Wordings []Wording `json:"wordings"`
 	// Passage is the passage cited most often ("" when none).
 	Passage string `json:"passage"`
+	// Answer is the latest answer given to the group's questions ("" for
+	// turns logged before answers were kept).
+	Answer string `json:"answer"`
 	// Nearest are the passages closest to the question, filled by the caller
 	// (the log does not know the corpus): what the corpus could answer with.
 	Nearest []Near `json:"nearest,omitempty"`
@@ -142,8 +145,10 @@ func turns(ctx context.Context, db *sql.DB, where string, since time.Time, limit
 // groups reads the turns matching where, one row per distinct wording and
 // passage, and gathers them by GroupKey.
 func groups(ctx context.Context, db *sql.DB, keys *keyCache, where string, since time.Time, limit int) ([]Group, error) {
+	// A bare column beside max() is read from the row holding the max
+	// (SQLite's rule): answer is the latest answer to that wording.
 	rows, err := db.QueryContext(ctx, `SELECT question, passage, count(*), max(at),
-			sum(kind = 'no_answer'), sum(feedback = 'up'), sum(feedback = 'down')
+			sum(kind = 'no_answer'), sum(feedback = 'up'), sum(feedback = 'down'), answer
 		FROM turns WHERE at >= ? AND `+where+` GROUP BY question, passage`, millis(since))
 	if err != nil {
 		return nil, fmt.Errorf("read questions: %w", err)
@@ -158,10 +163,10 @@ func groups(ctx context.Context, db *sql.DB, keys *keyCache, where string, since
 	byKey := map[string]*acc{}
 	var order []*acc
 	for rows.Next() {
-		var q, passage string
+		var q, passage, answer string
 		var n, at int64
 		var none, up, down int
-		if err := rows.Scan(&q, &passage, &n, &at, &none, &up, &down); err != nil {
+		if err := rows.Scan(&q, &passage, &n, &at, &none, &up, &down, &answer); err != nil {
 			return nil, fmt.Errorf("read questions: %w", err)
 		}
 		k := keys.key(q)
@@ -178,6 +183,7 @@ func groups(ctx context.Context, db *sql.DB, keys *keyCache, where string, since
 		g.Down += down
 		if t := fromMillis(at); t.After(g.Last) {
 			g.Last = t
+			g.Answer = answer // the latest answer given to the group
 		}
 		w := a.wordings[q]
 		if w == nil {
@@ -214,7 +220,7 @@ func groups(ctx context.Context, db *sql.DB, keys *keyCache, where string, since
 		t.Up += a.g.Up
 		t.Down += a.g.Down
 		if a.g.Last.After(t.Last) {
-			t.Last = a.g.Last
+			t.Last, t.Answer = a.g.Last, a.g.Answer
 		}
 		for q, w := range a.wordings {
 			if tw := target.wordings[q]; tw != nil {

@@ -357,14 +357,14 @@
         });
         return el("tr", {}, q, el("td", { class: "num", text: String(g.count) }), last, near, el("td", {}, reply));
       }
-      return el("tr", {}, q, el("td", { class: "num", text: String(g.count) }),
+      return el("tr", {}, q, el("td", { class: "given", text: g.answer || "—" }), el("td", { class: "num", text: String(g.count) }),
         el("td", { class: "num", text: String(g.no_answer) }),
         el("td", { class: "num", text: g.up + " / " + g.down }),
         el("td", {}, passageLink(g.passage)), last);
     });
     const headers = name === "unanswered"
       ? [["Question"], ["Fois", "num"], ["Dernière fois"], ["Passages les plus proches"], ["Action"]]
-      : [["Question"], ["Fois", "num"], ["Sans réponse", "num"], ["Pouces ↑ / ↓", "num"], ["Passage cité"], ["Dernière fois"]];
+      : [["Question"], ["Réponse donnée"], ["Fois", "num"], ["Sans réponse", "num"], ["Pouces ↑ / ↓", "num"], ["Passage cité"], ["Dernière fois"]];
     logBody.replaceChildren(table(VIEWS[name].title, headers, rows));
   }
 
