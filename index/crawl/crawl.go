@@ -288,7 +288,37 @@ func (c *crawler) start(ctx context.Context, u *url.URL) bool {
 	}
 	c.requests++
 	c.settle(key, r, nil)
+	c.robotsSitemaps(ctx, u)
 	return true
+}
+
+// robotsSitemaps reads the sitemaps robots.txt lists for u's host, once a
+// site: they lead to the pages no link reaches. Only their pages in scope
+// are followed; one that cannot be read makes the crawl incomplete, so
+// that nothing it would have listed is removed.
+func (c *crawler) robotsSitemaps(ctx context.Context, u *url.URL) {
+	rules := c.rulesFor(ctx, u)
+	if rules == nil || rules.robots == nil {
+		return
+	}
+	robotsURL := &url.URL{Scheme: u.Scheme, Host: u.Host, Path: "/robots.txt"}
+	sameHost := func(v *url.URL) bool { return v.Hostname() == u.Hostname() }
+	for _, loc := range rules.robots.Sitemaps {
+		sm, err := robotsURL.Parse(strings.TrimSpace(loc))
+		if sm = canonical(sm); err != nil || sm == nil || !sameHost(sm) || c.seen[sm.String()] {
+			continue
+		}
+		c.seen[sm.String()] = true
+		r, err := c.fetch(ctx, sm, sameHost, true)
+		if err == nil && r.status == http.StatusOK && r.kind == sitemapKind {
+			c.readSitemap(ctx, r)
+			continue
+		}
+		if ctx.Err() == nil {
+			c.notef("%s : plan du site listé par robots.txt illisible ; rien n'est supprimé", sm)
+		}
+		c.incomplete = true
+	}
 }
 
 // visit fetches one page of the queue.

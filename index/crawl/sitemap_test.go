@@ -1,6 +1,8 @@
 package crawl
 
 import (
+	"fmt"
+	"net/http"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -51,5 +53,35 @@ func TestCrawlSitemap(t *testing.T) {
 	r = crawlOnce(t, Options{Out: out, Start: []string{start}})
 	if want := []string{"index.html", "lien.html"}; !slices.Equal(crawltest.Files(t, out), want) || len(r.Removed) != 1 {
 		t.Errorf("crawl with orpheline.html out of the sitemap kept %q, reported %+v; want %q, 1 removed", crawltest.Files(t, out), *r.Report, want)
+	}
+}
+
+// TestCrawlRobotsSitemap starts from a page: the sitemap robots.txt lists
+// leads to a page no link reaches, and to none outside the start's folder.
+func TestCrawlRobotsSitemap(t *testing.T) {
+	dir := t.TempDir()
+	var site *crawltest.Site
+	site = crawltest.NewSite(t, dir, "", func(w http.ResponseWriter, r *http.Request) bool {
+		if r.URL.Path != "/robots.txt" {
+			return false
+		}
+		fmt.Fprintf(w, "User-agent: *\nAllow: /\nSitemap: %s/plan.xml\n", site.URL)
+		return true
+	})
+	crawltest.WriteFile(t, filepath.Join(dir, "aide", "index.html"), `<a href="lien.html">lien</a>`)
+	crawltest.WriteFile(t, filepath.Join(dir, "aide", "lien.html"), `<p>lien</p>`)
+	crawltest.WriteFile(t, filepath.Join(dir, "aide", "orpheline.html"), `<p>orpheline</p>`)
+	crawltest.WriteFile(t, filepath.Join(dir, "ailleurs.html"), `<p>ailleurs</p>`)
+	crawltest.WriteFile(t, filepath.Join(dir, "plan.xml"), strings.ReplaceAll(`<?xml version="1.0" encoding="UTF-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+<url><loc>HOST/aide/orpheline.html</loc></url><url><loc>HOST/ailleurs.html</loc></url>
+</urlset>`, "HOST", site.URL))
+	out := t.TempDir()
+	r := crawlOnce(t, Options{Out: out, Start: []string{site.URL + "/aide/"}})
+	if want := []string{"index.html", "lien.html", "orpheline.html"}; !slices.Equal(crawltest.Files(t, out), want) || r.err != nil {
+		t.Errorf("kept %q (err %v); want %q\n%s", crawltest.Files(t, out), r.err, want, r.log)
+	}
+	if paths, _ := site.Requested(); slices.Contains(paths, "/ailleurs.html") {
+		t.Errorf("requested %q; want nothing outside /aide/", paths)
 	}
 }
