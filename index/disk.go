@@ -443,7 +443,7 @@ func loadStamped(fsys fs.FS, name string, at location, state *diskState, old map
 	i, known := old[name]
 	// A document kept under another id (a clash appeared or went) or
 	// another URL is read again.
-	known = known && state.Docs[i].Slug == at.id && state.Docs[i].Located == at.url
+	known = known && state.Docs[i].Slug == at.id && state.Docs[i].Located == at.url && state.Docs[i].Served == at.contentType
 	if known && state.Files[i].Size == stamp.Size && state.Files[i].ModTime == stamp.ModTime {
 		stamp.Hash = state.Files[i].Hash
 		return stamp, state.Docs[i], state.Vocabs[i], false, nil

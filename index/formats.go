@@ -57,7 +57,13 @@ func parseDocument(name string, at location, data []byte) (*Document, error) {
 		}
 		return doc, nil
 	}
-	o, err := read(name, data)
+	var o *outline
+	var err error
+	if ext := strings.ToLower(path.Ext(name)); (ext == ".html" || ext == ".htm") && at.contentType != "" {
+		o, err = readHTMLAs(name, data, at.contentType) // the charset the server sent
+	} else {
+		o, err = read(name, data)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("corpus : %w", err)
 	}
@@ -66,7 +72,7 @@ func parseDocument(name string, at location, data []byte) (*Document, error) {
 	if err != nil {
 		return nil, fmt.Errorf("corpus : %w", err)
 	}
-	doc.Located = at.url
+	doc.Located, doc.Served = at.url, at.contentType
 	return doc, nil
 }
 

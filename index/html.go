@@ -51,11 +51,15 @@ var contentsNames = map[string]bool{"toc": true, "table-of-contents": true, "tab
 	"sommaire": true, "navheader": true, "navfooter": true, "pagination": true, "pager": true}
 
 // readHTML reads a web page (.html, .htm) into an outline.
-func readHTML(name string, data []byte) (*outline, error) {
+func readHTML(name string, data []byte) (*outline, error) { return readHTMLAs(name, data, "text/html") }
+
+// readHTMLAs reads a web page served as contentType: a charset it names
+// counts, as in a browser, before the one the page declares.
+func readHTMLAs(name string, data []byte, contentType string) (*outline, error) {
 	if i := bytes.IndexByte(data, 0); i >= 0 {
 		return nil, fmt.Errorf("%s : fichier binaire, pas une page HTML (octet nul à la position %d)", name, i)
 	}
-	r, err := charset.NewReader(bytes.NewReader(data), "text/html")
+	r, err := charset.NewReader(bytes.NewReader(data), contentType)
 	if err != nil {
 		return nil, fmt.Errorf("%s : encodage de la page illisible : %w", name, err)
 	}

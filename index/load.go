@@ -128,11 +128,14 @@ func loadCorpus(fsys fs.FS, root string, o Options) (*Corpus, error) {
 // (the crawl's manifest's, or BaseURL followed by its path; "" for none).
 type location struct {
 	id, url string
+	// contentType is the type a crawled page was served with ("" for
+	// another file).
+	contentType string
 }
 
 // locate gives each file its location: its id (documentIDs) and its URL.
 func locate(fsys fs.FS, names []string, root, baseURL string) (map[string]location, error) {
-	urls, err := readManifest(fsys)
+	pages, err := readManifest(fsys)
 	if err != nil {
 		return nil, err
 	}
@@ -150,7 +153,7 @@ func locate(fsys fs.FS, names []string, root, baseURL string) (map[string]locati
 	out := make(map[string]location, len(names))
 	for _, n := range names {
 		rel := strings.TrimPrefix(n, root+"/")
-		at := location{id: ids[n], url: urls[rel]}
+		at := location{id: ids[n], url: pages[rel].URL, contentType: pages[rel].ContentType}
 		if at.url == "" && base != nil {
 			at.url = base.JoinPath(rel).String()
 		}

@@ -35,16 +35,19 @@ type Page struct {
 	// Fetched is when the page was last fetched or found unchanged
 	// (RFC 3339).
 	Fetched string `json:"fetched,omitempty"`
+	// ContentType is the type the server sent with a web page: its
+	// charset, when the page declares none itself, says how to read it.
+	ContentType string `json:"content_type,omitempty"`
 }
 
 // maxManifestBytes bounds the manifest read: 2,000 pages take well under
 // a megabyte.
 const maxManifestBytes = 16 << 20
 
-// readManifest reads the corpus folder's manifest: the URL of each file it
-// lists; none when there is no manifest. A manifest that cannot be read is
-// an error that names it.
-func readManifest(fsys fs.FS) (map[string]string, error) {
+// readManifest reads the corpus folder's manifest: the page of each file
+// it lists (its URL only when http(s)); none when there is no manifest. A
+// manifest that cannot be read is an error that names it.
+func readManifest(fsys fs.FS) (map[string]Page, error) {
 	f, err := fsys.Open(ManifestFile)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
@@ -58,13 +61,17 @@ func readManifest(fsys fs.FS) (map[string]string, error) {
 	if err := dec.Decode(&m); err != nil {
 		return nil, fmt.Errorf("corpus %s : manifeste illisible : %w", ManifestFile, err)
 	}
-	urls := make(map[string]string, len(m.Pages))
+	pages := make(map[string]Page, len(m.Pages))
 	for _, p := range m.Pages {
-		if p.File != "" && isWebURL(p.URL) {
-			urls[p.File] = p.URL
+		if p.File == "" {
+			continue
 		}
+		if !isWebURL(p.URL) {
+			p.URL = ""
+		}
+		pages[p.File] = p
 	}
-	return urls, nil
+	return pages, nil
 }
 
 // limitedReader fails past n bytes, where io.LimitReader would stop short

@@ -72,6 +72,9 @@ type Document struct {
 	// manifest, --base-url), which its own may override: a document kept
 	// on disk is read again when it changes.
 	Located string
+	// Served is the type a crawled page was served with (its charset reads
+	// it): a document kept on disk is read again when it changes.
+	Served string
 	// Problem says what of the file was left out (a sheet's rows without
 	// an answer), "" when nothing was.
 	Problem  string

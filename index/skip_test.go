@@ -152,3 +152,28 @@ func TestExtraDocuments(t *testing.T) {
 		ix.Close()
 	}
 }
+
+// TestCrawledPageCharset checks that a crawled page with no charset of its
+// own is read in the one its server sent (the manifest keeps it), as a
+// browser reads it.
+func TestCrawledPageCharset(t *testing.T) {
+	dir := t.TempDir()
+	mustWrite(t, filepath.Join(dir, "page.html"), "<html><body><main><p>Le caf\xe9 ouvre \xe0 8 h.</p></main></body></html>")
+	m, _ := json.Marshal(Manifest{Version: 1, Pages: []Page{{File: "page.html", URL: "https://site.example/page.html",
+		ContentType: "text/html; charset=iso-8859-1"}}})
+	mustWrite(t, filepath.Join(dir, ManifestFile), string(m))
+	for _, onDisk := range []bool{false, true} {
+		o := Options{Corpus: dir, Strict: true}
+		if onDisk {
+			o.Dir = t.TempDir()
+		}
+		ix, err := Open(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := ix.Passages()[0].Text; got != "Le café ouvre à 8 h." {
+			t.Errorf("on disk %v: %q; want it read as Latin-1", onDisk, got)
+		}
+		ix.Close()
+	}
+}

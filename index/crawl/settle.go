@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"mime"
 	"net/http"
 	"net/url"
 	"path"
@@ -50,6 +51,9 @@ func (c *crawler) keep(key string, r *response) {
 	}
 	name := c.fileName(r.url, r.kind)
 	p := index.Page{File: name, URL: final, ETag: r.header.Get("ETag"), LastModified: r.header.Get("Last-Modified"), Fetched: now()}
+	if r.kind == ".html" {
+		p.ContentType = contentTypeOf(r.header.Get("Content-Type")) // its charset reads the page
+	}
 	old, had := c.old[final]
 	if had && old.File == name && old.ETag == p.ETag && old.LastModified == p.LastModified && c.holds(name, r.body) {
 		c.pages[final], c.files[name] = p, final
@@ -86,6 +90,9 @@ func (c *crawler) unchanged(r *response) {
 	p.ETag = cmp.Or(r.header.Get("ETag"), p.ETag)
 	p.LastModified = cmp.Or(r.header.Get("Last-Modified"), p.LastModified)
 	p.Fetched = now()
+	if ct := contentTypeOf(r.header.Get("Content-Type")); ct != "" && strings.HasSuffix(p.File, ".html") {
+		p.ContentType = ct
+	}
 	c.pages[key], c.files[p.File] = p, key
 	c.rep.Unchanged++
 	c.followSaved(p)
@@ -137,3 +144,15 @@ func (c *crawler) follow(page *url.URL, body []byte) (noindex bool) {
 
 // now is the time a page is fetched, as the manifest keeps it.
 func now() string { return time.Now().UTC().Format(time.RFC3339) }
+
+// maxContentTypeBytes bounds the Content-Type kept in the manifest.
+const maxContentTypeBytes = 200
+
+// contentTypeOf is a Content-Type header as the manifest keeps it: "" when
+// it is not one (or too long to be one).
+func contentTypeOf(h string) string {
+	if _, _, err := mime.ParseMediaType(h); err != nil || len(h) > maxContentTypeBytes {
+		return ""
+	}
+	return h
+}

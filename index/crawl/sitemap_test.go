@@ -84,4 +84,11 @@ func TestCrawlRobotsSitemap(t *testing.T) {
 	if paths, _ := site.Requested(); slices.Contains(paths, "/ailleurs.html") {
 		t.Errorf("requested %q; want nothing outside /aide/", paths)
 	}
+	// The manifest keeps the type each page was served with: its charset
+	// reads a page that declares none.
+	for file, p := range crawltest.Manifest(t, out) {
+		if !strings.HasPrefix(p.ContentType, "text/html") {
+			t.Errorf("%s: content type %q kept; want the server's text/html", file, p.ContentType)
+		}
+	}
 }
