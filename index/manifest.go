@@ -36,7 +36,8 @@ type Page struct {
 	// (RFC 3339).
 	Fetched string `json:"fetched,omitempty"`
 	// ContentType is the type the server sent with a web page: its
-	// charset, when the page declares none itself, says how to read it.
+	// charset says how to read it, before the one the page declares, as a
+	// browser reads it.
 	ContentType string `json:"content_type,omitempty"`
 }
 
