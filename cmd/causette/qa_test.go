@@ -3,11 +3,9 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -120,28 +118,9 @@ func TestQADoesNotPurge(t *testing.T) {
 // the first citation for its question within seconds, cited as « Réponse
 // de l'équipe » with its link, and that a disabled one never is.
 func TestServeAnswersTeamEntries(t *testing.T) {
-	stderr := &lineWriter{lines: make(chan string, 100)}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	done := make(chan error, 1)
 	data := filepath.Join(t.TempDir(), "data")
-	go func() {
-		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--data", data, "--staff-token", "test-token-0123456789"}, nil, io.Discard, stderr)
-	}()
-	addrRe := regexp.MustCompile(`msg=serving addr=(\S+)`)
-	var addr string
-	for addr == "" {
-		select {
-		case l := <-stderr.lines:
-			if m := addrRe.FindStringSubmatch(l); m != nil {
-				addr = m[1]
-			}
-		case err := <-done:
-			t.Fatalf("serve returned %v before serving", err)
-		case <-time.After(30 * time.Second):
-			t.Fatalf("serve did not log its address")
-		}
-	}
+	addr, done, cancel := startServe(t, data)
+	defer cancel()
 	ask := func(q string) chat.Answer {
 		t.Helper()
 		for deadline := time.Now().Add(30 * time.Second); ; {

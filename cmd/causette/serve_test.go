@@ -52,16 +52,18 @@ func (w *lineWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-func TestServeRunsAndStops(t *testing.T) {
+// startServe runs `causette serve` on 127.0.0.1 with its data in data and
+// returns the address it serves, the channel its result comes on and how
+// to stop it.
+func startServe(t *testing.T, data string) (addr string, done <-chan error, cancel context.CancelFunc) {
+	t.Helper()
 	stderr := &lineWriter{lines: make(chan string, 100)}
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	data := filepath.Join(t.TempDir(), "data")
+	result := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--data", data, "--staff-token", "test-token-0123456789"}, nil, io.Discard, stderr)
+		result <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--data", data, "--staff-token", "test-token-0123456789"}, nil, io.Discard, stderr)
 	}()
 	addrRe := regexp.MustCompile(`msg=serving addr=(\S+)`)
-	var addr string
 	timeout := time.After(30 * time.Second)
 	for addr == "" {
 		select {
@@ -69,13 +71,20 @@ func TestServeRunsAndStops(t *testing.T) {
 			if m := addrRe.FindStringSubmatch(l); m != nil {
 				addr = m[1]
 			}
-		case err := <-done:
+		case err := <-result:
+			cancel()
 			t.Fatalf("serve returned %v before serving; log:\n%s", err, stderr.buf.String())
 		case <-timeout:
 			cancel()
 			t.Fatalf("serve did not log its address; log:\n%s", stderr.buf.String())
 		}
 	}
+	return addr, result, cancel
+}
+
+func TestServeRunsAndStops(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "data")
+	addr, done, cancel := startServe(t, data)
 	resp, err := http.Get("http://" + addr + "/healthz")
 	if err != nil {
 		t.Fatalf("GET /healthz: %v", err)
