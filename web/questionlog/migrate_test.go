@@ -15,10 +15,7 @@ func TestMigrateInPlace(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "causette.db")
 	// A first-wave database: version 1, one turn.
-	db, err := sql.Open("sqlite", dsn(path, false))
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := rawDB(t, path)
 	defer db.Close()
 	if err := migrate(ctx, db, migrations[:1]); err != nil {
 		t.Fatal(err)
@@ -45,7 +42,7 @@ func TestMigrateInPlace(t *testing.T) {
 		t.Errorf("migrating an up-to-date database: %v", err)
 	}
 	// This Causette knows fewer versions: refused, untouched.
-	err = migrate(ctx, db, migrations)
+	err := migrate(ctx, db, migrations)
 	if err == nil || !strings.Contains(err.Error(), "plus récent") {
 		t.Errorf("a database of a later version: %v; want it refused", err)
 	}
@@ -55,10 +52,7 @@ func TestMigrateInPlace(t *testing.T) {
 	}
 	// A failing step leaves the database at the version before it.
 	fresh := filepath.Join(t.TempDir(), "neuve.db")
-	db2, err := sql.Open("sqlite", dsn(fresh, false))
-	if err != nil {
-		t.Fatal(err)
-	}
+	db2 := rawDB(t, fresh)
 	defer db2.Close()
 	if err := migrate(ctx, db2, append(append([]string{}, migrations...), `CREATE TABLE oops (`)); err == nil {
 		t.Errorf("a broken step: no error")
@@ -75,10 +69,7 @@ func TestMigrateInPlace(t *testing.T) {
 func TestMigrateAfterRollback(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "causette.db")
-	db, err := sql.Open("sqlite", dsn(path, false))
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := rawDB(t, path)
 	defer db.Close()
 	if err := migrate(ctx, db, migrations); err != nil {
 		t.Fatal(err)
@@ -102,16 +93,24 @@ func TestMigrateAfterRollback(t *testing.T) {
 func TestReadOnlyOnEarlierVersion(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "causette.db")
-	db, err := sql.Open("sqlite", dsn(path, false))
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := rawDB(t, path)
 	if err := migrate(ctx, db, migrations[:1]); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()
-	_, err = OpenReadOnly(ctx, path)
+	_, err := OpenReadOnly(ctx, path)
 	if err == nil || !strings.Contains(err.Error(), "lancez « causette serve » une fois") {
 		t.Errorf("read-only open of a version-1 database: %v; want the French advice", err)
 	}
+}
+
+// rawDB opens the database at path as the writer does, without migrating
+// it: the tests set its version themselves.
+func rawDB(t *testing.T, path string) *sql.DB {
+	t.Helper()
+	db, err := sql.Open("sqlite", dsn(path, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db
 }
