@@ -169,9 +169,9 @@ func (st *Staff) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /healthz/log", st.handleHealth)
 	mux.HandleFunc("GET /staff/api/health", st.api(st.handleHealthDetail))
 	mux.HandleFunc("GET /staff/api/entries", st.api(st.handleEntries))
-	mux.HandleFunc("POST /staff/api/entries", st.api(st.handleSaveEntry))
-	mux.HandleFunc("PUT /staff/api/entries/{id}", st.api(st.handleSaveEntry))
-	mux.HandleFunc("DELETE /staff/api/entries/{id}", st.api(st.handleDeleteEntry))
+	mux.HandleFunc("POST /staff/api/entries", st.editor(st.handleSaveEntry))
+	mux.HandleFunc("PUT /staff/api/entries/{id}", st.editor(st.handleSaveEntry))
+	mux.HandleFunc("DELETE /staff/api/entries/{id}", st.editor(st.handleDeleteEntry))
 	mux.HandleFunc("GET /staff/public/{file}", st.handlePublicAsset)
 	mux.HandleFunc("GET /staff/assets/{file}", st.asset(st.handleAsset))
 }

@@ -39,6 +39,21 @@ func (st *Staff) api(h http.HandlerFunc) http.HandlerFunc {
 	})
 }
 
+// editor wraps a console API that changes something (entries,
+// attachments, requests): only a session that may edit passes.
+func (st *Staff) editor(h http.HandlerFunc) http.HandlerFunc {
+	return st.api(h)
+}
+
+// staffAuthor names who made a change while the console has one token and
+// no named accounts.
+const staffAuthor = "équipe (console)"
+
+// who names the staff member behind r, for the changes they record.
+func (st *Staff) who(r *http.Request) string {
+	return staffAuthor
+}
+
 // guard wraps a console handler h with the staff headers; without a valid
 // session, refuse answers instead of h.
 func (st *Staff) guard(h, refuse http.HandlerFunc) http.HandlerFunc {

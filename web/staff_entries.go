@@ -26,9 +26,6 @@ var _ teamStore = (*questionlog.Log)(nil)
 // maxEntryBody bounds an entry sent to the console's API.
 const maxEntryBody = 64 << 10
 
-// staffAuthor names who made a change: the console's one token has no
-// name yet (named accounts come with the staff loop's accounts).
-const staffAuthor = "équipe (console)"
 
 // entryInput is an entry as the console sends it.
 type entryInput struct {
@@ -81,7 +78,7 @@ func (st *Staff) handleSaveEntry(w http.ResponseWriter, r *http.Request) {
 		}
 		e.ID = n
 	}
-	saved, err := st.team().SaveEntry(r.Context(), e, staffAuthor)
+	saved, err := st.team().SaveEntry(r.Context(), e, st.who(r))
 	if err != nil {
 		st.storeError(w, err)
 		return
@@ -100,7 +97,7 @@ func (st *Staff) handleDeleteEntry(w http.ResponseWriter, r *http.Request) {
 	if err != nil || n <= 0 {
 		err = questionlog.ErrNoEntry
 	} else {
-		err = st.team().DeleteEntry(r.Context(), n, staffAuthor)
+		err = st.team().DeleteEntry(r.Context(), n, st.who(r))
 	}
 	if err != nil {
 		st.storeError(w, err)
