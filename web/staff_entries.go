@@ -26,7 +26,6 @@ var _ teamStore = (*questionlog.Log)(nil)
 // maxEntryBody bounds an entry sent to the console's API.
 const maxEntryBody = 64 << 10
 
-
 // entryInput is an entry as the console sends it.
 type entryInput struct {
 	Question   string   `json:"question"`
