@@ -185,11 +185,11 @@ func (st *Staff) addNearest(groups []questionlog.Group) {
 		return
 	}
 	for i := range groups {
-		hits, err := snap.Index.SearchText(groups[i].Question, staffNearest)
+		found, err := snap.Index.Find(groups[i].Question, staffNearest)
 		if err != nil {
 			continue
 		}
-		groups[i].Nearest = questionlog.NearOf(hits)
+		groups[i].Nearest = questionlog.NearOf(found.Matches)
 	}
 }
 

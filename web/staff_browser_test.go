@@ -228,6 +228,9 @@ func TestStaffBrowser(t *testing.T) {
 	if text := eval[string](t, ctx, `(document.querySelector('#view-log tbody tr:first-child .near-text') || {}).textContent || ''`); len(text) < 20 {
 		t.Errorf("the nearest passage shows %q; want the start of its text", text)
 	}
+	if n := eval[int](t, ctx, `document.querySelectorAll('#view-log tbody tr:first-child .near-text mark').length`); n == 0 {
+		t.Errorf("the nearest passages of %q highlight no word of it", unanswered)
+	}
 	if href := eval[string](t, ctx, `document.getElementById('csv').getAttribute('href')`); !strings.HasPrefix(href, "/staff/api/log/unanswered.csv") {
 		t.Errorf("CSV link is %q; want /staff/api/log/unanswered.csv...", href)
 	}

@@ -112,11 +112,11 @@ func addNearest(groups []questionlog.Group, dir *corpusSource) error {
 	}
 	defer ix.Close()
 	for i := range groups {
-		hits, err := ix.SearchText(groups[i].Question, logNearest)
+		found, err := ix.Find(groups[i].Question, logNearest)
 		if err != nil {
 			return err
 		}
-		groups[i].Nearest = questionlog.NearOf(hits)
+		groups[i].Nearest = questionlog.NearOf(found.Matches)
 	}
 	return nil
 }

@@ -57,26 +57,57 @@ type Near struct {
 	Section   string  `json:"section"`
 	Paragraph int     `json:"paragraph"`
 	Score     float64 `json:"score"`
-	// Text is the start of the passage's text (nearTextRunes at most), for
-	// staff to judge it without opening it.
+	// Text is an excerpt of the passage's text (nearTextRunes at most,
+	// from a little before its first matched word), for staff to judge it
+	// without opening it; « … » marks what was cut.
 	Text string `json:"text"`
+	// Highlights are the [start, end) spans of Text, in code points, of
+	// the words that match the question or one of its synonyms.
+	Highlights [][2]int `json:"highlights"`
 }
 
-// nearTextRunes bounds the text a nearest passage shows.
-const nearTextRunes = 220
+// Excerpt bounds: nearTextRunes of text at most, starting nearLead code
+// points before the first matched word when that word lies past the start.
+const (
+	nearTextRunes = 220
+	nearLead      = 60
+)
 
-// NearOf lists search hits as the Nearest of a group, best first.
-func NearOf(hits []index.Hit) []Near {
+// NearOf lists search matches as the Nearest of a group, best first.
+func NearOf(ms []index.Match) []Near {
 	var out []Near
-	for _, h := range hits {
-		p := h.Passage
-		text := p.Text
-		if r := []rune(text); len(r) > nearTextRunes {
-			text = string(r[:nearTextRunes]) + "…"
-		}
-		out = append(out, Near{ID: p.ID, Title: p.Title, Section: p.Section, Paragraph: p.Paragraph, Score: h.Score, Text: text})
+	for _, m := range ms {
+		p := m.Passage
+		text, hl := excerpt(p.Text, m.Highlights)
+		out = append(out, Near{ID: p.ID, Title: p.Title, Section: p.Section, Paragraph: p.Paragraph, Score: m.Score, Text: text, Highlights: hl})
 	}
 	return out
+}
+
+// excerpt cuts text to nearTextRunes around its first highlight and moves
+// the highlights that stay whole into the excerpt's offsets.
+func excerpt(text string, spans [][2]int) (string, [][2]int) {
+	r := []rune(text)
+	start := 0
+	if len(spans) > 0 && spans[0][1] > nearTextRunes {
+		start = max(0, spans[0][0]-nearLead)
+	}
+	end := min(len(r), start+nearTextRunes)
+	out := string(r[start:end])
+	shift := 0
+	if start > 0 {
+		out, shift = "…"+out, 1-start
+	}
+	if end < len(r) {
+		out += "…"
+	}
+	hl := [][2]int{}
+	for _, s := range spans {
+		if s[0] >= start && s[1] <= end {
+			hl = append(hl, [2]int{s[0] + shift, s[1] + shift})
+		}
+	}
+	return out, hl
 }
 
 // Unanswered groups the questions answered no_answer since the given time,

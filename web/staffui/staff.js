@@ -347,7 +347,7 @@
         const near = el("td", {}, (g.nearest || []).length
           ? el("ul", { class: "near" }, ...g.nearest.map((p) => el("li", {},
             passageLink(p.id, p.title.slice(0, 40) + (p.title.length > 40 ? "…" : "") + ", §" + p.paragraph),
-            p.text ? el("span", { class: "near-text", text: p.text }) : null)))
+            p.text ? el("span", { class: "near-text" }, highlighted(p.text, p.highlights)) : null)))
           : "—");
         const reply = el("button", { type: "button", class: "reply", text: "Répondre",
           "aria-label": "Répondre à « " + g.question + " »" });
