@@ -208,6 +208,7 @@ func (s *Server) apiGate(w http.ResponseWriter, r *http.Request) bool {
 		return false
 	}
 	if !s.api.allow(s.visitorIP(r)) {
+		s.metrics.limit(limitAPI)
 		w.Header().Set("Retry-After", seconds(apiRetryAfter))
 		s.writeError(w, http.StatusTooManyRequests, errRateLimited)
 		return false
@@ -231,7 +232,7 @@ func (s *Server) cors(w http.ResponseWriter, r *http.Request) bool {
 
 // writeError writes an API error; internal errors are not shown.
 func (s *Server) writeError(w http.ResponseWriter, status int, err error) {
-	m := errorMsg("", err)
+	m := s.refuse("", err)
 	writeJSON(w, status, apiError{Code: m.Code, Message: m.Message})
 }
 

@@ -93,6 +93,10 @@ type Config struct {
 	// returns false when it knows no such turn: the visitor is told
 	// unknown_turn.
 	OnFeedback func(turnID, value string) bool
+	// Metrics, when set, counts answers, refusals and limits and reads the
+	// sockets and corpus at each scrape (see Metrics); the caller serves
+	// its Handler.
+	Metrics *Metrics
 	// Health adds components to GET /healthz, by name (see HealthCheck);
 	// the staff console adds its question log here.
 	Health map[string]HealthCheck
@@ -136,6 +140,7 @@ type Server struct {
 	tls     *certificate   // nil without Config.TLSCertFile
 	health  map[string]HealthCheck
 	contact *chat.Contact // Config.Contact, checked
+	metrics *Metrics      // Config.Metrics; nil counts nothing
 
 	mux     *http.ServeMux
 	handler http.Handler
@@ -167,6 +172,7 @@ func NewServer(cfg Config) (*Server, error) {
 		proxies: cfg.TrustedProxies,
 		health:  map[string]HealthCheck{},
 		mux:     http.NewServeMux(),
+		metrics: cfg.Metrics,
 	}
 	for name, check := range cfg.Health {
 		if healthFields[name] || check == nil {
@@ -212,6 +218,7 @@ func NewServer(cfg Config) (*Server, error) {
 	s.embedCSP = withDirective(contentSecurityPolicy, "frame-ancestors "+s.frameAncestors())
 	s.hub = newHub(s.limits)
 	s.api = newIPLimiter(s.limits.APIRatePerSecond, s.limits.APIRateBurst)
+	s.metrics.Register(serverCollector{s})
 	s.routes()
 	for _, add := range cfg.Routes {
 		add(s.mux)

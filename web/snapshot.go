@@ -38,6 +38,9 @@ type ReloadOutcome struct {
 type Current struct {
 	snap   atomic.Pointer[Snapshot]
 	reload atomic.Pointer[ReloadOutcome]
+	// reloads counts the loads tried since start, and failed those that
+	// failed, for /metrics.
+	reloads, failed atomic.Int64
 }
 
 // NewCurrent returns a holder with snap in service (nil: none yet, the
@@ -62,7 +65,13 @@ func (c *Current) Store(snap *Snapshot) {
 }
 
 // Reloaded records the outcome of a load, for /healthz.
-func (c *Current) Reloaded(o ReloadOutcome) { c.reload.Store(&o) }
+func (c *Current) Reloaded(o ReloadOutcome) {
+	c.reloads.Add(1)
+	if !o.OK {
+		c.failed.Add(1)
+	}
+	c.reload.Store(&o)
+}
 
 // LastReload is the outcome of the last load, nil when none was tried.
 func (c *Current) LastReload() *ReloadOutcome { return c.reload.Load() }

@@ -69,6 +69,7 @@ type Staff struct {
 	current  *Current
 	logger   *slog.Logger
 	now      func() time.Time
+	metrics  *Metrics // the server's, set by Attach; nil counts nothing
 
 	mu       sync.Mutex
 	sessions map[string]time.Time            // session id -> expiry
@@ -116,6 +117,8 @@ func (st *Staff) Attach(cfg *Config) {
 		cfg.Current = st.current // the chat serves what the console shows
 	}
 	cfg.Routes = append(cfg.Routes, st.routes)
+	st.metrics = cfg.Metrics
+	cfg.Metrics.Register(logCollector{st.log})
 	if cfg.Health == nil {
 		cfg.Health = map[string]HealthCheck{}
 	}

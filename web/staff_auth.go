@@ -116,6 +116,7 @@ func (st *Staff) handleSignIn(w http.ResponseWriter, r *http.Request) {
 	now := st.now()
 	if !st.mayTry(ip, now) {
 		w.Header().Set("Retry-After", seconds(staffSignInWindow))
+		st.metrics.limit(limitStaffSignIn)
 		st.logger.Warn("staff sign-in refused: too many wrong tokens", "ip", ip)
 		st.renderSignIn(w, http.StatusTooManyRequests, next, msgTooManyTries)
 		return

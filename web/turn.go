@@ -46,6 +46,7 @@ func (s *Server) answer(question, context, channel string) (TurnRecord, chat.Ans
 		rec.Cited = a.Citations[0].ID
 	}
 	s.withContact(&a)
+	s.metrics.answered(channel, a.Kind, rec.Latency)
 	return rec, a, nil
 }
 

@@ -114,6 +114,7 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 	ip := addressKey(s.visitorIP(r))
 	if code := s.hub.reserve(ip); code != 0 {
 		s.log.Warn("socket refused", "reason", "capacity", "status", code)
+		s.metrics.limit(socketLimit(code))
 		w.Header().Set("Retry-After", seconds(socketRetryAfter))
 		http.Error(w, "Trop de connexions : réessayez dans un instant.", code)
 		return
@@ -289,12 +290,13 @@ func (c *conn) readLoop() {
 // handle answers one client message.
 func (c *conn) handle(typ int, data []byte) {
 	if !c.limiter.Allow() {
-		c.queue(errorMsg(peekID(data), errRateLimited))
+		c.s.metrics.limit(limitMessages)
+		c.queue(c.s.refuse(peekID(data), errRateLimited))
 		return
 	}
 	m, err := parseClientMsg(typ, data)
 	if err != nil {
-		c.queue(errorMsg(m.ID, err))
+		c.queue(c.s.refuse(m.ID, err))
 		return
 	}
 	switch m.Type {
@@ -331,7 +333,7 @@ func parseClientMsg(typ int, data []byte) (clientMsg, error) {
 func (c *conn) ask(m clientMsg) {
 	rec, a, err := c.s.answer(m.Text, m.Context, "ws")
 	if err != nil {
-		c.queue(errorMsg(m.ID, err))
+		c.queue(c.s.refuse(m.ID, err))
 		return
 	}
 	if m.Context != "" {
@@ -361,7 +363,7 @@ func (c *conn) remember(msgID, turnID string) {
 // feedback passes a visitor's rating of an answer to OnFeedback.
 func (c *conn) feedback(m clientMsg) {
 	if m.Value != "up" && m.Value != "down" {
-		c.queue(errorMsg(m.ID, errBadFeedback))
+		c.queue(c.s.refuse(m.ID, errBadFeedback))
 		return
 	}
 	turn := c.turns[m.ID]
@@ -369,11 +371,11 @@ func (c *conn) feedback(m clientMsg) {
 		turn = m.Turn // an answer from before a reconnection
 	}
 	if turn == "" {
-		c.queue(errorMsg(m.ID, errUnknownID))
+		c.queue(c.s.refuse(m.ID, errUnknownID))
 		return
 	}
 	if c.s.onFeed != nil && !c.s.onFeed(turn, m.Value) {
-		c.queue(errorMsg(m.ID, errUnknownTurn))
+		c.queue(c.s.refuse(m.ID, errUnknownTurn))
 		return
 	}
 	c.s.log.Info("feedback", "conn", c.id, "turn", turn, "value", m.Value)

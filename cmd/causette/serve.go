@@ -107,6 +107,7 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	contactMail := fs.String("contact-email", "", "adresse où écrire à l'équipe, proposée quand Causette ne sait pas (un message avec la question)")
 	data := dataFlags(fs) // data.go: --data, --secret
 	indexDir := indexFlag(fs, "", "dossier de l'index sur disque (défaut : index dans le dossier --data ; « - » : en mémoire)")
+	metricsAddr := fs.String("metrics-addr", "", "adresse où servir /metrics pour Prometheus, par exemple 127.0.0.1:9464 (défaut : non servi ; jamais face à internet)")
 	debug := fs.Bool("debug", false, "journal détaillé (avec le texte des questions)")
 	cpuProfile := fs.String("cpuprofile", "", "fichier où écrire le profil CPU du serveur, à l'arrêt (go tool pprof)")
 	limits, limitNames := limitFlags(fs)
@@ -179,6 +180,9 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		Limits:         *limits,
 		Logger:         logger,
 	}
+	if *metricsAddr != "" {
+		cfg.Metrics = web.NewMetrics()
+	}
 	if *contactURL != "" || *contactMail != "" {
 		cfg.Contact = &chat.Contact{URL: *contactURL, Mail: *contactMail}
 	}
@@ -201,6 +205,12 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	}
 	sctx, stop := context.WithCancel(ctx)
 	defer stop()
+	if cfg.Metrics != nil {
+		if err := serveMetrics(sctx, *metricsAddr, cfg.Metrics, logger); err != nil {
+			ln.Close()
+			return err
+		}
+	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(sctx, ln) }()
 
