@@ -2,108 +2,50 @@ package web
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/causette/causette/chat"
+	"github.com/causette/causette/web/internal/browsertest"
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
 
-// Browser test settings.
+// Browser test settings (see package browsertest).
 const (
-	// chromiumPath is Debian's Chromium, which .ci/run installs.
-	chromiumPath = "/usr/bin/chromium"
-	// browserStepTimeout bounds one step of the browser test; reconnection
-	// backoff is at most 10 s.
-	browserStepTimeout = 20 * time.Second
-	// screenshotsEnv, set to 1, makes TestBrowser save docs/screenshot*.png.
-	screenshotsEnv = "CAUSETTE_SCREENSHOTS"
-	// axeEnv names axe.min.js (axe-core) for the accessibility check; by
-	// default the test looks in axeDefault.
-	axeEnv     = "CAUSETTE_AXE"
-	axeDefault = "/tmp/causette-axe/node_modules/axe-core/axe.min.js"
-	// ciEnv is set (CI=true) where the tools the tests need are installed
-	// by .ci/run: a missing one is then a failure, never a skip.
-	ciEnv = "CI"
-	// pollInterval is how often the page is polled for a condition.
-	pollInterval = 20 * time.Millisecond
+	browserStepTimeout = browsertest.StepTimeout
+	screenshotsEnv     = browsertest.ScreenshotsEnv
+	ciEnv              = browsertest.CIEnv
+	pollInterval       = browsertest.PollInterval
 )
 
-// newBrowser starts a headless Chromium, or skips the test without one.
+// newBrowser starts a headless Chromium, or stops the test without one.
 func newBrowser(t *testing.T) context.Context {
 	t.Helper()
-	return newBrowserSized(t, 1280, 860)
+	return browsertest.New(t, 1280, 860)
 }
 
-// newBrowserSized starts a headless Chromium with a fresh profile and a
-// window of the given size, or skips the test when none is installed.
+// newBrowserSized starts a headless Chromium with a window of the given size.
 func newBrowserSized(tb testing.TB, width, height int) context.Context {
 	tb.Helper()
-	path := chromiumPath
-	if _, err := os.Stat(path); err != nil {
-		path = ""
-		for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-			if p, err := exec.LookPath(name); err == nil {
-				path = p
-				break
-			}
-		}
-		if path == "" {
-			needTool(tb, fmt.Sprintf("no Chromium at %s nor on PATH: install Debian's chromium (apt-get install chromium) to run the browser tests", chromiumPath))
-		}
-	}
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(path),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("lang", "fr-FR"),
-		chromedp.UserDataDir(tb.TempDir()),
-		chromedp.WindowSize(width, height),
-	}
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(actx)
-	tb.Cleanup(func() { cancel(); cancelAlloc() })
-	// The first run starts the browser: no timeout on it (see chromedp.Run).
-	if err := chromedp.Do(ctx); err != nil {
-		tb.Fatalf("starting Chromium: %v", err)
-	}
-	return ctx
+	return browsertest.New(tb, width, height)
 }
 
 // step runs actions with a timeout, failing the test with what.
 func step(t *testing.T, ctx context.Context, what string, actions ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
-	sctx, cancel := context.WithTimeout(ctx, browserStepTimeout)
-	defer cancel()
-	if err := chromedp.Do(sctx, actions...); err != nil {
-		t.Fatalf("%s: %v", what, err)
-	}
+	browsertest.Step(t, ctx, what, actions...)
 }
 
 // eval evaluates a JavaScript expression in the page.
 func eval[T any](t *testing.T, ctx context.Context, expr string) T {
 	t.Helper()
-	sctx, cancel := context.WithTimeout(ctx, browserStepTimeout)
-	defer cancel()
-	v, err := chromedp.Run(sctx, chromedp.Evaluate[T](expr))
-	if err != nil {
-		t.Fatalf("evaluate %s: %v", expr, err)
-	}
-	return v
+	return browsertest.Eval[T](t, ctx, expr)
 }
 
 // askInPage types a question, sends it with Enter and waits for the
@@ -268,75 +210,16 @@ func emulateMedia(name, value string) chromedp.Action[chromedp.Void] {
 	})
 }
 
-// axeResult is what the page returns from axe.run.
-type axeResult struct {
-	Violations []struct {
-		ID     string `json:"id"`
-		Impact string `json:"impact"`
-		Help   string `json:"help"`
-		Nodes  []struct {
-			Target []any  `json:"target"`
-			HTML   string `json:"html"`
-		} `json:"nodes"`
-	} `json:"violations"`
-	Passes int `json:"passes"`
-}
-
-// needTool stops a test that lacks a tool: it fails in CI, which installs
-// every tool the tests need (.ci/run), and skips elsewhere, saying which
-// package to install. A check never passes having checked nothing.
+// needTool stops a test that lacks a tool (see browsertest.NeedTool).
 func needTool(tb testing.TB, why string) {
 	tb.Helper()
-	if os.Getenv(ciEnv) != "" {
-		tb.Fatalf("%s (%s=%s: .ci/run should have installed it)", why, ciEnv, os.Getenv(ciEnv))
-	}
-	tb.Skip(why)
+	browsertest.NeedTool(tb, why)
 }
 
-// mustAxe returns axe-core's axe.min.js, from $CAUSETTE_AXE or axeDefault,
-// or stops the test (needTool).
-func mustAxe(tb testing.TB) []byte {
-	tb.Helper()
-	path := os.Getenv(axeEnv)
-	if path == "" {
-		path = axeDefault
-	}
-	src, err := os.ReadFile(path)
-	if err != nil {
-		needTool(tb, fmt.Sprintf("no axe-core at %s: npm install --prefix /tmp/causette-axe axe-core@4 (npm's axe-core), or set %s", path, axeEnv))
-	}
-	return src
-}
-
-// checkAccessibility runs axe-core (WCAG 2.0-2.2 A and AA rules) on the page
-// as it is.
+// checkAccessibility runs axe-core on the page as it is.
 func checkAccessibility(t *testing.T, ctx context.Context, mode string) {
 	t.Helper()
-	src := mustAxe(t)
-	sctx, cancel := context.WithTimeout(ctx, browserStepTimeout)
-	defer cancel()
-	// The page's CSP forbids eval; DevTools evaluation is not subject to it.
-	if _, err := chromedp.Run(sctx, chromedp.Evaluate[chromedp.Void](string(src))); err != nil {
-		t.Fatalf("loading axe-core: %v", err)
-	}
-	raw, err := chromedp.Run(sctx, chromedp.Evaluate[[]byte](`axe.run(document, {
-		runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']}
-	}).then(r => ({violations: r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-		nodes: v.nodes.map(n => ({target: n.target, html: n.html}))})), passes: r.passes.length}))`,
-		chromedp.EvalAwaitPromise))
-	if err != nil {
-		t.Fatalf("running axe-core: %v", err)
-	}
-	var res axeResult
-	if err := json.Unmarshal(raw, &res); err != nil {
-		t.Fatalf("axe-core result %s: %v", raw, err)
-	}
-	t.Logf("axe-core (%s mode): %d rules passed, %d violated", mode, res.Passes, len(res.Violations))
-	for _, v := range res.Violations {
-		for _, n := range v.Nodes {
-			t.Errorf("axe-core (%s mode): %s (%s) %s at %v: %s", mode, v.ID, v.Impact, v.Help, n.Target, n.HTML)
-		}
-	}
+	browsertest.CheckAccessibility(t, ctx, mode)
 }
 
 // saveScreenshots saves a conversation on a desktop and a phone screen in
@@ -391,18 +274,10 @@ func saveScreenshots(t *testing.T, ctx context.Context, base string) {
 	askInPage(t, ctx, "Qui est le PDG de Mistral ?")
 }
 
+// shoot saves a screenshot of the page at path.
 func shoot(t *testing.T, ctx context.Context, path string) {
 	t.Helper()
-	sctx, cancel := context.WithTimeout(ctx, browserStepTimeout)
-	defer cancel()
-	png, err := chromedp.Run(sctx, chromedp.CaptureScreenshot())
-	if err != nil {
-		t.Fatalf("screenshot %s: %v", path, err)
-	}
-	if err := os.WriteFile(path, png, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("saved %s", path)
+	browsertest.Shoot(t, ctx, path)
 }
 
 // TestNewConversation checks the « Nouvelle conversation » button: the

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/causette/causette/web/internal/browsertest"
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
@@ -130,9 +131,9 @@ func TestWidgetScreenshots(t *testing.T) {
 
 // TestWidgetAccessibility runs axe-core on the demo page and the panel's
 // pages (a conversation with a source open, in light and dark mode, and the
-// refusal), with axe-core from mustAxe.
+// refusal), with axe-core from browsertest.Axe.
 func TestWidgetAccessibility(t *testing.T) {
-	axe := mustAxe(t)
+	axe := browsertest.Axe(t)
 	ctx := widgetBrowser(t)
 	ts := widgetServer(t)
 	check := func(what string) {
