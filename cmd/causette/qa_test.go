@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -121,29 +123,8 @@ func TestServeAnswersTeamEntries(t *testing.T) {
 	data := filepath.Join(t.TempDir(), "data")
 	addr, done, cancel := startServe(t, data)
 	defer cancel()
-	ask := func(q string) chat.Answer {
-		t.Helper()
-		for deadline := time.Now().Add(30 * time.Second); ; {
-			resp, err := http.Post("http://"+addr+"/api/ask", "application/json", strings.NewReader(`{"q":`+strconv.Quote(q)+`}`))
-			if err == nil && resp.StatusCode == http.StatusOK {
-				var a chat.Answer
-				err = json.NewDecoder(resp.Body).Decode(&a)
-				resp.Body.Close()
-				if err == nil {
-					return a
-				}
-			}
-			if resp != nil {
-				resp.Body.Close()
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("POST /api/ask: %v", err)
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
-	}
 	const q = "Où déposer une plainte contre un voisin bruyant ?"
-	if a := ask(q); len(a.Citations) > 0 && a.Citations[0].Title == "Réponse de l'équipe" {
+	if a := askServe(t, addr, q); citedByTeam(a) {
 		t.Fatalf("answered by the team before any entry")
 	}
 	sheet := filepath.Join(t.TempDir(), "equipe.csv")
@@ -151,12 +132,7 @@ func TestServeAnswersTeamEntries(t *testing.T) {
 	if _, err := runWithin(t, "qa", "import", "--db", filepath.Join(data, dbFileName), sheet); err != nil {
 		t.Fatal(err)
 	}
-	var a chat.Answer
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
-		if a = ask(q); len(a.Citations) > 0 && a.Citations[0].Title == "Réponse de l'équipe" {
-			break
-		}
-	}
+	a := waitAnswer(t, addr, q, citedByTeam)
 	if len(a.Citations) == 0 || a.Citations[0].Title != "Réponse de l'équipe" || a.Citations[0].URL != "https://mairie.example.fr/bruit" ||
 		!strings.Contains(a.Answer, "Au commissariat") {
 		t.Errorf("after the import: %q from %+v; want the team's answer with its link", a.Answer, a.Citations)
@@ -191,5 +167,92 @@ func TestBackupWhileServing(t *testing.T) {
 	}
 	if _, err := runWithin(t, "backup", "--db", db, out); err == nil || !strings.Contains(err.Error(), "existe déjà") {
 		t.Errorf("backing up onto an existing file: %v; want it refused", err)
+	}
+}
+
+// askServe asks q over serve's API at addr, retrying for 30 s while the
+// corpus loads.
+func askServe(t *testing.T, addr, q string) chat.Answer {
+	t.Helper()
+	for deadline := time.Now().Add(30 * time.Second); ; {
+		resp, err := http.Post("http://"+addr+"/api/ask", "application/json", strings.NewReader(`{"q":`+strconv.Quote(q)+`}`))
+		if err == nil && resp.StatusCode == http.StatusOK {
+			var a chat.Answer
+			err = json.NewDecoder(resp.Body).Decode(&a)
+			resp.Body.Close()
+			if err == nil {
+				return a
+			}
+		}
+		if resp != nil {
+			resp.Body.Close()
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("POST /api/ask: %v", err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// citedByTeam reports whether a's first citation is a team's answer.
+func citedByTeam(a chat.Answer) bool {
+	return len(a.Citations) > 0 && a.Citations[0].Title == "Réponse de l'équipe"
+}
+
+// waitAnswer asks q until ok(answer) or 10 s pass, and returns the last answer.
+func waitAnswer(t *testing.T, addr, q string, ok func(chat.Answer) bool) chat.Answer {
+	t.Helper()
+	var a chat.Answer
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+		if a = askServe(t, addr, q); ok(a) {
+			break
+		}
+	}
+	return a
+}
+
+// TestServeAnswersEntryFromConsoleAPI adds an entry through the console's
+// API of a running serve: the next answer to its other phrasing cites it
+// first; disabled through the same API, it is never cited again.
+func TestServeAnswersEntryFromConsoleAPI(t *testing.T) {
+	addr, done, cancel := startServe(t, filepath.Join(t.TempDir(), "data"))
+	defer func() { cancel(); <-done }()
+	const q, alt = "Où déposer une plainte contre un voisin bruyant ?", "comment signaler le tapage nocturne de mes voisins"
+	if a := askServe(t, addr, alt); citedByTeam(a) {
+		t.Fatalf("answered by the team before any entry")
+	}
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Jar: jar}
+	resp, err := client.PostForm("http://"+addr+"/staff/signin", url.Values{"token": {"test-token-0123456789"}, "next": {"/staff"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	send := func(method, path, body string) map[string]any {
+		t.Helper()
+		req, _ := http.NewRequest(method, "http://"+addr+path, strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatalf("%s %s: %v", method, path, err)
+		}
+		defer resp.Body.Close()
+		var out map[string]any
+		json.NewDecoder(resp.Body).Decode(&out)
+		if resp.StatusCode >= 300 {
+			t.Fatalf("%s %s: status %d %v", method, path, resp.StatusCode, out)
+		}
+		return out
+	}
+	saved := send("POST", "/staff/api/entries", `{"question":`+strconv.Quote(q)+`,"alternates":[`+strconv.Quote(alt)+`],`+
+		`"answer":"Au commissariat ou en gendarmerie, avec un témoignage écrit.","enabled":true}`)
+	if a := waitAnswer(t, addr, alt, citedByTeam); !citedByTeam(a) || !strings.Contains(a.Answer, "Au commissariat") {
+		t.Errorf("after the entry was saved: %q from %+v; want the team's answer first", a.Answer, a.Citations)
+	}
+	id := strconv.Itoa(int(saved["id"].(float64)))
+	send("PUT", "/staff/api/entries/"+id, `{"question":`+strconv.Quote(q)+`,"answer":"Au commissariat ou en gendarmerie, avec un témoignage écrit.",`+
+		`"enabled":false,"version":`+strconv.Itoa(int(saved["version"].(float64)))+`}`)
+	if a := waitAnswer(t, addr, q, func(a chat.Answer) bool { return !citedByTeam(a) }); citedByTeam(a) {
+		t.Errorf("after the entry was disabled: still cited %+v", a.Citations)
 	}
 }
