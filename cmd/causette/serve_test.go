@@ -55,13 +55,14 @@ func (w *lineWriter) Write(p []byte) (int, error) {
 // startServe runs `causette serve` on 127.0.0.1 with its data in data and
 // returns the address it serves, the channel its result comes on and how
 // to stop it.
-func startServe(t *testing.T, data string) (addr string, done <-chan error, cancel context.CancelFunc) {
+func startServe(t *testing.T, data string, extra ...string) (addr string, done <-chan error, cancel context.CancelFunc) {
 	t.Helper()
 	stderr := &lineWriter{lines: make(chan string, 100)}
 	ctx, cancel := context.WithCancel(context.Background())
 	result := make(chan error, 1)
+	args := append([]string{"serve", "--addr", "127.0.0.1:0", "--data", data, "--staff-token", "test-token-0123456789"}, extra...)
 	go func() {
-		result <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--data", data, "--staff-token", "test-token-0123456789"}, nil, io.Discard, stderr)
+		result <- run(ctx, args, nil, io.Discard, stderr)
 	}()
 	addrRe := regexp.MustCompile(`msg=serving addr=(\S+)`)
 	timeout := time.After(30 * time.Second)
