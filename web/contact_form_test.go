@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"strings"
 	"testing"
@@ -195,5 +196,16 @@ func TestContactFormCrossSiteRefused(t *testing.T) {
 	}
 	if got := storedRequests(t, f.Log); len(got) != 0 {
 		t.Errorf("cross-site requests stored: %+v", got)
+	}
+}
+
+// TestContactFormLimitInPage: the page bounds the message as the API does.
+func TestContactFormLimitInPage(t *testing.T) {
+	js, err := fs.ReadFile(staticFS, "app.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := fmt.Sprintf("var CONTACT_MAX = %d;", maxContactMessageRunes); !strings.Contains(string(js), want) {
+		t.Errorf("app.js lacks %q: the form's bound differs from POST /api/contact's", want)
 	}
 }
