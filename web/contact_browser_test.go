@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -48,6 +50,9 @@ func TestContactFormInPage(t *testing.T) {
 		t.Errorf("notice %q, address label %q; want the retention of %d days and the address optional", state["notice"], state["email"], questionlog.DefaultDays)
 	}
 	checkAccessibility(t, ctx, "with the contact form open")
+	if os.Getenv(screenshotsEnv) == "1" {
+		shoot(t, ctx, filepath.Join("..", "docs", "contact-form.png"))
+	}
 
 	// Sent empty: refused in place, the focus kept in the message.
 	step(t, ctx, "send it empty", chromedp.Click(chromedp.CSS(last+` .contact-send`)))

@@ -63,7 +63,7 @@ var labels = map[string]map[string]string{
 		"formMessage":    "Votre message",
 		"formEmail":      "Votre adresse e-mail (facultatif)",
 		"formEmailHint":  "Seulement si vous souhaitez une réponse.",
-		"formNotice":     "Nous gardons votre message, votre adresse si vous la donnez et cette conversation {days} jours, puis ils sont effacés.",
+		"formNotice":     "Nous gardons votre message, votre adresse si vous la donnez et cette conversation pendant {days} jours, puis nous les effaçons.",
 		"formTrap":       "Ne remplissez pas ce champ",
 		"formSend":       "Envoyer le message",
 		"formSending":    "Envoi du message…",
