@@ -80,6 +80,13 @@ func TestContactFormInPage(t *testing.T) {
 		t.Errorf("inbox %+v; want the message, the address and the turn asked", got)
 	}
 	checkAccessibility(t, ctx, "with the contact form sent")
+
+	// An answer rated down offers the form too (the hello's contact).
+	askInPage(t, ctx, "Qui est le PDG de Mistral ?")
+	step(t, ctx, "rate it down", chromedp.Click(chromedp.CSS(last+` .thumb:last-of-type`)))
+	if n := eval[int](t, ctx, `document.querySelectorAll('`+last+` .contact-open').length`); n != 1 {
+		t.Errorf("an answer rated down offers the form %d time(s); want once", n)
+	}
 }
 
 // TestContactFormInWidget sends the form from the widget's panel on

@@ -209,3 +209,40 @@ func TestContactFormLimitInPage(t *testing.T) {
 		t.Errorf("app.js lacks %q: the form's bound differs from POST /api/contact's", want)
 	}
 }
+
+// TestContactFormRateLimitBehindProxy: behind a trusted proxy, each
+// visitor's address has its own budget; without one, the header is not
+// believed.
+func TestContactFormRateLimitBehindProxy(t *testing.T) {
+	for _, trust := range []bool{true, false} {
+		var cfg Config
+		if trust {
+			cfg.TrustedProxies = mustProxies(t, "127.0.0.1")
+		}
+		f := newStaffFixtureWith(t, "", cfg, withContactForm)
+		send := func(from string) int {
+			t.Helper()
+			req, err := http.NewRequest("POST", f.URL+"/api/contact", strings.NewReader(`{"message":"Bonjour"}`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("X-Forwarded-For", from)
+			resp, _ := do(t, req)
+			return resp.StatusCode
+		}
+		for range contactBurst {
+			send("203.0.113.7")
+		}
+		want := http.StatusCreated
+		if !trust {
+			want = http.StatusTooManyRequests // one peer, whatever the header says
+		}
+		if got := send("198.51.100.9"); got != want {
+			t.Errorf("trusted proxy %v: another visitor after one spent its budget: %d; want %d", trust, got, want)
+		}
+		if got := send("203.0.113.7"); got != http.StatusTooManyRequests {
+			t.Errorf("trusted proxy %v: the visitor past its budget: %d; want 429", trust, got)
+		}
+	}
+}
