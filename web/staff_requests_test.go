@@ -10,7 +10,7 @@ import (
 	"github.com/causette/causette/web/questionlog"
 )
 
-// staffCall sends a console API request with the session cookie c.
+// call sends a console API request, with the session cookie c when not nil.
 func (f *staffFixture) call(tb testing.TB, method, path, body string, c *http.Cookie) (*http.Response, string) {
 	tb.Helper()
 	req, err := http.NewRequest(method, f.URL+path, strings.NewReader(body))
