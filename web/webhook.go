@@ -42,7 +42,7 @@ const (
 	// the night is tried every half hour, not once a day.
 	webhookRetryCap = 30 * time.Minute
 	// DefaultWebhookAttempts is how many tries a delivery gets before it
-	// is marked failed (shown in the console): with the doubling, about
+	// is marked failed (shown in the console): with the doubling,
 	// about two hours of trying (1 s + 2 s + … + 17 min, then 30 min thrice).
 	DefaultWebhookAttempts = 15
 	// webhookBatch is how many due deliveries are read at once.
