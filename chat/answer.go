@@ -41,6 +41,9 @@ type Contact struct {
 	URL  string `json:"url,omitempty"`
 	Mail string `json:"mail,omitempty"`
 	Form bool   `json:"form"`
+	// Days, with Form, is how many days a message sent with the form is
+	// kept: the form says so to the visitor.
+	Days int `json:"days,omitempty"`
 }
 
 // Choice is a document the visitor may have meant.

@@ -11,9 +11,9 @@ import (
 
 // checkContact checks the team's contact: an absolute http(s) page and an
 // e-mail address alone (no name, no header smuggled in). nil when neither
-// is given.
+// is given and the built-in form is off.
 func checkContact(c chat.Contact) (*chat.Contact, error) {
-	if c.URL == "" && c.Mail == "" {
+	if c.URL == "" && c.Mail == "" && !c.Form {
 		return nil, nil
 	}
 	if c.URL != "" {

@@ -128,6 +128,7 @@ const (
 	limitSockets        = "sockets"          // the server's sockets in all
 	limitSocketsPerAddr = "sockets_per_addr" // one address's sockets
 	limitStaffSignIn    = "staff_signin"     // wrong sign-ins per address
+	limitContact        = "contact"          // contact requests per address
 )
 
 // socketLimit names the limit behind hub.reserve's refusal status.

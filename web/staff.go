@@ -58,6 +58,13 @@ type StaffConfig struct {
 	Logger *slog.Logger
 	// Now is the clock (time.Now when nil); tests set it.
 	Now func() time.Time
+	// ContactForm turns the built-in contact form on: answers offer it
+	// (chat.Contact.Form) and POST /api/contact takes its requests into
+	// the console's inbox (contact_form.go).
+	ContactForm bool
+	// Webhook, with ContactForm, also POSTs each new request there
+	// (webhook.go); nil for none.
+	Webhook *WebhookConfig
 }
 
 // Staff is the support staff console: the lookup at /staff, the permalinks
@@ -74,6 +81,10 @@ type Staff struct {
 	mu       sync.Mutex
 	sessions map[string]time.Time            // session id -> expiry
 	failures *lru.Cache[string, []time.Time] // wrong tokens by addressKey
+
+	contactForm  bool       // StaffConfig.ContactForm
+	contactLimit *ipLimiter // requests per address (contact_form.go)
+	outbox       *outbox    // the webhook's deliveries, nil without one
 }
 
 // NewStaff checks cfg and returns the console.
@@ -88,18 +99,28 @@ func NewStaff(cfg StaffConfig) (*Staff, error) {
 	if n := utf8.RuneCountInString(cfg.Token); n < MinStaffTokenLength {
 		return nil, fmt.Errorf("web: staff token of %d characters: at least %d are needed", n, MinStaffTokenLength)
 	}
+	if cfg.Webhook != nil {
+		if !cfg.ContactForm {
+			return nil, errors.New("--contact-webhook reçoit les demandes du formulaire : ajoutez --contact-form")
+		}
+		if err := checkWebhook(*cfg.Webhook); err != nil {
+			return nil, err
+		}
+	}
 	failures, err := lru.New[string, []time.Time](maxTrackedIPs)
 	if err != nil {
 		return nil, err
 	}
 	st := &Staff{
-		tokenSum: sha256.Sum256([]byte(cfg.Token)),
-		log:      cfg.Log,
-		current:  current,
-		logger:   cfg.Logger,
-		now:      cfg.Now,
-		sessions: map[string]time.Time{},
-		failures: failures,
+		tokenSum:     sha256.Sum256([]byte(cfg.Token)),
+		log:          cfg.Log,
+		current:      current,
+		logger:       cfg.Logger,
+		now:          cfg.Now,
+		sessions:     map[string]time.Time{},
+		failures:     failures,
+		contactForm:  cfg.ContactForm,
+		contactLimit: newIPLimiter(1/contactEvery.Seconds(), contactBurst),
 	}
 	if st.logger == nil {
 		st.logger = slog.Default()
@@ -107,8 +128,15 @@ func NewStaff(cfg StaffConfig) (*Staff, error) {
 	if st.now == nil {
 		st.now = time.Now
 	}
+	if cfg.Webhook != nil {
+		st.outbox = newOutbox(st.requests(), *cfg.Webhook, st.logger) // resumes what was pending
+	}
 	return st, nil
 }
+
+// Close stops the webhook's deliveries (those pending go at the next
+// start); the question log is the caller's to close, after.
+func (st *Staff) Close() { st.outbox.close() }
 
 // Attach adds the console's routes to cfg, has it log every visitor turn
 // and feedback, and adds the question log's health to /healthz.
@@ -119,6 +147,14 @@ func (st *Staff) Attach(cfg *Config) {
 	cfg.Routes = append(cfg.Routes, st.routes)
 	st.metrics = cfg.Metrics
 	cfg.Metrics.Register(logCollector{st.log})
+	if st.contactForm {
+		c := chat.Contact{}
+		if cfg.Contact != nil {
+			c = *cfg.Contact
+		}
+		c.Form, c.Days = true, st.log.Days()
+		cfg.Contact = &c
+	}
 	if cfg.Health == nil {
 		cfg.Health = map[string]HealthCheck{}
 	}
@@ -175,6 +211,12 @@ func (st *Staff) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /staff/api/entries", st.editor(st.handleSaveEntry))
 	mux.HandleFunc("PUT /staff/api/entries/{id}", st.editor(st.handleSaveEntry))
 	mux.HandleFunc("DELETE /staff/api/entries/{id}", st.editor(st.handleDeleteEntry))
+	mux.HandleFunc("GET /staff/api/requests", st.api(st.handleRequests))
+	mux.HandleFunc("PATCH /staff/api/requests/{id}", st.editor(st.handleRequestStatus))
+	mux.HandleFunc("DELETE /staff/api/requests/{id}", st.editor(st.handleDeleteRequest))
+	if st.contactForm {
+		mux.HandleFunc("POST /api/contact", st.handleContact) // the visitors' form
+	}
 	mux.HandleFunc("GET /staff/public/{file}", st.handlePublicAsset)
 	mux.HandleFunc("GET /staff/assets/{file}", st.asset(st.handleAsset))
 }

@@ -64,8 +64,8 @@ func newStaffFixture(tb testing.TB, dbPath string) *staffFixture {
 }
 
 // newStaffFixtureWith is newStaffFixture with cfg's fields (its Logger is
-// replaced).
-func newStaffFixtureWith(tb testing.TB, dbPath string, cfg Config) *staffFixture {
+// replaced), the console's configuration changed by each of opts.
+func newStaffFixtureWith(tb testing.TB, dbPath string, cfg Config, opts ...func(*StaffConfig)) *staffFixture {
 	tb.Helper()
 	if dbPath == "" {
 		dbPath = filepath.Join(tb.TempDir(), "causette.db")
@@ -75,10 +75,15 @@ func newStaffFixtureWith(tb testing.TB, dbPath string, cfg Config) *staffFixture
 	f.Log = questionlog.Open(dbPath, questionlog.Options{Logger: logger})
 	tb.Cleanup(func() { f.Log.Close() })
 	ix, eng := mustEngine(tb)
-	st, err := NewStaff(StaffConfig{Token: staffTestToken, Log: f.Log, Engine: eng, Index: ix, Logger: logger, Now: f.clock.Now})
+	sc := StaffConfig{Token: staffTestToken, Log: f.Log, Engine: eng, Index: ix, Logger: logger, Now: f.clock.Now}
+	for _, o := range opts {
+		o(&sc)
+	}
+	st, err := NewStaff(sc)
 	if err != nil {
 		tb.Fatalf("NewStaff: %v", err)
 	}
+	tb.Cleanup(st.Close) // before the log's Close: cleanups run last first
 	f.Staff = st
 	cfg.Logger = logger
 	st.Attach(&cfg)

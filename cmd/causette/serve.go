@@ -112,6 +112,7 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	cpuProfile := fs.String("cpuprofile", "", "fichier où écrire le profil CPU du serveur, à l'arrêt (go tool pprof)")
 	limits, limitNames := limitFlags(fs)
 	staff := staffFlags(fs) // staff.go: --db, --log-days, --staff-token
+	staff.contact = contactFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

@@ -60,8 +60,8 @@ func startServe(t *testing.T, data string, extra ...string) (addr string, done <
 	stderr := &lineWriter{lines: make(chan string, 100)}
 	ctx, cancel := context.WithCancel(context.Background())
 	result := make(chan error, 1)
+	args := append([]string{"serve", "--addr", "127.0.0.1:0", "--data", data, "--staff-token", "test-token-0123456789"}, extra...)
 	go func() {
-		args := append([]string{"serve", "--addr", "127.0.0.1:0", "--data", data, "--staff-token", "test-token-0123456789"}, extra...)
 		result <- run(ctx, args, nil, io.Discard, stderr)
 	}()
 	addrRe := regexp.MustCompile(`msg=serving addr=(\S+)`)

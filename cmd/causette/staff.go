@@ -22,6 +22,9 @@ type staffOptions struct {
 	db    *string
 	days  *int
 	token *string
+	// contact, when set, turns the contact form and its webhook on
+	// (contact.go).
+	contact *contactOptions
 }
 
 // staffFlags adds --db, --log-days and --staff-token to serve's flags.
@@ -61,7 +64,9 @@ func (o *staffOptions) attach(cfg *web.Config, addr string, data *dataOptions, p
 		db = data.path(dbFileName)
 	}
 	qlog = questionlog.Open(db, questionlog.Options{Days: *o.days, Logger: logger})
-	staff, err := web.NewStaff(web.StaffConfig{Token: token, Log: qlog, Engine: cfg.Engine, Index: cfg.Index, Current: cfg.Current, Logger: logger})
+	sc := web.StaffConfig{Token: token, Log: qlog, Engine: cfg.Engine, Index: cfg.Index, Current: cfg.Current, Logger: logger}
+	o.contact.apply(&sc, strings.TrimSuffix(signInURL(addr, publicURL, tls), "/signin")+"#demandes")
+	staff, err := web.NewStaff(sc)
 	if err != nil {
 		qlog.Close()
 		return nil, nil, err
@@ -74,6 +79,7 @@ func (o *staffOptions) attach(cfg *web.Config, addr string, data *dataOptions, p
 			"signin", signInURL(addr, publicURL, tls)+"#jeton="+token)
 	}
 	return func() {
+		staff.Close() // the webhook's deliveries first: they write to the log
 		if err := qlog.Close(); err != nil {
 			logger.Error("question log close", "err", err)
 		}

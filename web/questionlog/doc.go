@@ -38,4 +38,10 @@
 // asked questions, each also as CSV for spreadsheets (cells a spreadsheet would
 // run as formulas defused). The log stores what visitors typed, escape
 // sequences included: TerminalText shows such text safely on a terminal.
+//
+// The same database keeps the team's answers (entries.go) and the requests
+// visitors send with the contact form (requests.go): each with its turns
+// copied from the log (TurnsByKey), its status, and its webhook delivery's
+// state, so that deliveries resume after a restart. The retention purges
+// requests with the turns of the same age.
 package questionlog

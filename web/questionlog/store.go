@@ -39,7 +39,7 @@ var walFiles = []string{"-wal", "-shm"}
 // the later steps (IF NOT EXISTS), and a column already there counts as
 // added: a database an earlier Causette set back to its own version
 // (PRAGMA user_version = 1) migrates again. Append, never edit.
-var migrations = []string{schemaV1, schemaV2, schemaV3, schemaV4}
+var migrations = []string{schemaV1, schemaV2, schemaV3, schemaV4, schemaV6}
 
 // schemaV3 and schemaV4 keep with each turn the answer given and, for a
 // follow-up, the question before it: staff read a rating down with what
@@ -224,13 +224,19 @@ func setFeedback(ctx context.Context, tx *sql.Tx, id int64, value string) error 
 	return nil
 }
 
-// purge deletes the turns older than before and reports how many went.
+// purge deletes the turns older than before, and the visitors' requests
+// (requests.go), and reports how many rows went.
 func purge(ctx context.Context, db *sql.DB, before time.Time) (int64, error) {
 	res, err := db.ExecContext(ctx, `DELETE FROM turns WHERE at < ?`, millis(before))
 	if err != nil {
 		return 0, fmt.Errorf("purge turns before %s: %w", before.Format(time.RFC3339), err)
 	}
-	return res.RowsAffected()
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, err
+	}
+	r, err := purgeRequests(ctx, db, before)
+	return n + r, err
 }
 
 // quickCheck runs PRAGMA quick_check on db (integrity_check without matching

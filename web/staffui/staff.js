@@ -20,6 +20,7 @@
       intro: "Les questions les plus fréquentes (hors politesses), regroupées quand elles se ressemblent.",
     },
     team: { hash: "#reponses", title: "Réponses de l’équipe" },
+    requests: { hash: "#demandes", title: "Demandes" },
   };
 
   const $ = (id) => document.getElementById(id);
@@ -276,8 +277,14 @@
       else a.removeAttribute("aria-current");
     }
     $("view-search").hidden = name !== "search";
-    $("view-log").hidden = name === "search" || name === "team";
+    $("view-log").hidden = name === "search" || name === "team" || name === "requests";
     $("view-team").hidden = name !== "team";
+    $("view-requests").hidden = name !== "requests";
+    if (name === "requests") {
+      document.title = VIEWS.requests.title + " — console de Causette";
+      loadRequests();
+      return;
+    }
     if (name === "search") {
       document.title = "Console de l’équipe — Causette";
       return;
@@ -504,6 +511,102 @@
   });
   $("entry-cancel").addEventListener("click", () => { fillForm({}); entryStatus.textContent = ""; });
 
+  // ---- the visitors' requests (« Demandes ») ----------------------------
+  // The contact form's inbox: newest first, each with its conversation;
+  // staff move a request along or delete it (its address with it).
+
+  const REQUEST_STATUSES = { new: "Nouvelle", in_progress: "En cours", done: "Traitée" };
+  const requestsBody = $("requests-body"), requestsStatus = $("requests-status");
+
+  // loadRequests reads the inbox; shown says whether to render it (the tab's
+  // count is refreshed either way).
+  async function loadRequests(shown = true) {
+    if (shown) requestsStatus.textContent = "Chargement…";
+    let res;
+    try {
+      res = await api("GET", "/staff/api/requests");
+    } catch (e) {
+      if (shown) requestsStatus.textContent = e.message;
+      return;
+    }
+    requestsCount(res.new);
+    if (shown) renderRequests(res.requests, res.new);
+  }
+
+  // requestsCount shows on the tab how many requests are new.
+  function requestsCount(n) {
+    const c = $("requests-count");
+    c.hidden = !n;
+    c.replaceChildren(el("span", { "aria-hidden": "true", text: String(n) }),
+      el("span", { class: "visually-hidden", text: " (" + n + (n > 1 ? " nouvelles)" : " nouvelle)") }));
+  }
+
+  function renderRequests(list, fresh) {
+    requestsStatus.textContent = list.length === 0 ? "Aucune demande pour l’instant."
+      : list.length + (list.length > 1 ? " demandes" : " demande") + (fresh ? ", dont " + fresh + (fresh > 1 ? " nouvelles." : " nouvelle.") : ".");
+    requestsBody.replaceChildren(...list.map(requestItem));
+  }
+
+  // requestItem is one request: when, its status (to change), the message
+  // as text, the address to reply to, the conversation, the webhook's state.
+  function requestItem(r) {
+    const id = "request-" + r.id;
+    const when = dateFmt.format(new Date(r.time));
+    const status = el("select", { id: id + "-status" },
+      ...Object.entries(REQUEST_STATUSES).map(([v, label]) => el("option", { value: v, text: label, selected: v === r.status })));
+    status.addEventListener("change", () => setRequestStatus(r, status.value));
+    const del = el("button", { type: "button", text: "Supprimer", "aria-label": "Supprimer la demande du " + when });
+    del.addEventListener("click", () => deleteRequest(r, when));
+    const reply = r.email
+      ? el("p", { class: "reply-to" }, "Répondre à ", el("a", { href: "mailto:" + r.email, text: r.email }))
+      : el("p", { class: "reply-to muted", text: "Pas d’adresse : le visiteur n’attend pas de réponse." });
+    const turns = r.turns.length ? el("ol", { class: "request-turns", "aria-label": "Conversation" },
+      ...r.turns.map((t) => el("li", {},
+        el("span", { class: "question", text: t.question }), " → ", el("span", { text: t.answer || "—" }),
+        t.passage ? el("span", {}, " (", passageLink(t.passage, "passage cité"), ")") : null))) : null;
+    return el("li", { class: "request status-" + r.status },
+      el("h2", { id: id + "-title", class: "request-title" }, el("time", { datetime: r.time, text: when }),
+        " · " + REQUEST_STATUSES[r.status] + (r.updated_by ? " (" + r.updated_by + ")" : "")),
+      el("p", { class: "request-message", text: r.message }),
+      reply, turns, deliveryNote(r.webhook),
+      el("div", { class: "row-actions" }, el("label", { for: id + "-status", text: "Statut" }), status, del));
+  }
+
+  // deliveryNote says where the webhook's delivery stands; null without one.
+  function deliveryNote(d) {
+    if (!d || !d.state) return null;
+    const tries = d.attempts + (d.attempts > 1 ? " essais" : " essai");
+    const text = d.state === "delivered" ? "Transmise au webhook."
+      : d.state === "failed" ? "Webhook : échec après " + tries + (d.error ? " (" + d.error + ")" : "") + "."
+      : "Webhook : en attente" + (d.attempts ? " après " + tries + (d.error ? " (" + d.error + ")" : "") : "") + ".";
+    return el("p", { class: "delivery delivery-" + d.state, text });
+  }
+
+  async function setRequestStatus(r, value) {
+    try {
+      await api("PATCH", "/staff/api/requests/" + r.id, { status: value });
+    } catch (e) {
+      requestsStatus.textContent = e.message;
+      return;
+    }
+    requestsStatus.textContent = "Demande passée à « " + REQUEST_STATUSES[value] + " ».";
+    await loadRequests(false);
+  }
+
+  async function deleteRequest(r, when) {
+    if (!window.confirm("Supprimer la demande du " + when + " ? Le message, l’adresse du visiteur et la conversation seront effacés.")) return;
+    try {
+      await api("DELETE", "/staff/api/requests/" + r.id);
+    } catch (e) {
+      requestsStatus.textContent = e.message;
+      return;
+    }
+    await loadRequests();
+    requestsStatus.textContent = "Demande supprimée, avec l’adresse du visiteur.";
+    $("requests-title").focus();
+  }
+
   route();
   if (view === "search") q.focus();
+  if (view !== "requests") loadRequests(false); // the tab's count
 })();

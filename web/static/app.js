@@ -321,6 +321,7 @@
     var el = document.createElement('article');
     el.className = 'msg bot' + (noAnswer ? ' no-answer' : '');
     el.dataset.kind = m.kind;
+    if (m.turn) el.dataset.turn = m.turn; // the turns a contact form attaches
     var h = document.createElement('h2');
     h.className = 'visually-hidden';
     h.textContent = T.bot;
@@ -361,10 +362,13 @@
   }
 
   // contactBox offers the team's contact: its page, opened with the
-  // question, and its address, with a message holding the question and the
-  // passage the answer cited. Only http(s) pages ever become links.
+  // question, its address, with a message holding the question and the
+  // passage the answer cited, and the built-in form (see contactForm).
+  // Only http(s) pages ever become links.
   function contactBox(c, question, passage) {
-    var box = para('contact', T.contactLead + ' ');
+    var box = div('contact');
+    var line = para('contact-line', T.contactLead + ' ');
+    box.appendChild(line);
     var page = webURL(c.url);
     if (page) {
       var u = new URL(page);
@@ -375,16 +379,21 @@
       a.rel = 'noopener noreferrer';
       a.textContent = T.contactTeam;
       a.appendChild(span('visually-hidden', ' (' + T.newTab + ')'));
-      box.appendChild(a);
+      line.appendChild(a);
     }
-    if (c.mail && /^[^\s@?&#]+@[^\s@?&#]+$/.test(c.mail)) {
-      if (page) box.appendChild(document.createTextNode(' · '));
+    var mail = c.mail && /^[^\s@?&#]+@[^\s@?&#]+$/.test(c.mail);
+    if (mail) {
+      if (page) line.appendChild(document.createTextNode(' · '));
       var body = say('mailQuestion', { q: question || '' });
       if (passage) body += '\n\n' + say('mailPassage', { p: passage });
       var m = document.createElement('a');
       m.href = 'mailto:' + c.mail + '?subject=' + encodeURIComponent(T.mailSubject) + '&body=' + encodeURIComponent(body);
       m.textContent = page ? T.contactMail : T.contactTeam;
-      box.appendChild(m);
+      line.appendChild(m);
+    }
+    if (c.form) {
+      if (page || mail) line.appendChild(document.createTextNode(' · '));
+      line.appendChild(contactOpener(box, c, page || mail ? T.formOpen : T.contactTeam));
     }
     return box;
   }
@@ -499,6 +508,154 @@
     fillChips(ul, items);
     box.appendChild(ul);
     return box;
+  }
+
+  // ---- contact form -----------------------------------------------------
+
+  // CONTACT_MAX bounds a message, as POST /api/contact does
+  // (maxContactMessageRunes in web/contact_form.go).
+  var CONTACT_MAX = 2000;
+
+  // contactOpener is the button that shows (and hides) the contact form
+  // in box, made at the first click.
+  function contactOpener(box, c, text) {
+    var open = button('contact-open', text);
+    open.setAttribute('aria-expanded', 'false');
+    var form = null;
+    open.addEventListener('click', function () {
+      if (!form) {
+        form = contactForm(c, open);
+        box.appendChild(form);
+        open.setAttribute('aria-controls', form.id);
+      } else if (!form.hidden) {
+        form.hidden = true;
+        open.setAttribute('aria-expanded', 'false');
+        return;
+      }
+      form.hidden = false;
+      open.setAttribute('aria-expanded', 'true');
+      form.querySelector('textarea').focus();
+      if (box.closest('.msg') === log.lastElementChild) scrollDown();
+    });
+    return open;
+  }
+
+  // field is a labelled form control: a label, then the control.
+  function field(wrap, tag, id, labelText) {
+    var label = document.createElement('label');
+    label.htmlFor = id;
+    label.textContent = labelText;
+    var control = document.createElement(tag);
+    control.id = id;
+    wrap.appendChild(label);
+    wrap.appendChild(control);
+    return control;
+  }
+
+  // contactForm is the built-in form: a message, an address only for a
+  // reply, what is kept and how long, a honeypot people never meet, and
+  // the outcome in its place. open is the button that showed it.
+  function contactForm(c, open) {
+    var n = ++seq;
+    var form = document.createElement('form');
+    form.className = 'contact-form';
+    form.id = 'contact-form-' + n;
+    form.noValidate = true; // our own words, read out with the field
+    form.setAttribute('aria-label', T.formTitle);
+    var msg = field(form, 'textarea', 'cf-message-' + n, T.formMessage);
+    msg.name = 'message';
+    msg.rows = 4;
+    msg.maxLength = CONTACT_MAX;
+    msg.required = true;
+    var email = field(form, 'input', 'cf-email-' + n, T.formEmail);
+    email.type = 'email';
+    email.name = 'email';
+    email.autocomplete = 'email';
+    var hint = para('contact-hint', T.formEmailHint);
+    hint.id = 'cf-email-hint-' + n;
+    form.appendChild(hint);
+    // The honeypot: off screen, out of the tab order and of the
+    // accessibility tree; bots that fill every field fill it.
+    var trap = div('contact-trap');
+    trap.setAttribute('aria-hidden', 'true');
+    var website = field(trap, 'input', 'cf-website-' + n, T.formTrap);
+    website.name = 'website';
+    website.type = 'text';
+    website.tabIndex = -1;
+    website.autocomplete = 'off';
+    form.appendChild(trap);
+    var notice = para('contact-notice', say('formNotice', { days: c.days || 30 }));
+    notice.id = 'cf-notice-' + n;
+    form.appendChild(notice);
+    var sendButton = document.createElement('button');
+    sendButton.type = 'submit';
+    sendButton.className = 'contact-send';
+    sendButton.textContent = T.formSend;
+    form.appendChild(sendButton);
+    var status = para('contact-status', '');
+    status.id = 'cf-status-' + n;
+    status.setAttribute('role', 'status');
+    form.appendChild(status);
+    msg.setAttribute('aria-describedby', notice.id + ' ' + status.id);
+    email.setAttribute('aria-describedby', hint.id + ' ' + status.id);
+
+    // problem shows what went wrong and takes the visitor to the field.
+    function problem(text, at) {
+      status.textContent = text;
+      status.classList.add('failed');
+      msg.removeAttribute('aria-invalid');
+      email.removeAttribute('aria-invalid');
+      if (at) {
+        at.setAttribute('aria-invalid', 'true');
+        at.focus();
+      }
+    }
+
+    form.addEventListener('submit', function (e) {
+      e.preventDefault();
+      if (sendButton.disabled) return;
+      if (!msg.value.trim()) {
+        problem(T.formEmpty, msg);
+        return;
+      }
+      sendButton.disabled = true;
+      status.classList.remove('failed');
+      status.textContent = T.formSending;
+      var body = { message: msg.value, email: email.value.trim(), website: website.value, turns: conversationTurns() };
+      fetch('/api/contact', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+        credentials: 'same-origin',
+      }).then(function (r) {
+        return r.json().catch(function () { return {}; }).then(function (res) { return { ok: r.ok, res: res }; });
+      }).then(function (out) {
+        sendButton.disabled = false;
+        if (!out.ok) {
+          problem(out.res.message || T.formFailed, out.res.code === 'bad_email' ? email : msg);
+          return;
+        }
+        // The form gives way to the confirmation, which takes the focus.
+        var done = para('contact-done', T.formSent);
+        done.tabIndex = -1; // focused: read out at once
+        form.replaceWith(done);
+        open.hidden = true;
+        done.focus();
+      }, function () {
+        sendButton.disabled = false;
+        problem(T.formFailed, null);
+      });
+    });
+    return form;
+  }
+
+  // conversationTurns are the server's ids of the answers on the page, the
+  // conversation the team reads with the message (the server looks them up
+  // in its log, never taking the page's word for what was said).
+  function conversationTurns() {
+    return Array.prototype.map.call(log.querySelectorAll('article.msg.bot[data-turn]'), function (el) {
+      return el.dataset.turn;
+    });
   }
 
   // ---- typing effect ----------------------------------------------------
