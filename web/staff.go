@@ -172,6 +172,9 @@ func (st *Staff) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /staff/api/entries", st.editor(st.handleSaveEntry))
 	mux.HandleFunc("PUT /staff/api/entries/{id}", st.editor(st.handleSaveEntry))
 	mux.HandleFunc("DELETE /staff/api/entries/{id}", st.editor(st.handleDeleteEntry))
+	mux.HandleFunc("GET /staff/api/attachments", st.api(st.handleAttachments))
+	mux.HandleFunc("POST /staff/api/attachments", st.editor(st.handleAttach))
+	mux.HandleFunc("DELETE /staff/api/attachments/{id}", st.editor(st.handleDeleteAttachment))
 	mux.HandleFunc("GET /staff/public/{file}", st.handlePublicAsset)
 	mux.HandleFunc("GET /staff/assets/{file}", st.asset(st.handleAsset))
 }

@@ -156,6 +156,7 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		o := dir.options(*indexDir)
 		o.Logger = logger
 		o.Extra = team.documents(ctx)
+		o.Attached = team.attached(ctx)
 		if prev := current.Load(); prev != nil {
 			o.Previous = prev.Index // on disk: updated in place, handed over
 		}
@@ -189,7 +190,7 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	team.qlog = qlog
 	// Read before the first load reads the entries: a change between the
 	// two is seen by the poller.
-	entriesStamp, _ := qlog.EntriesStamp(ctx)
+	entriesStamp, _ := teamStamp(ctx, qlog)
 	defer closeStaff()
 	srv, err := web.NewServer(cfg)
 	if err != nil {
