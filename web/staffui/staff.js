@@ -519,8 +519,8 @@
   let attaching = null; // { replaces: id of the orphan a new attachment replaces, 0 for none }
 
   function attachButton(g) {
-    const b = el("button", { type: "button", text: "Rattacher à un passage",
-      "aria-label": "Rattacher « " + g.question + " » à un passage" });
+    const b = el("button", { type: "button", class: "attach", text: "Rattacher à un passage",
+      "aria-label": "Rattacher à un passage « " + g.question + " »" });
     b.addEventListener("click", () => openAttach(g.wordings.map((w) => w.text), g.nearest || [], "", 0));
     return b;
   }
@@ -613,10 +613,10 @@
     orphansEl.hidden = orphans.length === 0;
     orphansStatus.textContent = orphans.length + (orphans.length > 1 ? " formulations sans passage." : " formulation sans passage.");
     const rows = orphans.map((a) => {
-      const again = el("button", { type: "button", text: "Rattacher de nouveau",
+      const again = el("button", { type: "button", class: "reattach", text: "Rattacher de nouveau",
         "aria-label": "Rattacher de nouveau « " + a.phrasing + " »" });
       again.addEventListener("click", () => openAttach([a.phrasing], [], a.excerpt, a.id));
-      const del = el("button", { type: "button", text: "Supprimer", "aria-label": "Supprimer le rattachement « " + a.phrasing + " »" });
+      const del = el("button", { type: "button", class: "detach", text: "Supprimer", "aria-label": "Supprimer le rattachement « " + a.phrasing + " »" });
       del.addEventListener("click", async () => {
         try {
           await api("DELETE", "/staff/api/attachments/" + a.id);

@@ -1,0 +1,102 @@
+package web
+
+import (
+	"context"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"github.com/causette/causette/index"
+	"github.com/causette/causette/web/questionlog"
+)
+
+// TestStaffBrowserAttach attaches a visitor's unanswered question to a
+// passage in a real Chromium: « Rattacher à un passage » on its group, a
+// passage searched and picked, the group gone from the view; after the
+// reload the chat cites the passage for it, its page lists the phrasing and
+// deletes it; an orphan is listed under the view and deleted. axe-core finds
+// nothing wrong with the dialog, the page and the orphans' list.
+func TestStaffBrowserAttach(t *testing.T) {
+	f := newStaffFixture(t, "")
+	if kind := askVisitor(t, f.URL, attachUnknown); kind != "no_answer" {
+		t.Fatalf("%q answered %s; want no_answer before any attachment", attachUnknown, kind)
+	}
+	ctx := newBrowser(t)
+	step(t, ctx, "sign in",
+		chromedp.Navigate(f.URL+"/staff"),
+		chromedp.WaitVisible(chromedp.CSS(`#token`)),
+		chromedp.SendKeys(chromedp.CSS(`#token`), staffTestToken+kb.Enter),
+		chromedp.WaitVisible(chromedp.CSS(`#q`)),
+	)
+	step(t, ctx, "open the unanswered view",
+		chromedp.Navigate(f.URL+"/staff#sans-reponse"),
+		chromedp.WaitVisible(chromedp.CSS(`#view-log tbody .attach`)),
+	)
+	if row := eval[string](t, ctx, `document.querySelector('#view-log tbody tr').textContent`); !strings.Contains(row, attachUnknown) {
+		t.Fatalf("unanswered view's first row reads %q; want %q", row, attachUnknown)
+	}
+	step(t, ctx, "attach the group", chromedp.Click(chromedp.CSS(`#view-log tbody tr:first-child .attach`)))
+	waitFor(t, ctx, "the dialog", `document.getElementById('attach-dialog').open`)
+	if got := eval[string](t, ctx, `Array.from(document.querySelectorAll('#attach-phrasings input:checked'), i => i.value).join('|')`); got != attachUnknown {
+		t.Errorf("the dialog's phrasings read %q; want %q checked", got, attachUnknown)
+	}
+	step(t, ctx, "search the passage",
+		chromedp.SendKeys(chromedp.CSS(`#attach-q`), "Mensch refuse une offre d’Apple"+kb.Enter))
+	waitFor(t, ctx, "the passage among the choices", `document.querySelector('#attach-choices input[value="`+attachTarget+`"]') !== null`)
+	step(t, ctx, "pick it", chromedp.Click(chromedp.CSS(`#attach-choices input[value="`+attachTarget+`"]`)))
+	if os.Getenv(screenshotsEnv) == "1" {
+		shoot(t, ctx, filepath.Join("..", "docs", "staff-attach.png"))
+	}
+	checkAccessibility(t, ctx, "attach dialog")
+	step(t, ctx, "attach", chromedp.Click(chromedp.CSS(`#attach-form button[type="submit"]`)))
+	waitFor(t, ctx, "the dialog closed", `!document.getElementById('attach-dialog').open`)
+	waitFor(t, ctx, "the group gone", `document.getElementById('log-status').textContent.includes('passage rattaché')`)
+	list, err := f.Log.Attachments(context.Background())
+	if err != nil || len(list) != 1 || list[0].Phrasing != attachUnknown || list[0].Passage != attachTarget {
+		t.Fatalf("stored attachments %+v, %v; want %q on %s", list, err, attachUnknown, attachTarget)
+	}
+
+	f.reloadAttached(t)
+	if got := firstCitation(t, f.URL, attachUnknown); got != attachTarget {
+		t.Errorf("after the reload, %q cites %q first; want %s", attachUnknown, got, attachTarget)
+	}
+	step(t, ctx, "open the passage's page",
+		chromedp.Navigate(f.URL+"/p/"+url.PathEscape(attachTarget)),
+		chromedp.WaitVisible(chromedp.CSS(`.attached button.detach`)),
+	)
+	if got := eval[string](t, ctx, `document.querySelector('.attached li q').textContent`); got != attachUnknown {
+		t.Errorf("the passage's page lists %q; want %q", got, attachUnknown)
+	}
+	checkAccessibility(t, ctx, "passage with attached phrasings")
+	waitFor(t, ctx, "the page's script", `document.readyState === 'complete'`)
+	step(t, ctx, "delete the phrasing", chromedp.Click(chromedp.CSS(`.attached button.detach`)))
+	waitFor(t, ctx, "deleted", `document.getElementById('detached').textContent.startsWith('Rattachement supprimé')`)
+	if list, _ := f.Log.Attachments(context.Background()); len(list) != 0 {
+		t.Errorf("after deleting on the page, %d attachments stored; want none", len(list))
+	}
+
+	// A phrasing whose passage the corpus no longer has.
+	if _, err := f.Log.Attach(context.Background(), []questionlog.Attachment{{Phrasing: "Une question d’avant ?", Passage: "mistral-ai#p2",
+		Doc: "mistral-ai", Fingerprint: index.Fingerprint("Un paragraphe réécrit depuis."), Excerpt: "Un paragraphe réécrit depuis."}}, "test"); err != nil {
+		t.Fatal(err)
+	}
+	f.reloadAttached(t)
+	step(t, ctx, "the orphans under the unanswered view",
+		chromedp.Navigate(f.URL+"/staff#sans-reponse"),
+		chromedp.WaitVisible(chromedp.CSS(`#orphans tbody .detach`)),
+	)
+	if got := eval[string](t, ctx, `document.querySelector('#orphans tbody tr').textContent`); !strings.Contains(got, "Une question d’avant ?") || !strings.Contains(got, "réécrit depuis") {
+		t.Errorf("the orphans' row reads %q; want the phrasing and its passage's excerpt", got)
+	}
+	checkAccessibility(t, ctx, "orphans")
+	step(t, ctx, "delete the orphan", chromedp.Click(chromedp.CSS(`#orphans tbody .detach`)))
+	waitFor(t, ctx, "the orphans gone", `document.getElementById('orphans').hidden`)
+	if list, _ := f.Log.Attachments(context.Background()); len(list) != 0 {
+		t.Errorf("after deleting the orphan, %d attachments stored; want none", len(list))
+	}
+}
