@@ -100,3 +100,57 @@ func TestStaffBrowserAttach(t *testing.T) {
 		t.Errorf("after deleting the orphan, %d attachments stored; want none", len(list))
 	}
 }
+
+// TestStaffBrowserSuggestions goes through the suggestions with the keys in
+// a real Chromium: r rejects the first (kept as rejected), a accepts the
+// next (attached); axe-core finds nothing wrong with the view.
+func TestStaffBrowserSuggestions(t *testing.T) {
+	f := newStaffFixture(t, "")
+	const other = "mistral-ai#p2"
+	for _, tr := range []questionlog.Turn{
+		{Question: attachUnknown, Kind: "answer", Confidence: 0.3, Passage: attachTarget},
+		{Question: attachUnknown, Kind: "answer", Confidence: 0.3, Passage: attachTarget},
+		{Question: attachUnknown, Kind: "answer", Confidence: 0.3, Passage: attachTarget},
+		{Question: "Combien de fondateurs ?", Kind: "answer", Confidence: 0.3, Passage: other},
+		{Question: "Combien de fondateurs ?", Kind: "answer", Confidence: 0.3, Passage: other, Feedback: "down"},
+	} {
+		f.Log.Record(tr)
+	}
+	mustFlushLog(t, f)
+	ctx := newBrowser(t)
+	step(t, ctx, "sign in",
+		chromedp.Navigate(f.URL+"/staff"),
+		chromedp.WaitVisible(chromedp.CSS(`#token`)),
+		chromedp.SendKeys(chromedp.CSS(`#token`), staffTestToken+kb.Enter),
+		chromedp.WaitVisible(chromedp.CSS(`#q`)),
+	)
+	step(t, ctx, "open the suggestions",
+		chromedp.Navigate(f.URL+"/staff#suggestions"),
+		chromedp.WaitVisible(chromedp.CSS(`#suggestion article`)),
+	)
+	if got := eval[string](t, ctx, `document.querySelector('#suggestion article').textContent`); !strings.Contains(got, attachUnknown) || !strings.Contains(got, "Suggestion 1 sur 2") {
+		t.Errorf("the first suggestion reads %q; want %q, the most asked, first of 2", got, attachUnknown)
+	}
+	if os.Getenv(screenshotsEnv) == "1" {
+		shoot(t, ctx, filepath.Join("..", "docs", "staff-suggestions.png"))
+	}
+	checkAccessibility(t, ctx, "suggestions")
+	waitFor(t, ctx, "the console's script", `document.readyState === 'complete'`)
+	step(t, ctx, "reject it with r", chromedp.Evaluate[chromedp.Void](`document.activeElement.blur()`), chromedp.KeyEvent("r"))
+	waitFor(t, ctx, "rejected", `document.getElementById('suggestions-status').textContent.startsWith('Rejetée')`)
+	if got := eval[string](t, ctx, `document.querySelector('#suggestion article').textContent`); !strings.Contains(got, "Combien de fondateurs ?") {
+		t.Errorf("after rejecting, the suggestion reads %q; want the next one", got)
+	}
+	step(t, ctx, "accept the next with a", chromedp.KeyEvent("a"))
+	waitFor(t, ctx, "accepted", `document.getElementById('suggestions-status').textContent.startsWith('Acceptée')`)
+	list, err := f.Log.Attachments(context.Background())
+	if err != nil || len(list) != 1 || list[0].Phrasing != "Combien de fondateurs ?" || list[0].Passage != other {
+		t.Errorf("stored attachments %+v, %v; want the accepted wording on %s", list, err, other)
+	}
+	rejected, err := f.Log.Rejected(context.Background())
+	if err != nil || len(rejected) != 1 {
+		t.Errorf("rejected suggestions %v, %v; want the one rejected", rejected, err)
+	}
+	step(t, ctx, "reload the suggestions", chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(`#suggestions-status`)))
+	waitFor(t, ctx, "none left", `document.getElementById('suggestions-status').textContent === 'Aucune suggestion pour l’instant.'`)
+}

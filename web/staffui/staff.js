@@ -20,6 +20,7 @@
       intro: "Les questions les plus fréquentes (hors politesses), regroupées quand elles se ressemblent.",
     },
     team: { hash: "#reponses", title: "Réponses de l’équipe" },
+    suggestions: { hash: "#suggestions", title: "Suggestions" },
   };
 
   const $ = (id) => document.getElementById(id);
@@ -276,8 +277,14 @@
       else a.removeAttribute("aria-current");
     }
     $("view-search").hidden = name !== "search";
-    $("view-log").hidden = name === "search" || name === "team";
+    $("view-log").hidden = name === "search" || name === "team" || name === "suggestions";
     $("view-team").hidden = name !== "team";
+    $("view-suggestions").hidden = name !== "suggestions";
+    if (name === "suggestions") {
+      document.title = VIEWS.suggestions.title + " — console de Causette";
+      loadSuggestions();
+      return;
+    }
     if (name === "search") {
       document.title = "Console de l’équipe — Causette";
       return;
@@ -633,6 +640,85 @@
     orphansBody.replaceChildren(rows.length ? table("Rattachements sans passage",
       [["Formulation"], ["Passage d’origine"], ["Rattachée"], ["Actions"]], rows) : "");
   }
+
+  // ---- suggestions ------------------------------------------------------
+  // Wordings answered unsurely or rated down, around the passage they cited,
+  // one passage at a time: a to accept (they are attached to it), r to
+  // reject (never proposed for it again), → to pass.
+
+  const suggestionEl = $("suggestion"), suggestionsStatus = $("suggestions-status");
+  let suggestions = [], suggestionAt = 0;
+
+  async function loadSuggestions() {
+    suggestionsStatus.textContent = "Chargement…";
+    try {
+      suggestions = (await api("GET", "/staff/api/suggestions")).suggestions;
+    } catch (e) {
+      suggestionsStatus.textContent = e.message;
+      suggestionEl.replaceChildren();
+      return;
+    }
+    suggestionAt = 0;
+    renderSuggestion("");
+  }
+
+  // renderSuggestion shows the current suggestion, after done (what the
+  // last key did), and the count of those left.
+  function renderSuggestion(done) {
+    const left = suggestions.length;
+    suggestionsStatus.textContent = (done ? done + " " : "") + (left === 0 ? "Aucune suggestion pour l’instant."
+      : left + (left > 1 ? " suggestions." : " suggestion."));
+    if (left === 0) { suggestionEl.replaceChildren(); return; }
+    suggestionAt = suggestionAt % left;
+    const s = suggestions[suggestionAt];
+    const accept = el("button", { type: "button", class: "primary", text: "Accepter", "aria-keyshortcuts": "a" });
+    const reject = el("button", { type: "button", text: "Rejeter", "aria-keyshortcuts": "r" });
+    const skip = el("button", { type: "button", text: "Passer", "aria-keyshortcuts": "ArrowRight" });
+    accept.addEventListener("click", () => decide(true));
+    reject.addEventListener("click", () => decide(false));
+    skip.addEventListener("click", skipSuggestion);
+    suggestionEl.replaceChildren(el("article", { class: "suggestion", "aria-labelledby": "suggestion-title" },
+      el("h2", { id: "suggestion-title", text: "Suggestion " + (suggestionAt + 1) + " sur " + left }),
+      el("p", { class: "meta" }, passageLink(s.passage, s.title + ", §" + s.paragraph),
+        " · posées " + s.count + " fois" + (s.down ? ", " + s.down + " pouce" + (s.down > 1 ? "s" : "") + " baissé" + (s.down > 1 ? "s" : "") : "")),
+      el("p", { class: "near-text", text: s.text }),
+      el("fieldset", {}, el("legend", { text: "Formulations proposées pour ce passage" }),
+        ...s.wordings.map((w, i) => el("label", { class: "choice" },
+          el("input", { type: "checkbox", name: "wording", value: w.text, checked: true, id: "suggestion-w-" + i }),
+          w.text + (w.count > 1 ? " (" + w.count + ")" : "")))),
+      el("div", { class: "form-actions" }, accept, reject, skip)));
+  }
+
+  function skipSuggestion() {
+    if (!suggestions.length) return;
+    suggestionAt++;
+    renderSuggestion("");
+  }
+
+  // decide accepts or rejects the checked wordings of the current
+  // suggestion; it then leaves the list.
+  async function decide(accepted) {
+    const s = suggestions[suggestionAt];
+    if (!s) return;
+    const phrasings = Array.from(suggestionEl.querySelectorAll("input[name=wording]:checked"), (i) => i.value);
+    if (!phrasings.length) { suggestionsStatus.textContent = "Cochez au moins une formulation."; return; }
+    try {
+      await api("POST", accepted ? "/staff/api/attachments" : "/staff/api/suggestions/reject", { passage: s.passage, phrasings });
+    } catch (e) { suggestionsStatus.textContent = e.message; return; }
+    suggestions.splice(suggestionAt, 1);
+    renderSuggestion(accepted ? "Acceptée : le passage sera trouvé pour ces formulations." : "Rejetée : elle ne sera plus proposée.");
+    const next = suggestionEl.querySelector("button.primary");
+    if (next) next.focus();
+  }
+
+  document.addEventListener("keydown", (e) => {
+    if (view !== "suggestions" || e.ctrlKey || e.metaKey || e.altKey || attachDialog.open) return;
+    const t = e.target;
+    if (t && (t.tagName === "TEXTAREA" || t.tagName === "SELECT" || (t.tagName === "INPUT" && t.type !== "checkbox"))) return;
+    if (e.key === "a") { e.preventDefault(); decide(true); }
+    else if (e.key === "r") { e.preventDefault(); decide(false); }
+    else if (e.key === "ArrowRight") { e.preventDefault(); skipSuggestion(); }
+  });
 
   route();
   if (view === "search") q.focus();
