@@ -35,8 +35,9 @@ type Passage struct {
 	Alternates []string `json:"alternates,omitempty"`
 	// Attached are phrasings staff attached to the passage (see
 	// Attachment): it is found for them as an FAQ entry for its question,
-	// without becoming one.
-	Attached []string `json:"attached,omitempty"`
+	// without becoming one. They are visitors' wordings: no JSON (the
+	// public search API shows passages) carries them.
+	Attached []string `json:"-"`
 	// URL is where the passage can be read at its source: its document's
 	// address, with the anchor of its section where the page has one; ""
 	// when the document has none.

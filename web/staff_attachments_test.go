@@ -158,6 +158,12 @@ func TestAttachedPhrasingAnswered(t *testing.T) {
 			t.Errorf("after the reload, %q cites %q first; want %s", w, got, attachTarget)
 		}
 	}
+	// Visitors' wordings stay in the console: the public search shows the
+	// passage without them.
+	if _, body := get(t, f.URL+"/api/search?q="+url.QueryEscape(attachWording), nil); !strings.Contains(body, attachTarget) ||
+		strings.Contains(body, "attached") || strings.Contains(body, attachUnknown) {
+		t.Errorf("GET /api/search shows the attached phrasings: %s", body)
+	}
 	_, list := f.get(t, "/staff/api/attachments", c)
 	var res struct {
 		Attachments []attachmentView
