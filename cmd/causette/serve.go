@@ -237,7 +237,8 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	current.Store(snap)
 	close(begin)
 	logger.Info("corpus in service", "version", snap.Version, "passages", len(snap.Index.Passages()),
-		"indexed", snap.Index.Stats().Changed, "index", *indexDir, "took", time.Since(start).Round(time.Millisecond))
+		"indexed", snap.Index.Stats().Changed, "orphaned_attachments", len(snap.Index.Stats().Orphans), "index", *indexDir,
+		"took", time.Since(start).Round(time.Millisecond))
 	defer func() {
 		if s := current.Load(); s != nil {
 			s.Index.Close() // its lock and folder for the next start
