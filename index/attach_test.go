@@ -156,3 +156,21 @@ func TestAttachedOnDisk(t *testing.T) {
 		t.Errorf("passage edited: phrasing attached to %q, orphans %q; want none attached and [%s] orphaned", got, ix.Stats().Orphans, fp)
 	}
 }
+
+// BenchmarkFingerprint measures what attachments cost a load: every
+// passage fingerprinted once (here the seed corpus's, per passage).
+func BenchmarkFingerprint(b *testing.B) {
+	ps := mustIndex(b).Passages()
+	size := 0
+	for _, p := range ps {
+		size += len(p.Text)
+	}
+	b.SetBytes(int64(size))
+	b.ResetTimer()
+	for range b.N {
+		for _, p := range ps {
+			Fingerprint(p.Text)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(ps)), "ns/passage")
+}

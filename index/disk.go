@@ -29,7 +29,7 @@ const (
 	// diskFormat names the layout and everything that shapes what is
 	// stored: the analyzer, the passage cut, the fields. Change it with any
 	// of them and every index on disk is rebuilt, never trusted.
-	diskFormat = "causette-index 5 (" + AnalyzerName + " 1, stage one 1, stage two 1, vocabulary 2, documents with paths and URLs, passages with attached phrasings)"
+	diskFormat = "causette-index 5 (" + AnalyzerName + " 1, stage one 1, stage two 1, vocabulary 2, documents with paths and URLs, passages with attached phrasings and fingerprints)"
 	// lockWait is how long to wait for an index another process holds
 	// (Bleve locks its root.bolt and would wait for ever).
 	lockWait = time.Second
@@ -270,7 +270,7 @@ func attachOnDisk(att attachments, matched map[string]bool, next *diskState, fre
 		isFresh[d] = true
 	}
 	for i, d := range next.Docs {
-		nd := att.apply(d, matched)
+		nd := att.apply(d, next.Vocabs[i].Fingerprints, matched)
 		if nd == d {
 			continue
 		}
