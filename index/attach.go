@@ -30,9 +30,9 @@ type Attachment struct {
 func Fingerprint(text string) string {
 	// One pass, rune by rune through the folding table: Fold on a text
 	// with one ’ or « sends it whole through Unicode normalisation, and
-	// every passage is fingerprinted at each load with attachments
-	// (measured on the seed, 2 shared cores: 118 µs a passage that way,
-	// 7 µs this one; BenchmarkFingerprint).
+	// every passage analysed is fingerprinted (measured on the seed, 2
+	// shared cores: 118 µs a passage that way, 7 µs this one;
+	// BenchmarkFingerprint).
 	b := make([]byte, 0, len(text))
 	space := false
 	for _, r := range text {
