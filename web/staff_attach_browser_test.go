@@ -80,24 +80,36 @@ func TestStaffBrowserAttach(t *testing.T) {
 		t.Errorf("after deleting on the page, %d attachments stored; want none", len(list))
 	}
 
-	// A phrasing whose passage the corpus no longer has.
-	if _, err := f.Log.Attach(context.Background(), []questionlog.Attachment{{Phrasing: "Une question d’avant ?", Passage: "mistral-ai#p2",
-		Doc: "mistral-ai", Fingerprint: index.Fingerprint("Un paragraphe réécrit depuis."), Excerpt: "Un paragraphe réécrit depuis."}}, "test"); err != nil {
-		t.Fatal(err)
+	// Two phrasings whose passage the corpus no longer has: one deleted,
+	// the other attached again to the passage found from its excerpt.
+	const excerpt = "Le PDG Arthur Mensch incarnait à lui seul cette nouvelle dynamique."
+	for _, q := range []string{"Une question d’avant ?", "Qui incarnait la dynamique ?"} {
+		if _, err := f.Log.Attach(context.Background(), []questionlog.Attachment{{Phrasing: q, Passage: attachTarget,
+			Doc: "mistral-ai", Fingerprint: index.Fingerprint(excerpt), Excerpt: excerpt}}, "test"); err != nil {
+			t.Fatal(err)
+		}
 	}
 	f.reloadAttached(t)
 	step(t, ctx, "the orphans under the unanswered view",
 		chromedp.Navigate(f.URL+"/staff#sans-reponse"),
 		chromedp.WaitVisible(chromedp.CSS(`#orphans tbody .detach`)),
 	)
-	if got := eval[string](t, ctx, `document.querySelector('#orphans tbody tr').textContent`); !strings.Contains(got, "Une question d’avant ?") || !strings.Contains(got, "réécrit depuis") {
+	if got := eval[string](t, ctx, `document.querySelector('#orphans tbody tr').textContent`); !strings.Contains(got, "Une question d’avant ?") || !strings.Contains(got, "incarnait") {
 		t.Errorf("the orphans' row reads %q; want the phrasing and its passage's excerpt", got)
 	}
 	checkAccessibility(t, ctx, "orphans")
-	step(t, ctx, "delete the orphan", chromedp.Click(chromedp.CSS(`#orphans tbody .detach`)))
-	waitFor(t, ctx, "the orphans gone", `document.getElementById('orphans').hidden`)
-	if list, _ := f.Log.Attachments(context.Background()); len(list) != 0 {
-		t.Errorf("after deleting the orphan, %d attachments stored; want none", len(list))
+	step(t, ctx, "delete the first orphan", chromedp.Click(chromedp.CSS(`#orphans tbody tr:first-child .detach`)))
+	waitFor(t, ctx, "one orphan left", `document.querySelectorAll('#orphans tbody tr').length === 1`)
+	step(t, ctx, "attach the other again", chromedp.Click(chromedp.CSS(`#orphans tbody .reattach`)))
+	waitFor(t, ctx, "its passage found from the excerpt", `document.querySelector('#attach-choices input[value="`+attachTarget+`"]') !== null`)
+	step(t, ctx, "pick it and attach",
+		chromedp.Click(chromedp.CSS(`#attach-choices input[value="`+attachTarget+`"]`)),
+		chromedp.Click(chromedp.CSS(`#attach-form button[type="submit"]`)))
+	waitFor(t, ctx, "the dialog closed", `!document.getElementById('attach-dialog').open`)
+	waitFor(t, ctx, "no orphan left", `document.getElementById('orphans').hidden`)
+	list, err = f.Log.Attachments(context.Background())
+	if err != nil || len(list) != 1 || list[0].Phrasing != "Qui incarnait la dynamique ?" || list[0].Fingerprint == index.Fingerprint(excerpt) {
+		t.Errorf("stored attachments %+v, %v; want the one attached again, to the passage's text as it is", list, err)
 	}
 }
 
