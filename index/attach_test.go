@@ -1,6 +1,7 @@
 package index
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -173,4 +174,14 @@ func BenchmarkFingerprint(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(ps)), "ns/passage")
+}
+
+// A passage keeps its fingerprint when only its layout changes, and loses
+// it when a word does: an attachment follows the text, not the position.
+func ExampleFingerprint() {
+	a := Fingerprint("Le vélo coûte 300 euros.")
+	b := Fingerprint("LE VELO\ncoûte  300 euros !")
+	c := Fingerprint("Le vélo coûte 350 euros.")
+	fmt.Println(a == b, a == c)
+	// Output: true false
 }
