@@ -1,6 +1,7 @@
 package chat
 
 import (
+	"slices"
 	"strings"
 	"sync/atomic"
 	"unicode/utf8"
@@ -23,7 +24,8 @@ type passageFacts struct {
 	// sentences holds each sentence of the text: its stems and cues.
 	sentences []sentenceFacts
 	// asked holds an FAQ entry's question's stems and its other
-	// phrasings', each a set (none for another passage).
+	// phrasings', and those of the phrasings attached to a passage, each
+	// a set (none for another passage).
 	asked []map[string]bool
 }
 
@@ -85,20 +87,24 @@ func measure(p index.Passage) *passageFacts {
 			f.positions[string(tok.Term)] = append(f.positions[string(tok.Term)], tok.Position)
 		}
 	}
-	// An FAQ entry's other phrasings are its question too.
-	for _, text := range append([]string{p.Question, p.Section, p.Title}, p.Alternates...) {
+	// An FAQ entry's other phrasings are its question too; so are the
+	// phrasings staff attached to a passage (which stays what it is: no
+	// FAQ entry, no question of its own).
+	for _, text := range slices.Concat([]string{p.Question, p.Section, p.Title}, p.Alternates, p.Attached) {
 		for _, tok := range index.Analyze(text) {
 			f.stems[string(tok.Term)] = true
 		}
 	}
+	var asked []string
 	if p.Question != "" {
-		for _, q := range append([]string{p.Question}, p.Alternates...) {
-			set := map[string]bool{}
-			for _, tok := range index.Analyze(q) {
-				set[string(tok.Term)] = true
-			}
-			f.asked = append(f.asked, set)
+		asked = append([]string{p.Question}, p.Alternates...)
+	}
+	for _, q := range append(asked, p.Attached...) {
+		set := map[string]bool{}
+		for _, tok := range index.Analyze(q) {
+			set[string(tok.Term)] = true
 		}
+		f.asked = append(f.asked, set)
 	}
 	return f
 }

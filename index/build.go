@@ -65,9 +65,13 @@ type Stats struct {
 	// Skipped lists the corpus files left out because they could not be
 	// read, with the reason (see Options.Strict).
 	Skipped []Skipped `json:"skipped"`
-	// Version fingerprints what is served: every passage's id and text and
-	// the synonym groups. Two builds of the same corpus have the same.
+	// Version fingerprints what is served: every passage's id and text
+	// (and attached phrasings) and the synonym groups. Two builds of the
+	// same corpus have the same.
 	Version string `json:"version"`
+	// Orphans are the fingerprints of Options.Attached that no passage
+	// has any more: their passage was edited or removed.
+	Orphans []string `json:"orphans,omitempty"`
 }
 
 // Build indexes the corpus in memory with the French analyzer and BM25
@@ -152,6 +156,9 @@ func assemble(bi bleve.Index, docs []*Document, vocabs []*docVocab, synonyms [][
 		ix.stats.Documents++
 		for _, p := range d.Passages {
 			fmt.Fprintf(version, "%s\x00%s\x00", p.ID, p.Text)
+			if len(p.Attached) > 0 { // none: the version of a corpus as it was
+				fmt.Fprintf(version, "%q\x00", p.Attached)
+			}
 			if _, dup := ix.byID[p.ID]; dup {
 				return nil, fmt.Errorf("document %s: two passages with id %s", d.Slug, p.ID)
 			}

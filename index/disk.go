@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -28,7 +29,7 @@ const (
 	// diskFormat names the layout and everything that shapes what is
 	// stored: the analyzer, the passage cut, the fields. Change it with any
 	// of them and every index on disk is rebuilt, never trusted.
-	diskFormat = "causette-index 4 (" + AnalyzerName + " 1, stage one 1, stage two 1, vocabulary 2, documents with paths and URLs)"
+	diskFormat = "causette-index 5 (" + AnalyzerName + " 1, stage one 1, stage two 1, vocabulary 2, documents with paths and URLs, passages with attached phrasings and fingerprints)"
 	// lockWait is how long to wait for an index another process holds
 	// (Bleve locks its root.bolt and would wait for ever).
 	lockWait = time.Second
@@ -196,6 +197,9 @@ func openOnDisk(o Options, fsys fs.FS, names []string, syn [][]string, lexHash s
 		fresh = append(fresh, d)
 		next.Files, next.Docs, next.Vocabs = append(next.Files, stamp), append(next.Docs, d), append(next.Vocabs, vocabOf(d.Passages))
 	}
+	att := newAttachments(o.Attached)
+	matched := map[string]bool{}
+	fresh, gone = attachOnDisk(att, matched, next, fresh, gone)
 	for _, i := range old { // files gone from the corpus
 		gone = append(gone, state.Docs[i])
 	}
@@ -251,8 +255,33 @@ func openOnDisk(o Options, fsys fs.FS, names []string, syn [][]string, lexHash s
 	}
 	retireGenerations(o.Dir, next.Bleve, prev)
 	ix.stats.Changed = changed
+	ix.stats.Orphans = att.orphans(matched)
 	ix.stats.BuildTime = time.Since(start)
 	return ix, nil
+}
+
+// attachOnDisk applies the attachments to the documents of next, which
+// the state keeps with the phrasings they were indexed with: a document
+// whose phrasings changed is indexed again (out of gone, into fresh), the
+// others are left as they are.
+func attachOnDisk(att attachments, matched map[string]bool, next *diskState, fresh, gone []*Document) ([]*Document, []*Document) {
+	isFresh := make(map[*Document]bool, len(fresh))
+	for _, d := range fresh {
+		isFresh[d] = true
+	}
+	for i, d := range next.Docs {
+		nd := att.apply(d, next.Vocabs[i].Fingerprints, matched)
+		if nd == d {
+			continue
+		}
+		next.Docs[i], next.Vocabs[i] = nd, vocabOf(nd.Passages)
+		if isFresh[d] {
+			fresh[slices.Index(fresh, d)] = nd
+		} else {
+			gone, fresh = append(gone, d), append(fresh, nd)
+		}
+	}
+	return fresh, gone
 }
 
 // checkPassageIDs refuses two passages with one id, as assemble does, before

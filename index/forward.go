@@ -47,6 +47,10 @@ func fieldTexts(p *Passage) [fExact]string {
 		// Other phrasings of an FAQ question find its answer as it does.
 		question += "\n" + strings.Join(p.Alternates, "\n")
 	}
+	if len(p.Attached) > 0 {
+		// So do the phrasings staff attached to a passage (see Attachment).
+		question += "\n" + strings.Join(p.Attached, "\n")
+	}
 	return [fExact]string{fText: p.Text, fQuestion: question, fLabel: label, fSection: p.Section, fTitle: p.Title}
 }
 

@@ -44,6 +44,11 @@ type Options struct {
 	// Extra are documents served beside the corpus that come from no file
 	// (the team's answers); their ids must not clash with the corpus's.
 	Extra []*Document
+	// Attached are the phrasings staff attached to corpus passages: each
+	// passage whose text has the attachment's fingerprint gets them
+	// (Passage.Attached). Those that match no passage are listed in
+	// Stats.Orphans.
+	Attached []Attachment
 	// Strict refuses the whole corpus for one file that cannot be read;
 	// otherwise such a file is left out, logged and listed in
 	// Stats.Skipped.
@@ -76,10 +81,12 @@ func Open(o Options) (*Index, error) {
 		if err != nil {
 			return nil, err
 		}
-		c.Docs = append(c.Docs, o.Extra...)
+		var orphans []string
+		c.Docs, orphans = newAttachments(o.Attached).applyAll(append(c.Docs, o.Extra...))
 		if ix, err = Build(c, syn); err != nil {
 			return nil, err
 		}
+		ix.stats.Orphans = orphans
 		ix.stats.Skipped = c.Skipped
 		for _, sk := range c.Skipped {
 			logger(o).Warn("corpus file skipped", "file", sk.Name, "err", sk.Reason)

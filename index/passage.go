@@ -33,6 +33,11 @@ type Passage struct {
 	Question string `json:"question,omitempty"`
 	// Alternates are other phrasings of the FAQ question, found as it is.
 	Alternates []string `json:"alternates,omitempty"`
+	// Attached are phrasings staff attached to the passage (see
+	// Attachment): it is found for them as an FAQ entry for its question,
+	// without becoming one. They are visitors' wordings: no JSON (the
+	// public search API shows passages) carries them.
+	Attached []string `json:"-"`
 	// URL is where the passage can be read at its source: its document's
 	// address, with the anchor of its section where the page has one; ""
 	// when the document has none.

@@ -71,6 +71,9 @@ type docVocab struct {
 	Terms   []string
 	Forward [][]uint32
 	Lengths [][fieldCount]uint16
+	// Fingerprints are the passages' (see Fingerprint), kept so that a
+	// load with attachments does not fingerprint unchanged documents.
+	Fingerprints []string
 }
 
 // vocabOf analyses a document's passages: all their fields, once, for the
@@ -136,6 +139,7 @@ func vocabOf(ps []Passage) *docVocab {
 		}
 		v.Lengths[i][fExact] = clampLength(int(v.Lengths[i][fText]) + int(v.Lengths[i][fQuestion]))
 		v.Forward[i] = packEntries(counts)
+		v.Fingerprints = append(v.Fingerprints, Fingerprint(p.Text))
 	}
 	return v
 }

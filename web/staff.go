@@ -217,6 +217,11 @@ func (st *Staff) routes(mux *http.ServeMux) {
 	if st.contactForm {
 		mux.HandleFunc("POST /api/contact", st.handleContact) // the visitors' form
 	}
+	mux.HandleFunc("GET /staff/api/attachments", st.api(st.handleAttachments))
+	mux.HandleFunc("POST /staff/api/attachments", st.editor(st.handleAttach))
+	mux.HandleFunc("DELETE /staff/api/attachments/{id}", st.editor(st.handleDeleteAttachment))
+	mux.HandleFunc("GET /staff/api/suggestions", st.api(st.handleSuggestions))
+	mux.HandleFunc("POST /staff/api/suggestions/reject", st.editor(st.handleReject))
 	mux.HandleFunc("GET /staff/public/{file}", st.handlePublicAsset)
 	mux.HandleFunc("GET /staff/assets/{file}", st.asset(st.handleAsset))
 }

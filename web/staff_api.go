@@ -147,13 +147,16 @@ func (st *Staff) handleLogView(w http.ResponseWriter, r *http.Request) {
 
 // withoutAnswered leaves out the groups whose question the team has
 // answered since (an enabled entry asks it, in its question or another phrasing,
-// as GroupKey reads it) and counts them.
+// as GroupKey reads it) or attached to a passage, and counts them.
 func (st *Staff) withoutAnswered(ctx context.Context, groups []questionlog.Group) ([]questionlog.Group, int) {
+	asked := st.attachedKeys(ctx)
 	entries, err := st.team().Entries(ctx)
-	if err != nil || len(entries) == 0 {
+	if err != nil {
+		entries = nil
+	}
+	if len(entries) == 0 && len(asked) == 0 {
 		return groups, 0
 	}
-	asked := map[string]bool{}
 	for _, e := range entries {
 		if !e.Enabled {
 			continue // a draft or a withdrawn answer answers nobody

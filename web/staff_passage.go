@@ -1,10 +1,12 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 
 	"github.com/causette/causette/index"
+	"github.com/causette/causette/web/questionlog"
 )
 
 // staffContext is how many paragraphs a permalink shows on each side of its
@@ -23,6 +25,9 @@ type passageData struct {
 	Passage index.Passage
 	Items   []passageItem // the passage and its neighbours, in order
 	Cite    string        // the passage with its citation, for the copy button
+	// Attached are the phrasings staff attached to the passage, with who
+	// and when (see staff_attachments.go).
+	Attached []questionlog.Attachment
 }
 
 // passageItem is one paragraph of a permalink page.
@@ -53,7 +58,7 @@ func (st *Staff) handlePassage(w http.ResponseWriter, r *http.Request) {
 		passagePage.Execute(w, passageData{})
 		return
 	}
-	d := passageData{Passage: p, Cite: citeText(p.Text, p)}
+	d := passageData{Passage: p, Cite: citeText(p.Text, p), Attached: st.attachedTo(r.Context(), p)}
 	section := "\x00"
 	for _, n := range snap.Index.Neighbours(id, staffContext) {
 		it := passageItem{P: n, Current: n.ID == p.ID}
@@ -78,4 +83,21 @@ func citeText(text string, p index.Passage) string {
 		src += ", " + p.URL
 	}
 	return text + " (source : " + src + ")"
+}
+
+// attachedTo lists the phrasings attached to p's text (its fingerprint),
+// none when the store cannot say.
+func (st *Staff) attachedTo(ctx context.Context, p index.Passage) []questionlog.Attachment {
+	list, err := st.attachments().Attachments(ctx)
+	if err != nil {
+		return nil
+	}
+	fp := index.Fingerprint(p.Text)
+	var out []questionlog.Attachment
+	for _, a := range list {
+		if a.Fingerprint == fp {
+			out = append(out, a)
+		}
+	}
+	return out
 }

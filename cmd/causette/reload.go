@@ -163,7 +163,8 @@ func (r *reloader) reload() {
 	old := r.current.Load()
 	r.current.Store(snap)
 	r.current.Reloaded(web.ReloadOutcome{Time: start, Took: took, OK: true})
-	r.log.Info("corpus reloaded", "version", snap.Version, "passages", len(snap.Index.Passages()), "took", took)
+	r.log.Info("corpus reloaded", "version", snap.Version, "passages", len(snap.Index.Passages()),
+		"orphaned_attachments", len(snap.Index.Stats().Orphans), "took", took)
 	if old != nil && old.Index != snap.Index {
 		// Requests that began on the old snapshot finish on it: its index
 		// is closed once the longest of them is surely over.

@@ -158,6 +158,7 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		o := dir.options(*indexDir)
 		o.Logger = logger
 		o.Extra = team.documents(ctx)
+		o.Attached = team.attached(ctx)
 		if prev := current.Load(); prev != nil {
 			o.Previous = prev.Index // on disk: updated in place, handed over
 		}
@@ -194,7 +195,7 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	team.qlog = qlog
 	// Read before the first load reads the entries: a change between the
 	// two is seen by the poller.
-	entriesStamp, _ := qlog.EntriesStamp(ctx)
+	entriesStamp, _ := teamStamp(ctx, qlog)
 	defer closeStaff()
 	srv, err := web.NewServer(cfg)
 	if err != nil {
@@ -247,7 +248,8 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	current.Store(snap)
 	close(begin)
 	logger.Info("corpus in service", "version", snap.Version, "passages", len(snap.Index.Passages()),
-		"indexed", snap.Index.Stats().Changed, "index", *indexDir, "took", time.Since(start).Round(time.Millisecond))
+		"indexed", snap.Index.Stats().Changed, "orphaned_attachments", len(snap.Index.Stats().Orphans), "index", *indexDir,
+		"took", time.Since(start).Round(time.Millisecond))
 	defer func() {
 		if s := current.Load(); s != nil {
 			s.Index.Close() // its lock and folder for the next start

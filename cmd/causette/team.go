@@ -24,6 +24,9 @@ type teamAnswers struct {
 	qlog   *questionlog.Log
 	logger *slog.Logger
 	last   []*index.Document
+	// lastAttached are the phrasings attached to passages last read, kept
+	// as last is.
+	lastAttached []index.Attachment
 }
 
 func (ta *teamAnswers) documents(ctx context.Context) []*index.Document {
@@ -44,9 +47,40 @@ func (ta *teamAnswers) documents(ctx context.Context) []*index.Document {
 	return ta.last
 }
 
+// attached reads the phrasings staff attached to corpus passages, for
+// index.Options.Attached; on a read error the last ones read stay.
+func (ta *teamAnswers) attached(ctx context.Context) []index.Attachment {
+	if ta.qlog == nil {
+		return nil
+	}
+	list, err := ta.qlog.Attachments(ctx)
+	if err != nil {
+		if !errors.Is(err, questionlog.ErrUnavailable) {
+			ta.logger.Error("attached phrasings unreadable: the last ones read stay applied", "err", err)
+		}
+		return ta.lastAttached
+	}
+	ta.lastAttached = web.Attached(list)
+	return ta.lastAttached
+}
+
+// teamStamp changes whenever the team's answers or the attached phrasings
+// do: what serve applies from the database.
+func teamStamp(ctx context.Context, qlog *questionlog.Log) (string, error) {
+	entries, err := qlog.EntriesStamp(ctx)
+	if err != nil {
+		return "", err
+	}
+	attached, err := qlog.AttachmentsStamp(ctx)
+	if err != nil {
+		return "", err
+	}
+	return entries + "/" + attached, nil
+}
+
 // watchEntries asks for a reload (as SIGHUP does) whenever the team's
-// answers change from last (a stamp read before the first load read them),
-// until ctx ends.
+// answers or the attached phrasings change from last (a stamp read before
+// the first load read them), until ctx ends.
 func watchEntries(ctx context.Context, qlog *questionlog.Log, last string, reload chan<- os.Signal, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
@@ -56,7 +90,7 @@ func watchEntries(ctx context.Context, qlog *questionlog.Log, last string, reloa
 			return
 		case <-t.C:
 		}
-		stamp, err := qlog.EntriesStamp(ctx)
+		stamp, err := teamStamp(ctx, qlog)
 		if err != nil || stamp == last {
 			continue
 		}

@@ -78,15 +78,15 @@ func NearOf(ms []index.Match) []Near {
 	var out []Near
 	for _, m := range ms {
 		p := m.Passage
-		text, hl := excerpt(p.Text, m.Highlights)
+		text, hl := nearExcerpt(p.Text, m.Highlights)
 		out = append(out, Near{ID: p.ID, Title: p.Title, Section: p.Section, Paragraph: p.Paragraph, Score: m.Score, Text: text, Highlights: hl})
 	}
 	return out
 }
 
-// excerpt cuts text to nearTextRunes around its first highlight and moves
+// nearExcerpt cuts text to nearTextRunes around its first highlight and moves
 // the highlights that stay whole into the excerpt's offsets.
-func excerpt(text string, spans [][2]int) (string, [][2]int) {
+func nearExcerpt(text string, spans [][2]int) (string, [][2]int) {
 	r := []rune(text)
 	start := 0
 	if len(spans) > 0 && spans[0][1] > nearTextRunes {

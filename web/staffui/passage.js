@@ -46,3 +46,30 @@
   const current = document.getElementById("passage");
   if (current) current.scrollIntoView({ block: "nearest" });
 })();
+
+// Phrasings attached to the passage: each can be deleted (editors only: the
+// API refuses the others, and says so).
+(function () {
+  const status = document.getElementById("detached");
+  document.querySelectorAll("button.detach").forEach((button) => {
+    button.addEventListener("click", async () => {
+      button.disabled = true;
+      let message = "";
+      try {
+        const resp = await fetch("/staff/api/attachments/" + encodeURIComponent(button.dataset.id), { method: "DELETE" });
+        if (resp.ok) {
+          button.closest("li").remove();
+          message = "Rattachement supprimé : le passage n’est plus trouvé pour cette formulation.";
+        } else {
+          const body = await resp.json().catch(() => ({}));
+          message = body.message || "La suppression a échoué.";
+          button.disabled = false;
+        }
+      } catch (e) {
+        message = "La suppression a échoué : le serveur ne répond pas.";
+        button.disabled = false;
+      }
+      status.textContent = message;
+    });
+  });
+})();

@@ -21,6 +21,7 @@
     },
     team: { hash: "#reponses", title: "Réponses de l’équipe" },
     requests: { hash: "#demandes", title: "Demandes" },
+    suggestions: { hash: "#suggestions", title: "Suggestions" },
   };
 
   const $ = (id) => document.getElementById(id);
@@ -277,12 +278,18 @@
       else a.removeAttribute("aria-current");
     }
     $("view-search").hidden = name !== "search";
-    $("view-log").hidden = name === "search" || name === "team" || name === "requests";
+    $("view-log").hidden = ["search", "team", "requests", "suggestions"].includes(name);
     $("view-team").hidden = name !== "team";
     $("view-requests").hidden = name !== "requests";
+    $("view-suggestions").hidden = name !== "suggestions";
     if (name === "requests") {
       document.title = VIEWS.requests.title + " — console de Causette";
       loadRequests();
+      return;
+    }
+    if (name === "suggestions") {
+      document.title = VIEWS.suggestions.title + " — console de Causette";
+      loadSuggestions();
       return;
     }
     if (name === "search") {
@@ -324,6 +331,7 @@
     if (name !== view) return;
     if (res.groups) renderGroups(name, res.groups, res.answered || 0);
     else renderTurns(res.turns);
+    loadOrphans(name);
   }
 
   function passageLink(id, label) {
@@ -342,7 +350,7 @@
     logStatus.textContent = (groups.length === 0
       ? "Aucune question sur la période."
       : groups.length + (groups.length > 1 ? " groupes, " : " groupe, ") + n + (n > 1 ? " questions." : " question.")) +
-      (answered ? " " + answered + (answered > 1 ? " groupes ont reçu" : " groupe a reçu") + " une réponse de l’équipe." : "");
+      (answered ? " " + answered + (answered > 1 ? " groupes ont reçu" : " groupe a reçu") + " une réponse de l’équipe ou un passage rattaché." : "");
     if (groups.length === 0) { logBody.replaceChildren(); return; }
     const rows = groups.map((g) => {
       const others = g.wordings.filter((w) => w.text !== g.question);
@@ -362,7 +370,8 @@
           prefill = { question: g.question, alternates: others.map((w) => w.text) };
           location.hash = VIEWS.team.hash;
         });
-        return el("tr", {}, q, el("td", { class: "num", text: String(g.count) }), last, near, el("td", {}, reply));
+        return el("tr", {}, q, el("td", { class: "num", text: String(g.count) }), last, near,
+          el("td", {}, el("div", { class: "row-actions" }, reply, attachButton(g))));
       }
       return el("tr", {}, q, el("td", { class: "given", text: g.answer || "—" }), el("td", { class: "num", text: String(g.count) }),
         el("td", { class: "num", text: String(g.no_answer) }),
@@ -605,6 +614,213 @@
     requestsStatus.textContent = "Demande supprimée, avec l’adresse du visiteur.";
     $("requests-title").focus();
   }
+
+  // ---- phrasings attached to passages ----------------------------------
+  // « Rattacher à un passage » on a group of the unanswered view: its
+  // questions become phrasings of the passage staff pick (one of the
+  // group's nearest, or one searched). Orphans (their passage edited or
+  // gone) are listed under the view, to attach again or delete.
+
+  const attachDialog = $("attach-dialog"), attachForm = $("attach-form"), attachStatus = $("attach-status");
+  const attachChoices = $("attach-choices"), attachPhrasings = $("attach-phrasings"), attachQ = $("attach-q");
+  const orphansEl = $("orphans"), orphansBody = $("orphans-body"), orphansStatus = $("orphans-status");
+  const ATTACH_SEARCH_TOP = 5; // passages a search in the dialog proposes
+  let attaching = null; // { replaces: id of the orphan a new attachment replaces, 0 for none }
+
+  function attachButton(g) {
+    const b = el("button", { type: "button", class: "attach", text: "Rattacher à un passage",
+      "aria-label": "Rattacher à un passage « " + g.question + " »" });
+    b.addEventListener("click", () => openAttach(g.wordings.map((w) => w.text), g.nearest || [], "", 0));
+    return b;
+  }
+
+  // openAttach shows the dialog with phrasings (all checked) and passages
+  // to choose from; query, when set, is searched at once for more.
+  function openAttach(phrasings, passages, query, replaces) {
+    attaching = { replaces };
+    attachStatus.textContent = "";
+    attachPhrasings.replaceChildren(el("legend", { text: "Formulations à rattacher" }),
+      ...phrasings.map((text, i) => el("label", { class: "choice" },
+        el("input", { type: "checkbox", name: "phrasing", value: text, checked: true, id: "attach-ph-" + i }), text)));
+    attachChoices.replaceChildren();
+    addChoices(passages);
+    attachQ.value = query;
+    attachDialog.showModal();
+    if (query) searchPassages();
+    const first = attachChoices.querySelector("input");
+    (first || attachQ).focus();
+  }
+
+  // addChoices adds passages as radio buttons, the first one checked when
+  // none is; team answers are left out (their phrasings are in their form).
+  function addChoices(passages) {
+    const have = new Set(Array.from(attachChoices.querySelectorAll("input"), (i) => i.value));
+    for (const p of passages) {
+      if (have.has(p.id) || p.id.startsWith("_equipe#")) continue;
+      have.add(p.id);
+      const input = el("input", { type: "radio", name: "passage", value: p.id });
+      attachChoices.append(el("label", { class: "choice" }, input,
+        el("span", {}, el("span", { text: p.title + ", §" + p.paragraph }),
+          el("span", { class: "near-text", text: p.text.length > 220 ? p.text.slice(0, 220) + "…" : p.text }))));
+    }
+    if (!attachChoices.querySelector("input:checked")) {
+      const first = attachChoices.querySelector("input");
+      if (first) first.checked = true;
+    }
+  }
+
+  async function searchPassages() {
+    const text = attachQ.value.trim();
+    if (!text) return;
+    attachStatus.textContent = "Recherche…";
+    try {
+      const res = await api("GET", "/staff/api/search?q=" + encodeURIComponent(text));
+      const found = res.passages.slice(0, ATTACH_SEARCH_TOP);
+      addChoices(found);
+      attachStatus.textContent = found.length ? found.length + (found.length > 1 ? " passages ajoutés aux choix." : " passage ajouté aux choix.")
+        : "Aucun passage trouvé.";
+    } catch (e) { attachStatus.textContent = e.message; }
+  }
+
+  $("attach-search").addEventListener("click", searchPassages);
+  attachQ.addEventListener("keydown", (e) => {
+    if (e.key === "Enter") { e.preventDefault(); searchPassages(); }
+  });
+  $("attach-cancel").addEventListener("click", () => attachDialog.close());
+  attachForm.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const phrasings = Array.from(attachPhrasings.querySelectorAll("input:checked"), (i) => i.value);
+    const passage = attachChoices.querySelector("input:checked");
+    if (!phrasings.length) { attachStatus.textContent = "Cochez au moins une formulation."; return; }
+    if (!passage) { attachStatus.textContent = "Choisissez un passage, ou cherchez-en un."; attachQ.focus(); return; }
+    try {
+      await api("POST", "/staff/api/attachments", { passage: passage.value, phrasings });
+      if (attaching && attaching.replaces) await api("DELETE", "/staff/api/attachments/" + attaching.replaces);
+    } catch (e) { attachStatus.textContent = e.message; return; }
+    attachDialog.close();
+    toast("Rattaché : Causette trouve ce passage pour ces formulations d’ici quelques secondes.");
+    loadLog();
+  });
+
+  // loadOrphans lists, under the unanswered view, the attachments whose
+  // passage the corpus served no longer has.
+  async function loadOrphans(name) {
+    if (name !== "unanswered") { orphansEl.hidden = true; return; }
+    let res;
+    try {
+      res = await api("GET", "/staff/api/attachments");
+    } catch (e) {
+      orphansEl.hidden = false;
+      orphansStatus.textContent = e.message;
+      return;
+    }
+    if (name !== view) return;
+    renderOrphans(res.attachments.filter((a) => a.state === "orphan"));
+  }
+
+  function renderOrphans(orphans) {
+    orphansEl.hidden = orphans.length === 0;
+    orphansStatus.textContent = orphans.length + (orphans.length > 1 ? " formulations sans passage." : " formulation sans passage.");
+    const rows = orphans.map((a) => {
+      const again = el("button", { type: "button", class: "reattach", text: "Rattacher de nouveau",
+        "aria-label": "Rattacher de nouveau « " + a.phrasing + " »" });
+      again.addEventListener("click", () => openAttach([a.phrasing], [], a.excerpt, a.id));
+      const del = el("button", { type: "button", class: "detach", text: "Supprimer", "aria-label": "Supprimer le rattachement « " + a.phrasing + " »" });
+      del.addEventListener("click", async () => {
+        try {
+          await api("DELETE", "/staff/api/attachments/" + a.id);
+          toast("Rattachement supprimé.");
+          loadOrphans(view);
+        } catch (e) { orphansStatus.textContent = e.message; }
+      });
+      return el("tr", {},
+        el("td", {}, el("span", { class: "question", text: a.phrasing })),
+        el("td", {}, el("span", { text: a.passage }), el("span", { class: "near-text", text: a.excerpt })),
+        el("td", {}, el("time", { datetime: a.created, text: dateFmt.format(new Date(a.created)) }), " · " + a.created_by),
+        el("td", {}, el("div", { class: "row-actions" }, again, del)));
+    });
+    orphansBody.replaceChildren(rows.length ? table("Rattachements sans passage",
+      [["Formulation"], ["Passage d’origine"], ["Rattachée"], ["Actions"]], rows) : "");
+  }
+
+  // ---- suggestions ------------------------------------------------------
+  // Wordings answered unsurely or rated down, around the passage they cited,
+  // one passage at a time: a to accept (they are attached to it), r to
+  // reject (never proposed for it again), → to pass.
+
+  const suggestionEl = $("suggestion"), suggestionsStatus = $("suggestions-status");
+  let suggestions = [], suggestionAt = 0;
+
+  async function loadSuggestions() {
+    suggestionsStatus.textContent = "Chargement…";
+    try {
+      suggestions = (await api("GET", "/staff/api/suggestions")).suggestions;
+    } catch (e) {
+      suggestionsStatus.textContent = e.message;
+      suggestionEl.replaceChildren();
+      return;
+    }
+    suggestionAt = 0;
+    renderSuggestion("");
+  }
+
+  // renderSuggestion shows the current suggestion, after done (what the
+  // last key did), and the count of those left.
+  function renderSuggestion(done) {
+    const left = suggestions.length;
+    suggestionsStatus.textContent = (done ? done + " " : "") + (left === 0 ? "Aucune suggestion pour l’instant."
+      : left + (left > 1 ? " suggestions." : " suggestion."));
+    if (left === 0) { suggestionEl.replaceChildren(); return; }
+    suggestionAt = suggestionAt % left;
+    const s = suggestions[suggestionAt];
+    const accept = el("button", { type: "button", class: "primary", text: "Accepter", "aria-keyshortcuts": "a" });
+    const reject = el("button", { type: "button", text: "Rejeter", "aria-keyshortcuts": "r" });
+    const skip = el("button", { type: "button", text: "Passer", "aria-keyshortcuts": "ArrowRight" });
+    accept.addEventListener("click", () => decide(true));
+    reject.addEventListener("click", () => decide(false));
+    skip.addEventListener("click", skipSuggestion);
+    suggestionEl.replaceChildren(el("article", { class: "suggestion", "aria-labelledby": "suggestion-title" },
+      el("h2", { id: "suggestion-title", text: "Suggestion " + (suggestionAt + 1) + " sur " + left }),
+      el("p", { class: "meta" }, passageLink(s.passage, s.title + ", §" + s.paragraph),
+        " · posées " + s.count + " fois" + (s.down ? ", " + s.down + " pouce" + (s.down > 1 ? "s" : "") + " baissé" + (s.down > 1 ? "s" : "") : "")),
+      el("p", { class: "near-text", text: s.text }),
+      el("fieldset", {}, el("legend", { text: "Formulations proposées pour ce passage" }),
+        ...s.wordings.map((w, i) => el("label", { class: "choice" },
+          el("input", { type: "checkbox", name: "wording", value: w.text, checked: true, id: "suggestion-w-" + i }),
+          w.text + (w.count > 1 ? " (" + w.count + ")" : "")))),
+      el("div", { class: "form-actions" }, accept, reject, skip)));
+  }
+
+  function skipSuggestion() {
+    if (!suggestions.length) return;
+    suggestionAt++;
+    renderSuggestion("");
+  }
+
+  // decide accepts or rejects the checked wordings of the current
+  // suggestion; it then leaves the list.
+  async function decide(accepted) {
+    const s = suggestions[suggestionAt];
+    if (!s) return;
+    const phrasings = Array.from(suggestionEl.querySelectorAll("input[name=wording]:checked"), (i) => i.value);
+    if (!phrasings.length) { suggestionsStatus.textContent = "Cochez au moins une formulation."; return; }
+    try {
+      await api("POST", accepted ? "/staff/api/attachments" : "/staff/api/suggestions/reject", { passage: s.passage, phrasings });
+    } catch (e) { suggestionsStatus.textContent = e.message; return; }
+    suggestions.splice(suggestionAt, 1);
+    renderSuggestion(accepted ? "Acceptée : le passage sera trouvé pour ces formulations." : "Rejetée : elle ne sera plus proposée.");
+    const next = suggestionEl.querySelector("button.primary");
+    if (next) next.focus();
+  }
+
+  document.addEventListener("keydown", (e) => {
+    if (view !== "suggestions" || e.ctrlKey || e.metaKey || e.altKey || attachDialog.open) return;
+    const t = e.target;
+    if (t && (t.tagName === "TEXTAREA" || t.tagName === "SELECT" || (t.tagName === "INPUT" && t.type !== "checkbox"))) return;
+    if (e.key === "a") { e.preventDefault(); decide(true); }
+    else if (e.key === "r") { e.preventDefault(); decide(false); }
+    else if (e.key === "ArrowRight") { e.preventDefault(); skipSuggestion(); }
+  });
 
   route();
   if (view === "search") q.focus();
