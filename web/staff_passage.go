@@ -14,9 +14,16 @@ const staffContext = 3
 // passagePage shows a passage in its document's context, parsed once.
 var passagePage = mustParseStaff("passage.html")
 
-// consolePage is the lookup and the log views, rendered and compressed
-// once; its script does the rest.
-var consolePage = newAsset("staff.html", mustExecute(mustParseStaff("staff.html"), nil))
+// consolePage is the lookup and the log views, parsed once and rendered
+// for each session: it names the account and carries its role (data-role),
+// by which its script hides what a lecture account may not do.
+var consolePage = mustParseStaff("staff.html")
+
+// consoleData fills consolePage.
+type consoleData struct {
+	Name string // the account signed in
+	Role string // lecture or édition
+}
 
 // passageData fills passagePage.
 type passageData struct {
@@ -35,7 +42,9 @@ type passageItem struct {
 
 // handleConsole serves the console page (the lookup and the log views).
 func (st *Staff) handleConsole(w http.ResponseWriter, r *http.Request) {
-	consolePage.serve(w, r, "no-store")
+	s, _ := staffSession(r)
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	consolePage.Execute(w, consoleData{Name: s.Account, Role: s.Role})
 }
 
 // handlePassage serves /p/{id}: the passage among its neighbours.

@@ -349,7 +349,7 @@
             passageLink(p.id, p.title.slice(0, 40) + (p.title.length > 40 ? "…" : "") + ", §" + p.paragraph),
             p.text ? el("span", { class: "near-text", text: p.text }) : null)))
           : "—");
-        const reply = el("button", { type: "button", class: "reply", text: "Répondre",
+        const reply = el("button", { type: "button", class: "reply", text: "Répondre", "data-edit": true,
           "aria-label": "Répondre à « " + g.question + " »" });
         reply.addEventListener("click", () => {
           prefill = { question: g.question, alternates: others.map((w) => w.text) };
@@ -470,7 +470,7 @@
         el("td", { text: e.answer }),
         el("td", {}, e.enabled ? "oui" : el("span", { class: "off", text: "non" })),
         el("td", {}, el("time", { datetime: e.updated, text: dateFmt.format(new Date(e.updated)) }), " · " + e.updated_by),
-        el("td", {}, el("div", { class: "row-actions" }, edit, toggle, del)));
+        el("td", {}, el("div", { class: "row-actions", "data-edit": true }, edit, toggle, del)));
     });
     teamBody.replaceChildren(table("Réponses de l’équipe",
       [["Question"], ["Réponse"], ["Active"], ["Modifiée"], ["Actions"]], rows));
@@ -503,6 +503,22 @@
     if (await save(entry, editing)) fillForm({});
   });
   $("entry-cancel").addEventListener("click", () => { fillForm({}); entryStatus.textContent = ""; });
+
+  // ---- roles ------------------------------------------------------------
+  // The page carries the account's role (<body data-role>). For a lecture
+  // account the style hides every control marked data-edit; this also
+  // disables them, so that none is reached by the keyboard or submitted.
+  // Mark any new editing control with data-edit.
+
+  function disableEditing() {
+    for (const c of document.querySelectorAll("[data-edit] button, [data-edit] input, [data-edit] textarea, [data-edit] select, button[data-edit]")) {
+      c.disabled = true;
+    }
+  }
+  if (document.body.dataset.role === "lecture") {
+    new MutationObserver(disableEditing).observe(document.body, { childList: true, subtree: true });
+    disableEditing();
+  }
 
   route();
   if (view === "search") q.focus();
