@@ -65,7 +65,14 @@ func NormalizeStaffName(name string) (string, error) {
 	for i, r := range name {
 		ok := unicode.IsLetter(r) || (i > 0 && (unicode.IsDigit(r) || r == '.' || r == '-' || r == '_'))
 		if !ok {
-			return "", &InvalidStaffAccount{Reason: fmt.Sprintf("Le nom du compte ne peut pas contenir « %s » : lettres, chiffres, point, tiret et tiret bas seulement, en commençant par une lettre.", string(r))}
+			what := "« " + string(r) + " »"
+			switch {
+			case unicode.IsSpace(r):
+				what = "d’espace"
+			case !unicode.IsPrint(r):
+				what = fmt.Sprintf("de caractère invisible (U+%04X)", r)
+			}
+			return "", &InvalidStaffAccount{Reason: "Le nom du compte ne peut pas contenir " + what + " : lettres, chiffres, point, tiret et tiret bas seulement, en commençant par une lettre."}
 		}
 	}
 	return name, nil
