@@ -175,6 +175,11 @@ func (st *Staff) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /staff/api/entries", st.editor(st.handleSaveEntry))
 	mux.HandleFunc("PUT /staff/api/entries/{id}", st.editor(st.handleSaveEntry))
 	mux.HandleFunc("DELETE /staff/api/entries/{id}", st.editor(st.handleDeleteEntry))
+	mux.HandleFunc("GET /staff/comptes", st.page(st.handleAccountsPage))
+	mux.HandleFunc("GET /staff/api/accounts", st.editor(st.handleAccounts))
+	mux.HandleFunc("POST /staff/api/accounts", st.editor(st.handleAddAccount))
+	mux.HandleFunc("PUT /staff/api/accounts/{name}", st.editor(st.handleChangeAccount))
+	mux.HandleFunc("DELETE /staff/api/accounts/{name}", st.editor(st.handleRemoveAccount))
 	mux.HandleFunc("GET /staff/public/{file}", st.handlePublicAsset)
 	mux.HandleFunc("GET /staff/assets/{file}", st.asset(st.handleAsset))
 }

@@ -34,8 +34,8 @@ func (st *Staff) api(h http.HandlerFunc) http.HandlerFunc {
 }
 
 // editor wraps a console API that changes something (entries,
-// attachments, requests, accounts): only an édition session passes; a
-// lecture one gets 403.
+// attachments, requests) or manages the accounts: only an édition session
+// passes; a lecture one gets 403.
 func (st *Staff) editor(h http.HandlerFunc) http.HandlerFunc {
 	return st.api(func(w http.ResponseWriter, r *http.Request) {
 		if s, _ := staffSession(r); s.Role != questionlog.RoleEdit {

@@ -2,6 +2,8 @@ package web
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -32,6 +34,9 @@ func TestStaffBrowserRoles(t *testing.T) {
 				t.Errorf("sign-in page once accounts exist shows the token's field")
 			}
 			checkAccessibility(t, ctx, "sign-in with accounts")
+			if os.Getenv(screenshotsEnv) == "1" {
+				shoot(t, ctx, filepath.Join("..", "docs", "staff-signin-accounts.png"))
+			}
 		}
 		step(t, ctx, "sign in as "+role,
 			chromedp.SendKeys(chromedp.CSS(`#name`), staffTestName(role)),
@@ -62,8 +67,35 @@ func TestStaffBrowserRoles(t *testing.T) {
 			}
 		}
 		checkAccessibility(t, ctx, "team view as "+role)
+		if shown(".accounts-link") == lecture {
+			t.Errorf("as %s, the link to the accounts shown: %v; want %v", role, lecture, !lecture)
+		}
+		if !lecture {
+			manageAccounts(t, ctx, f.URL)
+		}
 		step(t, ctx, "sign out", chromedp.Click(chromedp.CSS(`.signout button`)))
 		afterNavigation(t, ctx, "signed out", `location.pathname === '/staff/signin' && document.readyState === 'complete'`)
+	}
+}
+
+// manageAccounts opens the « Comptes » page as an édition account, checks
+// it with axe-core and adds an account through its form.
+func manageAccounts(t *testing.T, ctx context.Context, base string) {
+	t.Helper()
+	step(t, ctx, "open the accounts' page", chromedp.Navigate(base+"/staff/comptes"))
+	afterNavigation(t, ctx, "the accounts' list", `document.querySelectorAll('#accounts-body tbody tr').length === 2`)
+	checkAccessibility(t, ctx, "accounts")
+	step(t, ctx, "add an account",
+		chromedp.SendKeys(chromedp.CSS(`#account-name`), "Lise"),
+		chromedp.SendKeys(chromedp.CSS(`#account-password`), "un-mot-de-passe-neuf"),
+		chromedp.Click(chromedp.CSS(`#account-form button[type=submit]`)),
+	)
+	afterNavigation(t, ctx, "the new account listed", `document.querySelectorAll('#accounts-body tbody tr').length === 3`)
+	if msg := eval[string](t, ctx, `document.getElementById('account-status').textContent`); msg != "Compte « lise » créé, rôle lecture." {
+		t.Errorf("adding Lise says %q; want « Compte « lise » créé, rôle lecture. »", msg)
+	}
+	if os.Getenv(screenshotsEnv) == "1" {
+		shoot(t, ctx, filepath.Join("..", "docs", "staff-accounts.png"))
 	}
 }
 

@@ -41,6 +41,11 @@ var staffRouteCases = []staffRouteCase{
 	{"POST /staff/api/entries", "POST", "/staff/api/entries", `{"question":"Où garer son vélo ?","answer":"Devant la mairie.","enabled":true}`, [3]int{401, 403, 201}},
 	{"PUT /staff/api/entries/{id}", "PUT", "/staff/api/entries/{id}", `{"question":"Où garer son vélo ?","answer":"À la gare.","enabled":true}`, [3]int{401, 403, 200}},
 	{"DELETE /staff/api/entries/{id}", "DELETE", "/staff/api/entries/{id}", "", [3]int{401, 403, 204}},
+	{"GET /staff/comptes", "GET", "/staff/comptes", "", [3]int{303, 403, 200}},
+	{"GET /staff/api/accounts", "GET", "/staff/api/accounts", "", [3]int{401, 403, 200}},
+	{"POST /staff/api/accounts", "POST", "/staff/api/accounts", `{"name":"nouveau","role":"lecture","password":"un-mot-de-passe-neuf"}`, [3]int{401, 403, 201}},
+	{"PUT /staff/api/accounts/{name}", "PUT", "/staff/api/accounts/nouveau", `{"role":"édition"}`, [3]int{401, 403, 204}},
+	{"DELETE /staff/api/accounts/{name}", "DELETE", "/staff/api/accounts/nouveau", "", [3]int{401, 403, 204}},
 	{"GET /staff/public/{file}", "GET", "/staff/public/theme.css", "", [3]int{200, 200, 200}},
 	{"GET /staff/assets/{file}", "GET", "/staff/assets/staff.js", "", [3]int{401, 200, 200}},
 	{"POST /staff/signout", "POST", "/staff/signout", "", [3]int{303, 303, 303}},
@@ -85,7 +90,11 @@ func TestStaffRoutesByRole(t *testing.T) {
 				}
 			case http.StatusForbidden:
 				var e apiError
-				if json.Unmarshal([]byte(body), &e) != nil || e.Code != "read_only" || !strings.Contains(e.Message, "lecture seule") {
+				if !strings.HasPrefix(rc.path, "/staff/api/") {
+					if !strings.Contains(body, "seul un compte en édition") {
+						t.Errorf("%s %s %s: %.300q; want a page saying only édition accounts may", rc.method, path, who[i], body)
+					}
+				} else if json.Unmarshal([]byte(body), &e) != nil || e.Code != "read_only" || !strings.Contains(e.Message, "lecture seule") {
 					t.Errorf("%s %s %s: %q; want the French read_only error", rc.method, path, who[i], body)
 				}
 			}
@@ -174,5 +183,54 @@ func TestConsolePageKnowsRole(t *testing.T) {
 		if want := `"role":"` + role + `"`; !strings.Contains(me, want) {
 			t.Errorf("/staff/api/me as %s: %s; want %s", role, me, want)
 		}
+	}
+}
+
+// TestStaffAccountsAPI checks the « Comptes » API's answers: the account
+// made, its role changed, and the refusals with their French reasons.
+func TestStaffAccountsAPI(t *testing.T) {
+	f := newStaffFixture(t, "")
+	c := f.sessionAs(t, questionlog.RoleEdit)
+	send := func(method, path, body string) (int, string) {
+		t.Helper()
+		req, _ := http.NewRequest(method, f.URL+path, strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.AddCookie(c)
+		resp, b := sendNoRedirect(t, req)
+		return resp.StatusCode, b
+	}
+	tests := []struct {
+		method, path, body string
+		want               int
+		says               string
+	}{
+		{"POST", "/staff/api/accounts", `{"name":"Lise","password":"un-mot-de-passe-neuf"}`, 201, `"name":"lise","role":"lecture"`},
+		{"POST", "/staff/api/accounts", `{"name":"lise","password":"un-mot-de-passe-neuf"}`, 409, "existe déjà"},
+		{"POST", "/staff/api/accounts", `{"name":"l","password":"un-mot-de-passe-neuf"}`, 400, "de 2 à 32 caractères"},
+		{"POST", "/staff/api/accounts", `{"name":"lise2","password":"court"}`, 400, "au moins 12 caractères"},
+		{"POST", "/staff/api/accounts", `pas du json`, 400, "JSON"},
+		{"PUT", "/staff/api/accounts/lise", `{}`, 400, "Donnez un rôle ou un mot de passe"},
+		{"PUT", "/staff/api/accounts/personne", `{"role":"lecture"}`, 404, "n’existe pas"},
+		{"PUT", "/staff/api/accounts/" + staffTestName(questionlog.RoleEdit), `{"role":"lecture"}`, 409, "dernier compte en édition"},
+		{"DELETE", "/staff/api/accounts/" + staffTestName(questionlog.RoleEdit), ``, 409, "dernier compte en édition"},
+		{"GET", "/staff/api/accounts", ``, 200, `"name":"lise"`},
+	}
+	for _, tt := range tests {
+		code, body := send(tt.method, tt.path, tt.body)
+		if code != tt.want || !strings.Contains(body, tt.says) {
+			t.Errorf("%s %s %s: %d %s; want %d saying %q", tt.method, tt.path, tt.body, code, body, tt.want, tt.says)
+		}
+		if strings.Contains(body, "argon2") {
+			t.Errorf("%s %s: the answer shows a password hash: %s", tt.method, tt.path, body)
+		}
+	}
+	if code, _ := send("PUT", "/staff/api/accounts/lise", `{"password":"encore-un-autre-mot"}`); code != http.StatusNoContent {
+		t.Fatalf("new password for lise: %d; want 204", code)
+	}
+	if resp, _ := f.signInAs(t, "lise", "encore-un-autre-mot", ""); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("lise with her new password: %d; want 303", resp.StatusCode)
+	}
+	if got, _ := f.Log.StaffAccount(context.Background(), "lise"); got.CreatedBy != staffTestName(questionlog.RoleEdit) {
+		t.Errorf("lise created by %q; want the account that made her", got.CreatedBy)
 	}
 }
