@@ -76,6 +76,7 @@ type Staff struct {
 
 	mu       sync.Mutex
 	failures *lru.Cache[string, []time.Time] // wrong sign-ins by addressKey or nameKey
+	fallback map[string]time.Time            // session hash -> expiry, while the database is down (staff_fallback.go)
 }
 
 // NewStaff checks cfg and returns the console.
@@ -101,6 +102,7 @@ func NewStaff(cfg StaffConfig) (*Staff, error) {
 		logger:   cfg.Logger,
 		now:      cfg.Now,
 		failures: failures,
+		fallback: map[string]time.Time{},
 	}
 	if st.logger == nil {
 		st.logger = slog.Default()

@@ -104,7 +104,14 @@ func (st *Staff) session(r *http.Request) (questionlog.StaffSession, error) {
 	if err != nil || !validSessionID(c.Value) {
 		return questionlog.StaffSession{}, questionlog.ErrNoStaffSession
 	}
-	return st.accounts().StaffSession(r.Context(), sessionHash(c.Value), st.now())
+	s, err := st.accounts().StaffSession(r.Context(), sessionHash(c.Value), st.now())
+	if databaseDown(err) {
+		return st.fallbackSession(sessionHash(c.Value))
+	}
+	if err == nil || errors.Is(err, questionlog.ErrNoStaffSession) {
+		st.dropFallback() // the database answers: the accounts apply
+	}
+	return s, err
 }
 
 // validSessionID reports whether id has the shape of newSession's ids, so
@@ -133,6 +140,12 @@ func (st *Staff) openSession(w http.ResponseWriter, r *http.Request, account, ro
 	if err := st.accounts().CreateStaffSession(r.Context(), s, now); err != nil {
 		return err
 	}
+	setSessionCookie(w, r, id)
+	return nil
+}
+
+// setSessionCookie sets the session cookie of id on w.
+func setSessionCookie(w http.ResponseWriter, r *http.Request, id string) {
 	http.SetCookie(w, &http.Cookie{
 		Name:     staffCookie,
 		Value:    id,
@@ -142,7 +155,6 @@ func (st *Staff) openSession(w http.ResponseWriter, r *http.Request, account, ro
 		Secure:   secureRequest(r),
 		SameSite: http.SameSiteStrictMode,
 	})
-	return nil
 }
 
 // handleSignOut ends the session: its row goes, so it ends on every
@@ -150,7 +162,10 @@ func (st *Staff) openSession(w http.ResponseWriter, r *http.Request, account, ro
 func (st *Staff) handleSignOut(w http.ResponseWriter, r *http.Request) {
 	staffHeaders(w)
 	if c, err := r.Cookie(staffCookie); err == nil && validSessionID(c.Value) {
-		if err := st.accounts().DeleteStaffSession(r.Context(), sessionHash(c.Value)); err != nil {
+		st.mu.Lock()
+		delete(st.fallback, sessionHash(c.Value))
+		st.mu.Unlock()
+		if err := st.accounts().DeleteStaffSession(r.Context(), sessionHash(c.Value)); err != nil && !databaseDown(err) {
 			st.unavailable(w, "staff sign-out", err)
 			return
 		}

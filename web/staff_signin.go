@@ -39,6 +39,10 @@ const (
 func (st *Staff) handleSignInPage(w http.ResponseWriter, r *http.Request) {
 	staffHeaders(w)
 	has, err := st.accounts().HasStaffAccounts(r.Context())
+	if databaseDown(err) {
+		st.renderSignIn(w, http.StatusOK, signInData{Next: safeNext(r.URL.Query().Get("next")), Error: msgDatabaseDown})
+		return
+	}
 	if err != nil {
 		st.logger.Error("staff sign-in page", "err", err)
 		st.renderSignIn(w, http.StatusServiceUnavailable, signInData{Next: safeNext(r.URL.Query().Get("next")), Error: msgUnavailable})
@@ -68,6 +72,10 @@ func (st *Staff) handleSignIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	has, err := st.accounts().HasStaffAccounts(r.Context())
+	if databaseDown(err) {
+		st.signInDatabaseDown(w, r, d, ip, now)
+		return
+	}
 	if err != nil {
 		st.logger.Error("staff sign-in", "err", err)
 		d.Error = msgUnavailable
@@ -112,8 +120,7 @@ func (st *Staff) handleSignIn(w http.ResponseWriter, r *http.Request) {
 
 // signInWithToken checks the bootstrap token, compared in constant time.
 func (st *Staff) signInWithToken(w http.ResponseWriter, r *http.Request, d signInData, ip string, now time.Time) {
-	sum := sha256.Sum256([]byte(strings.TrimSpace(r.PostFormValue("token"))))
-	if subtle.ConstantTimeCompare(sum[:], st.tokenSum[:]) != 1 {
+	if !st.rightToken(r) {
 		st.failed(addressKey(ip), now)
 		st.logger.Warn("staff sign-in: wrong token", "ip", ip)
 		d.Error = msgWrongToken
@@ -121,6 +128,13 @@ func (st *Staff) signInWithToken(w http.ResponseWriter, r *http.Request, d signI
 		return
 	}
 	st.signedIn(w, r, d, bootstrapAccount, questionlog.RoleEdit, ip)
+}
+
+// rightToken reports whether r's form holds the bootstrap token, compared
+// in constant time.
+func (st *Staff) rightToken(r *http.Request) bool {
+	sum := sha256.Sum256([]byte(strings.TrimSpace(r.PostFormValue("token"))))
+	return subtle.ConstantTimeCompare(sum[:], st.tokenSum[:]) == 1
 }
 
 // checkPassword returns account name when password is its own. An unknown

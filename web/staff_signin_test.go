@@ -237,3 +237,33 @@ func TestStaffRoleChangeReachesSessions(t *testing.T) {
 		t.Errorf("after the account's removal, its session gets %d; want 401", resp.StatusCode)
 	}
 }
+
+// TestStaffTokenWhileDatabaseDown checks that while the database cannot be
+// opened, the token opens a read-only session kept in memory (to read
+// why in the console), and a wrong token still fails.
+func TestStaffTokenWhileDatabaseDown(t *testing.T) {
+	f := newStaffFixture(t, filepath.Join(t.TempDir(), "absent", "causette.db"))
+	_, page := f.get(t, "/staff/signin", nil)
+	if !strings.Contains(page, `id="token"`) || !strings.Contains(page, "ouvre la console en lecture") {
+		t.Errorf("sign-in page with the database down: want the token's field and why")
+	}
+	if resp := f.signIn(t, "mauvais-jeton-0123456789"); resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("a wrong token with the database down: %d; want 401", resp.StatusCode)
+	}
+	c := f.session(t)
+	if _, me := f.get(t, "/staff/api/me", c); !strings.Contains(me, `"role":"lecture"`) {
+		t.Errorf("the token's session with the database down: %s; want read only", me)
+	}
+	req, _ := http.NewRequest("POST", f.URL+"/staff/api/entries", strings.NewReader(`{"question":"Q ?","answer":"R.","enabled":true}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.AddCookie(c)
+	if resp, _ := sendNoRedirect(t, req); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("a change with the database down: %d; want 403", resp.StatusCode)
+	}
+	req, _ = http.NewRequest("POST", f.URL+"/staff/signout", nil)
+	req.AddCookie(c)
+	sendNoRedirect(t, req)
+	if resp, _ := f.get(t, "/staff/api/me", c); resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("after sign-out with the database down: %d; want 401", resp.StatusCode)
+	}
+}
