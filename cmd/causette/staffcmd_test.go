@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"net/http"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -85,4 +87,35 @@ func accountHash(t *testing.T, db, name string) string {
 		t.Fatalf("account %s: %v", name, err)
 	}
 	return a.Hash
+}
+
+// TestStaffAddWhileServing checks that an account added from the command
+// line while serve runs on the same data folder signs in at once, and the
+// token stops signing in.
+func TestStaffAddWhileServing(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "data")
+	addr, done, cancel := startServe(t, data)
+	defer func() { cancel(); <-done }()
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	signIn := func(form url.Values) int {
+		t.Helper()
+		resp, err := client.PostForm("http://"+addr+"/staff/signin", form)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if code := signIn(url.Values{"token": {"test-token-0123456789"}}); code != http.StatusSeeOther {
+		t.Fatalf("the token before any account: %d; want 303", code)
+	}
+	if out, err := runStaffCmd(t, "mot-de-passe-solide\n", "add", "marie", "--data", data); err != nil {
+		t.Fatalf("staff add while serving: %q, %v", out, err)
+	}
+	if code := signIn(url.Values{"name": {"marie"}, "password": {"mot-de-passe-solide"}}); code != http.StatusSeeOther {
+		t.Errorf("marie signs in: %d; want 303", code)
+	}
+	if code := signIn(url.Values{"token": {"test-token-0123456789"}}); code != http.StatusUnauthorized {
+		t.Errorf("the token once marie exists: %d; want 401", code)
+	}
 }
