@@ -220,7 +220,7 @@ func warmAssets() {
 			a.encodings()
 		}
 	}
-	for _, a := range []*asset{indexAsset, notFoundPage, consolePage} {
+	for _, a := range []*asset{indexAsset, notFoundPage} {
 		a.encodings()
 	}
 }

@@ -80,7 +80,7 @@ type servedAsset struct {
 
 // servedAssets lists every asset the fixture's server serves: each file
 // under its plain and its hashed name, widget.js, and the pages rendered
-// once.
+// once (the console's page is rendered for each session: not an asset).
 func servedAssets(tb testing.TB) []servedAsset {
 	tb.Helper()
 	var list []servedAsset
@@ -102,7 +102,6 @@ func servedAssets(tb testing.TB) []servedAsset {
 		servedAsset{"/", indexPage, 200, false},
 		servedAsset{"/nulle-part", notFoundPage.raw, 404, false},
 		servedAsset{"/static/app.00000000.js", notFoundPage.raw, 404, false},
-		servedAsset{"/staff", consolePage.raw, 200, true},
 	)
 }
 

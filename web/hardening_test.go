@@ -424,22 +424,22 @@ func TestSignInLockoutPerAddressAndBounded(t *testing.T) {
 	now := time.Now()
 	// Far more failed addresses than the table holds.
 	for i := range 3 * maxTrackedIPs {
-		st.failed(net.IPv4(10, byte(i>>16), byte(i>>8), byte(i)).String(), now)
+		st.failed(addressKey(net.IPv4(10, byte(i>>16), byte(i>>8), byte(i)).String()), now)
 	}
 	if n := st.failures.Len(); n > maxTrackedIPs {
 		t.Errorf("failures tracked for %d addresses; want at most %d", n, maxTrackedIPs)
 	}
-	if !st.mayTry("192.0.2.1", now) {
+	if !st.mayTry(addressKey("192.0.2.1"), staffSignInAttempts, now) {
 		t.Errorf("an address with no failures may not try")
 	}
 	// IPv6: one subscriber's /64 is one address.
 	for i := range staffSignInAttempts {
-		st.failed("2001:db8:1:2::"+string(rune('a'+i)), now)
+		st.failed(addressKey("2001:db8:1:2::"+string(rune('a'+i))), now)
 	}
-	if st.mayTry("2001:db8:1:2::ffff", now) {
+	if st.mayTry(addressKey("2001:db8:1:2::ffff"), staffSignInAttempts, now) {
 		t.Errorf("another address of a locked-out /64 may try; want it locked too")
 	}
-	if !st.mayTry("2001:db8:1:3::1", now) {
+	if !st.mayTry(addressKey("2001:db8:1:3::1"), staffSignInAttempts, now) {
 		t.Errorf("an address of another /64 may not try")
 	}
 }

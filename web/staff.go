@@ -21,19 +21,22 @@ import (
 const (
 	// staffSessionTTL is how long a sign-in lasts: a working day.
 	staffSessionTTL = 12 * time.Hour
-	// staffMaxSessions bounds the sessions kept in memory; past it the
-	// oldest go (a team signs in a few times a day, not thousands).
-	staffMaxSessions = 1000
 	// staffTokenBytes is the randomness of a generated token and of a session
 	// id: 256 bits, beyond guessing.
 	staffTokenBytes = 32
-	// staffSignInAttempts wrong tokens per staffSignInWindow are allowed from
-	// one address; then sign-in is refused until the window passes. Staff
-	// mistype a token once or twice, not dozens of times.
+	// staffSignInAttempts wrong tokens or passwords per staffSignInWindow
+	// are allowed from one address; then sign-in is refused until the
+	// window passes. Staff mistype once or twice, not dozens of times.
 	staffSignInAttempts = 5
 	staffSignInWindow   = time.Minute
-	// staffSignInMaxBody bounds the sign-in form: a token and a path back
-	// to the console fit in far less.
+	// staffNameAttempts wrong passwords per staffSignInWindow are allowed
+	// for one account name, whatever the addresses: guessing one account's
+	// password from many addresses gains nothing. Higher than the
+	// address's limit, so that one address mistyping does not lock the
+	// account for the others.
+	staffNameAttempts = 10
+	// staffSignInMaxBody bounds the sign-in form: a name, a password (or a
+	// token) and a path back to the console fit in far less.
 	staffSignInMaxBody = 4 << 10
 	// staffCookie names the session cookie.
 	staffCookie = "causette_staff"
@@ -45,7 +48,8 @@ const (
 // StaffConfig is what the staff console needs. Token, Log, Engine and Index
 // are required.
 type StaffConfig struct {
-	// Token is the secret staff sign in with.
+	// Token is the bootstrap secret: it signs in (with the édition role)
+	// while no named account exists, and no longer once one does.
 	Token string
 	// Log is the question log the console shows.
 	Log *questionlog.Log
@@ -79,8 +83,8 @@ type Staff struct {
 	metrics  *Metrics // the server's, set by Attach; nil counts nothing
 
 	mu       sync.Mutex
-	sessions map[string]time.Time            // session id -> expiry
-	failures *lru.Cache[string, []time.Time] // wrong tokens by addressKey
+	failures *lru.Cache[string, []time.Time] // wrong sign-ins by addressKey or nameKey
+	fallback map[string]time.Time            // session hash -> expiry, while the database is down (staff_fallback.go)
 
 	contactForm  bool       // StaffConfig.ContactForm
 	contactLimit *ipLimiter // requests per address (contact_form.go)
@@ -117,8 +121,8 @@ func NewStaff(cfg StaffConfig) (*Staff, error) {
 		current:      current,
 		logger:       cfg.Logger,
 		now:          cfg.Now,
-		sessions:     map[string]time.Time{},
 		failures:     failures,
+		fallback:     map[string]time.Time{},
 		contactForm:  cfg.ContactForm,
 		contactLimit: newIPLimiter(1/contactEvery.Seconds(), contactBurst),
 	}
@@ -207,6 +211,7 @@ func (st *Staff) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /staff/api/log/{view}", st.api(st.handleLogView))
 	mux.HandleFunc("GET /healthz/log", st.handleHealth)
 	mux.HandleFunc("GET /staff/api/health", st.api(st.handleHealthDetail))
+	mux.HandleFunc("GET /staff/api/me", st.api(st.handleMe))
 	mux.HandleFunc("GET /staff/api/entries", st.api(st.handleEntries))
 	mux.HandleFunc("POST /staff/api/entries", st.editor(st.handleSaveEntry))
 	mux.HandleFunc("PUT /staff/api/entries/{id}", st.editor(st.handleSaveEntry))
@@ -222,6 +227,11 @@ func (st *Staff) routes(mux *http.ServeMux) {
 	mux.HandleFunc("DELETE /staff/api/attachments/{id}", st.editor(st.handleDeleteAttachment))
 	mux.HandleFunc("GET /staff/api/suggestions", st.api(st.handleSuggestions))
 	mux.HandleFunc("POST /staff/api/suggestions/reject", st.editor(st.handleReject))
+	mux.HandleFunc("GET /staff/comptes", st.page(st.handleAccountsPage))
+	mux.HandleFunc("GET /staff/api/accounts", st.editor(st.handleAccounts))
+	mux.HandleFunc("POST /staff/api/accounts", st.editor(st.handleAddAccount))
+	mux.HandleFunc("PUT /staff/api/accounts/{name}", st.editor(st.handleChangeAccount))
+	mux.HandleFunc("DELETE /staff/api/accounts/{name}", st.editor(st.handleRemoveAccount))
 	mux.HandleFunc("GET /staff/public/{file}", st.handlePublicAsset)
 	mux.HandleFunc("GET /staff/assets/{file}", st.asset(st.handleAsset))
 }

@@ -175,7 +175,7 @@ func TestAttachedPhrasingAnswered(t *testing.T) {
 		t.Errorf("GET after the reload: %s; want the first attached at %s, the second orphaned", list, attachTarget)
 	}
 	_, page := f.get(t, "/p/"+url.PathEscape(attachTarget), c)
-	if !strings.Contains(page, "Formulations rattachées") || !strings.Contains(page, "<q>"+attachWording+"</q>") || !strings.Contains(page, staffAuthor) {
+	if !strings.Contains(page, "Formulations rattachées") || !strings.Contains(page, "<q>"+attachWording+"</q>") || !strings.Contains(page, bootstrapAccount) {
 		t.Errorf("/p/%s does not show the attached phrasing with its author", attachTarget)
 	}
 }

@@ -1,28 +1,22 @@
 package web
 
 import (
+	"context"
 	"crypto/sha256"
-	"crypto/subtle"
+	"encoding/hex"
+	"errors"
 	"net/http"
 	"net/url"
-	"strings"
-	"time"
+
+	"github.com/causette/causette/web/questionlog"
 )
 
-// signInPage is the French sign-in form, parsed once.
-var signInPage = mustParseStaff("signin.html")
+// bootstrapAccount names the session the bootstrap token opens, in what
+// it records: it cannot be an account's name (no space is allowed there).
+const bootstrapAccount = "jeton d’amorçage"
 
-// signInData fills signInPage.
-type signInData struct {
-	Next  string
-	Error string
-}
-
-// Messages of the sign-in page.
-const (
-	msgWrongToken   = "Ce jeton n’est pas le bon. Vérifiez-le et réessayez."
-	msgTooManyTries = "Trop d’essais manqués : patientez une minute avant de réessayer."
-)
+// staffSessionKey is the request context's key of the staff session.
+type staffSessionKey struct{}
 
 // page wraps a console page: without a valid session, it redirects to the
 // sign-in page, which brings the visitor back after.
@@ -40,31 +34,58 @@ func (st *Staff) api(h http.HandlerFunc) http.HandlerFunc {
 }
 
 // editor wraps a console API that changes something (entries,
-// attachments, requests): only a session that may edit passes.
+// attachments, requests) or manages the accounts: only an édition session
+// passes; a lecture one gets 403.
 func (st *Staff) editor(h http.HandlerFunc) http.HandlerFunc {
-	return st.api(h)
-}
-
-// staffAuthor names who made a change while the console has one token and
-// no named accounts.
-const staffAuthor = "équipe (console)"
-
-// who names the staff member behind r, for the changes they record.
-func (st *Staff) who(r *http.Request) string {
-	return staffAuthor
-}
-
-// guard wraps a console handler h with the staff headers; without a valid
-// session, refuse answers instead of h.
-func (st *Staff) guard(h, refuse http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		staffHeaders(w)
-		if !st.signedIn(r) {
-			refuse(w, r)
+	return st.api(func(w http.ResponseWriter, r *http.Request) {
+		if s, _ := staffSession(r); s.Role != questionlog.RoleEdit {
+			writeJSON(w, http.StatusForbidden, apiError{Code: "read_only",
+				Message: "Votre compte est en lecture seule : demandez à un compte en édition de faire ce changement."})
 			return
 		}
 		h(w, r)
+	})
+}
+
+// who names the staff member behind r, for the changes they record: the
+// account's name, or bootstrapAccount for the token's session.
+func (st *Staff) who(r *http.Request) string {
+	if s, ok := staffSession(r); ok {
+		return s.Account
 	}
+	return "inconnu" // not behind a guard: no route does this
+}
+
+// staffSession returns the session guard found for r.
+func staffSession(r *http.Request) (questionlog.StaffSession, bool) {
+	s, ok := r.Context().Value(staffSessionKey{}).(questionlog.StaffSession)
+	return s, ok
+}
+
+// guard wraps a console handler h with the staff headers; without a valid
+// session, refuse answers instead of h. h finds the session in its
+// request's context (staffSession).
+func (st *Staff) guard(h, refuse http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		staffHeaders(w)
+		s, err := st.session(r)
+		if errors.Is(err, questionlog.ErrNoStaffSession) {
+			refuse(w, r)
+			return
+		}
+		if err != nil {
+			st.unavailable(w, "staff session", err)
+			return
+		}
+		h(w, r.WithContext(context.WithValue(r.Context(), staffSessionKey{}, s)))
+	}
+}
+
+// unavailable answers 503 when the accounts' database cannot be read; what
+// failed goes to the log.
+func (st *Staff) unavailable(w http.ResponseWriter, what string, err error) {
+	st.logger.Error(what, "err", err)
+	writeJSON(w, http.StatusServiceUnavailable, apiError{Code: "unavailable", Message: msgUnavailable})
 }
 
 // staffHeaders keeps staff pages out of caches and search engines.
@@ -73,62 +94,58 @@ func staffHeaders(w http.ResponseWriter) {
 	w.Header().Set("X-Robots-Tag", "noindex")
 }
 
-// signedIn reports whether r carries a live session cookie.
-func (st *Staff) signedIn(r *http.Request) bool {
+// accounts is where the accounts and sessions are kept.
+func (st *Staff) accounts() staffStore { return st.log }
+
+// session returns r's live session, ErrNoStaffSession when its cookie
+// names none (absent, malformed, unknown, expired or signed out).
+func (st *Staff) session(r *http.Request) (questionlog.StaffSession, error) {
 	c, err := r.Cookie(staffCookie)
-	if err != nil || c.Value == "" {
-		return false
+	if err != nil || !validSessionID(c.Value) {
+		return questionlog.StaffSession{}, questionlog.ErrNoStaffSession
 	}
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	exp, ok := st.sessions[c.Value]
-	if !ok {
-		return false
+	s, err := st.accounts().StaffSession(r.Context(), sessionHash(c.Value), st.now())
+	if databaseDown(err) {
+		return st.fallbackSession(sessionHash(c.Value))
 	}
-	if st.now().After(exp) {
-		delete(st.sessions, c.Value)
-		return false
+	if err == nil || errors.Is(err, questionlog.ErrNoStaffSession) {
+		st.dropFallback() // the database answers: the accounts apply
 	}
-	return true
+	return s, err
 }
 
-// handleSignInPage serves the sign-in form.
-func (st *Staff) handleSignInPage(w http.ResponseWriter, r *http.Request) {
-	staffHeaders(w)
-	st.renderSignIn(w, http.StatusOK, safeNext(r.URL.Query().Get("next")), "")
+// validSessionID reports whether id has the shape of newSession's ids, so
+// that a forged cookie of any other shape costs no query.
+func validSessionID(id string) bool {
+	if len(id) != 2*staffTokenBytes {
+		return false
+	}
+	_, err := hex.DecodeString(id)
+	return err == nil
 }
 
-// renderSignIn writes the sign-in form with status, the path to go back to
-// and an error message ("" for none).
-func (st *Staff) renderSignIn(w http.ResponseWriter, status int, next, msg string) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(status)
-	signInPage.Execute(w, signInData{Next: next, Error: msg})
+// sessionHash is what the store keeps of a session id: its SHA-256, so
+// that the database alone does not sign anyone in.
+func sessionHash(id string) string {
+	sum := sha256.Sum256([]byte(id))
+	return hex.EncodeToString(sum[:])
 }
 
-// handleSignIn checks the token (rate limited per address, compared in
-// constant time) and opens a session.
-func (st *Staff) handleSignIn(w http.ResponseWriter, r *http.Request) {
-	staffHeaders(w)
-	r.Body = http.MaxBytesReader(w, r.Body, staffSignInMaxBody)
-	next := safeNext(r.PostFormValue("next"))
-	ip := visitorAddr(r) // honours Config.TrustedProxies, as the chat's limits do
+// openSession stores a new session for account with role and sets its
+// cookie on w.
+func (st *Staff) openSession(w http.ResponseWriter, r *http.Request, account, role string) error {
+	id := randomHex(staffTokenBytes)
 	now := st.now()
-	if !st.mayTry(ip, now) {
-		w.Header().Set("Retry-After", seconds(staffSignInWindow))
-		st.metrics.limit(limitStaffSignIn)
-		st.logger.Warn("staff sign-in refused: too many wrong tokens", "ip", ip)
-		st.renderSignIn(w, http.StatusTooManyRequests, next, msgTooManyTries)
-		return
+	s := questionlog.StaffSession{IDHash: sessionHash(id), Account: account, Role: role, Expires: now.Add(staffSessionTTL)}
+	if err := st.accounts().CreateStaffSession(r.Context(), s, now); err != nil {
+		return err
 	}
-	sum := sha256.Sum256([]byte(strings.TrimSpace(r.PostFormValue("token"))))
-	if subtle.ConstantTimeCompare(sum[:], st.tokenSum[:]) != 1 {
-		st.failed(ip, now)
-		st.logger.Warn("staff sign-in: wrong token", "ip", ip)
-		st.renderSignIn(w, http.StatusUnauthorized, next, msgWrongToken)
-		return
-	}
-	id := st.newSession(now)
+	setSessionCookie(w, r, id)
+	return nil
+}
+
+// setSessionCookie sets the session cookie of id on w.
+func setSessionCookie(w http.ResponseWriter, r *http.Request, id string) {
 	http.SetCookie(w, &http.Cookie{
 		Name:     staffCookie,
 		Value:    id,
@@ -138,93 +155,29 @@ func (st *Staff) handleSignIn(w http.ResponseWriter, r *http.Request) {
 		Secure:   secureRequest(r),
 		SameSite: http.SameSiteStrictMode,
 	})
-	st.logger.Info("staff signed in", "ip", ip)
-	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
-// handleSignOut ends the session.
+// handleSignOut ends the session: its row goes, so it ends on every
+// server sharing the database.
 func (st *Staff) handleSignOut(w http.ResponseWriter, r *http.Request) {
 	staffHeaders(w)
-	if c, err := r.Cookie(staffCookie); err == nil {
+	if c, err := r.Cookie(staffCookie); err == nil && validSessionID(c.Value) {
 		st.mu.Lock()
-		delete(st.sessions, c.Value)
+		delete(st.fallback, sessionHash(c.Value))
 		st.mu.Unlock()
+		if err := st.accounts().DeleteStaffSession(r.Context(), sessionHash(c.Value)); err != nil && !databaseDown(err) {
+			st.unavailable(w, "staff sign-out", err)
+			return
+		}
 	}
 	http.SetCookie(w, &http.Cookie{Name: staffCookie, Value: "", Path: "/", MaxAge: -1,
 		HttpOnly: true, Secure: secureRequest(r), SameSite: http.SameSiteStrictMode})
 	http.Redirect(w, r, "/staff/signin", http.StatusSeeOther)
 }
 
-// newSession stores a random session id, forgetting expired sessions and,
-// past staffMaxSessions, the one closest to expiry.
-func (st *Staff) newSession(now time.Time) string {
-	id := randomHex(staffTokenBytes)
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	for k, exp := range st.sessions {
-		if now.After(exp) {
-			delete(st.sessions, k)
-		}
-	}
-	if len(st.sessions) >= staffMaxSessions {
-		var oldest string
-		for k, exp := range st.sessions {
-			if oldest == "" || exp.Before(st.sessions[oldest]) {
-				oldest = k
-			}
-		}
-		delete(st.sessions, oldest)
-	}
-	st.sessions[id] = now.Add(staffSessionTTL)
-	return id
-}
-
-// mayTry reports whether ip has wrong tokens left in the current window.
-// Only ip's own failures count: the right token from an address with none is
-// never refused, whatever other addresses tried.
-func (st *Staff) mayTry(ip string, now time.Time) bool {
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	return len(st.recentFailures(addressKey(ip), now)) < staffSignInAttempts
-}
-
-// failed counts a wrong token from ip. The table of failures is an LRU of
-// maxTrackedIPs addresses: memory and time per sign-in stay bounded however
-// many addresses fail.
-func (st *Staff) failed(ip string, now time.Time) {
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	key := addressKey(ip)
-	st.failures.Add(key, append(st.recentFailures(key, now), now))
-}
-
-// recentFailures returns key's wrong tokens within the window, dropping the
-// older ones. st.mu is held.
-func (st *Staff) recentFailures(key string, now time.Time) []time.Time {
-	fs, _ := st.failures.Peek(key)
-	i := 0
-	for i < len(fs) && now.Sub(fs[i]) >= staffSignInWindow {
-		i++
-	}
-	if i == len(fs) {
-		st.failures.Remove(key)
-		return nil
-	}
-	return fs[i:]
-}
-
-// safeNext keeps a redirect after sign-in on the console: a path under /staff
-// or /p/, never another site.
-func safeNext(next string) string {
-	if next == "" || strings.HasPrefix(next, "//") || strings.Contains(next, "\\") {
-		return "/staff"
-	}
-	u, err := url.Parse(next)
-	if err != nil || u.Scheme != "" || u.Host != "" {
-		return "/staff"
-	}
-	if u.Path == "/staff" || strings.HasPrefix(u.Path, "/staff/") || strings.HasPrefix(u.Path, "/p/") {
-		return u.RequestURI()
-	}
-	return "/staff"
+// handleMe says who is signed in and with which role, for the console's
+// script.
+func (st *Staff) handleMe(w http.ResponseWriter, r *http.Request) {
+	s, _ := staffSession(r)
+	writeJSON(w, http.StatusOK, map[string]string{"name": s.Account, "role": s.Role})
 }

@@ -44,10 +44,10 @@ func (st *Staff) handleEntries(w http.ResponseWriter, r *http.Request) {
 		st.storeError(w, err)
 		return
 	}
-	if entries == nil {
-		entries = []questionlog.Entry{}
+	for i := range entries {
+		entries[i] = listed(entries[i])
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"entries": entries})
+	writeJSON(w, http.StatusOK, map[string]any{"entries": nonNil(entries)})
 }
 
 // handleSaveEntry adds an entry (POST) or replaces entry {id} (PUT).
@@ -87,7 +87,14 @@ func (st *Staff) handleSaveEntry(w http.ResponseWriter, r *http.Request) {
 	if e.ID == 0 {
 		status = http.StatusCreated
 	}
-	writeJSON(w, status, saved)
+	writeJSON(w, status, listed(saved))
+}
+
+// listed gives e's lists as [] rather than null when empty: the console
+// reads their length.
+func listed(e questionlog.Entry) questionlog.Entry {
+	e.Alternates, e.Passages = nonNil(e.Alternates), nonNil(e.Passages)
+	return e
 }
 
 // handleDeleteEntry deletes entry {id}.

@@ -91,6 +91,14 @@ func TestStaffEntriesAPI(t *testing.T) {
 	if code, _ := send("DELETE", "/staff/api/entries/abc", "", "", c); code != http.StatusNotFound {
 		t.Errorf("DELETE on a bad id: %d; want 404", code)
 	}
+	// An entry with no other phrasing lists them as [], never null: the
+	// console reads their length.
+	if code, body := send("POST", "/staff/api/entries", "application/json", `{"question":"Où est la mairie ?","answer":"Place du marché.","enabled":true}`, c); code != http.StatusCreated || !strings.Contains(body, `"alternates":[]`) {
+		t.Errorf("POST without alternates: %d %s; want 201 with \"alternates\":[]", code, body)
+	}
+	if _, body := send("GET", "/staff/api/entries", "", "", c); strings.Contains(body, `"alternates":null`) || strings.Contains(body, `"passages":null`) {
+		t.Errorf("GET lists null lists: %s", body)
+	}
 }
 
 func itoa64(n int64) string { b, _ := json.Marshal(n); return string(b) }

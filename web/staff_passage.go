@@ -16,9 +16,16 @@ const staffContext = 3
 // passagePage shows a passage in its document's context, parsed once.
 var passagePage = mustParseStaff("passage.html")
 
-// consolePage is the lookup and the log views, rendered and compressed
-// once; its script does the rest.
-var consolePage = newAsset("staff.html", mustExecute(mustParseStaff("staff.html"), nil))
+// consolePage is the lookup and the log views, parsed once and rendered
+// for each session: it names the account and carries its role (data-role),
+// by which its script hides what a lecture account may not do.
+var consolePage = mustParseStaff("staff.html")
+
+// consoleData fills consolePage.
+type consoleData struct {
+	Name string // the account signed in
+	Role string // lecture or édition
+}
 
 // passageData fills passagePage.
 type passageData struct {
@@ -28,6 +35,9 @@ type passageData struct {
 	// Attached are the phrasings staff attached to the passage, with who
 	// and when (see staff_attachments.go).
 	Attached []questionlog.Attachment
+	// CanEdit shows the controls that change something (an édition
+	// session); the API refuses the others all the same.
+	CanEdit bool
 }
 
 // passageItem is one paragraph of a permalink page.
@@ -40,7 +50,9 @@ type passageItem struct {
 
 // handleConsole serves the console page (the lookup and the log views).
 func (st *Staff) handleConsole(w http.ResponseWriter, r *http.Request) {
-	consolePage.serve(w, r, "no-store")
+	s, _ := staffSession(r)
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	consolePage.Execute(w, consoleData{Name: s.Account, Role: s.Role})
 }
 
 // handlePassage serves /p/{id}: the passage among its neighbours.
@@ -58,7 +70,8 @@ func (st *Staff) handlePassage(w http.ResponseWriter, r *http.Request) {
 		passagePage.Execute(w, passageData{})
 		return
 	}
-	d := passageData{Passage: p, Cite: citeText(p.Text, p), Attached: st.attachedTo(r.Context(), p)}
+	session, _ := staffSession(r)
+	d := passageData{Passage: p, Cite: citeText(p.Text, p), Attached: st.attachedTo(r.Context(), p), CanEdit: session.Role == questionlog.RoleEdit}
 	section := "\x00"
 	for _, n := range snap.Index.Neighbours(id, staffContext) {
 		it := passageItem{P: n, Current: n.ID == p.ID}

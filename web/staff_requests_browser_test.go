@@ -59,8 +59,8 @@ func TestStaffRequestsBrowser(t *testing.T) {
 			ana = r
 		}
 	}
-	if ana.Status != questionlog.StatusInProgress || ana.UpdatedBy != staffAuthor {
-		t.Errorf("after the change, stored %+v; want in_progress by %q", ana, staffAuthor)
+	if ana.Status != questionlog.StatusInProgress || ana.UpdatedBy != bootstrapAccount {
+		t.Errorf("after the change, stored %+v; want in_progress by %q", ana, bootstrapAccount)
 	}
 	if got := eval[string](t, ctx, `document.getElementById('requests-count').textContent`); !strings.HasPrefix(got, "1") {
 		t.Errorf("tab count %q after one taken in hand; want 1", got)

@@ -62,8 +62,8 @@ func TestStaffRequests(t *testing.T) {
 	resp, body := f.call(t, "PATCH", fmt.Sprintf("/staff/api/requests/%d", first), `{"status":"in_progress"}`, c)
 	var moved questionlog.Request
 	if json.Unmarshal([]byte(body), &moved); resp.StatusCode != http.StatusOK || moved.Status != questionlog.StatusInProgress ||
-		moved.UpdatedBy != staffAuthor {
-		t.Errorf("PATCH status in_progress: %d %s; want 200, in_progress by %q", resp.StatusCode, body, staffAuthor)
+		moved.UpdatedBy != bootstrapAccount {
+		t.Errorf("PATCH status in_progress: %d %s; want 200, in_progress by %q", resp.StatusCode, body, bootstrapAccount)
 	}
 	if got := list(); got.New != 1 {
 		t.Errorf("after one request taken in hand, %d new; want 1", got.New)

@@ -118,6 +118,76 @@ func (f *staffFixture) session(tb testing.TB) *http.Cookie {
 	return nil
 }
 
+// staffTestPassword is every test account's password.
+const staffTestPassword = "mot-de-passe-de-test"
+
+// staffTestName is the name of the test account of role.
+func staffTestName(role string) string { return "compte-" + role }
+
+// addAccount adds the test account of role (an édition one first, as the
+// first account must be), once.
+func (f *staffFixture) addAccount(tb testing.TB, role string) string {
+	tb.Helper()
+	ctx := context.Background()
+	if role != questionlog.RoleEdit {
+		f.addAccount(tb, questionlog.RoleEdit)
+	}
+	name := staffTestName(role)
+	if _, err := f.Log.StaffAccount(ctx, name); err == nil {
+		return name
+	}
+	if _, err := AddStaffAccount(ctx, f.Log, name, role, staffTestPassword, "test"); err != nil {
+		tb.Fatalf("AddStaffAccount(%q, %q): %v", name, role, err)
+	}
+	return name
+}
+
+// signInAs posts a name and a password, as from X-Forwarded-For from
+// when from is not "", and returns the response (body read and closed).
+func (f *staffFixture) signInAs(tb testing.TB, name, password, from string) (*http.Response, string) {
+	tb.Helper()
+	req, err := http.NewRequest("POST", f.URL+"/staff/signin",
+		strings.NewReader(url.Values{"name": {name}, "password": {password}, "next": {"/staff"}}.Encode()))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if from != "" {
+		req.Header.Set("X-Forwarded-For", from)
+	}
+	return sendNoRedirect(tb, req)
+}
+
+// sendNoRedirect sends req without following redirects and returns the
+// response with its body, read and closed.
+func sendNoRedirect(tb testing.TB, req *http.Request) (*http.Response, string) {
+	tb.Helper()
+	resp, err := noRedirect.Do(req)
+	if err != nil {
+		tb.Fatalf("%s %s: %v", req.Method, req.URL.Path, err)
+	}
+	defer resp.Body.Close()
+	var b bytes.Buffer
+	b.ReadFrom(resp.Body)
+	return resp, b.String()
+}
+
+// sessionAs signs in as the test account of role (added if need be) and
+// returns the session cookie. Once an account exists the token no longer
+// signs in: a test uses session or sessionAs, not both.
+func (f *staffFixture) sessionAs(tb testing.TB, role string) *http.Cookie {
+	tb.Helper()
+	name := f.addAccount(tb, role)
+	resp, body := f.signInAs(tb, name, staffTestPassword, "")
+	for _, c := range resp.Cookies() {
+		if c.Name == staffCookie {
+			return c
+		}
+	}
+	tb.Fatalf("sign-in as %s: status %d, no %s cookie\n%s", name, resp.StatusCode, staffCookie, body)
+	return nil
+}
+
 // get fetches path with an optional cookie, without following redirects.
 func (f *staffFixture) get(tb testing.TB, path string, c *http.Cookie) (*http.Response, string) {
 	tb.Helper()

@@ -25,6 +25,7 @@ Usage :
   causette crawl --out DIR [--max-pages N] URL...             recopie un site dans un dossier de corpus
   causette qa export|import [FICHIER]                         les réponses de l'équipe, en feuille CSV ou TSV
   causette backup FICHIER                                     copie la base du serveur pendant qu'il tourne
+  causette staff add|list|passwd|role|remove [NOM]            les comptes de la console de l'équipe
   causette serve [--addr HÔTE:PORT] [--corpus DIR] ...        le chat web, l'API, le widget et la console
   causette bench ws [--conns N] [--questions FICHIER]         charge WebSocket : réponses/s, p50, p99
   causette log unanswered|disliked|top [--since 7d] [--csv]   le journal des questions des visiteurs
@@ -47,6 +48,7 @@ var commands = map[string]func(ctx context.Context, args []string, stdin io.Read
 	"crawl":  runCrawl,
 	"qa":     runQA,
 	"backup": runBackup,
+	"staff":  runStaff,
 }
 
 func main() {

@@ -101,13 +101,17 @@ func runQA(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 }
 
 // openEntries opens the server's database for the team's answers.
-func openEntries(db string) (*questionlog.Log, error) {
+func openEntries(db string) (*questionlog.Log, error) { return openServerDB("qa", db) }
+
+// openServerDB opens the server's database for command cmd (qa, staff),
+// reporting problems only.
+func openServerDB(cmd, db string) (*questionlog.Log, error) {
 	// The server's retention is its own: nothing is purged from here.
 	quiet := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})) // problems only
 	qlog := questionlog.Open(db, questionlog.Options{NoPurge: true, Logger: quiet})
 	if h := qlog.Health(); !h.OK {
 		qlog.Close()
-		return nil, fmt.Errorf("qa : base %s inutilisable (%s)", db, h.Error)
+		return nil, fmt.Errorf("%s : base %s inutilisable (%s)", cmd, db, h.Error)
 	}
 	return qlog, nil
 }

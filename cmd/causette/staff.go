@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -32,7 +33,7 @@ func staffFlags(fs *flag.FlagSet) *staffOptions {
 	return &staffOptions{
 		db:    fs.String("db", "", "fichier SQLite du journal des questions (défaut : "+dbFileName+" dans le dossier --data)"),
 		days:  fs.Int("log-days", questionlog.DefaultDays, "jours de conservation du journal des questions"),
-		token: fs.String("staff-token", "", "jeton de la console de l'équipe (défaut : $"+staffTokenEnv+", sinon un jeton aléatoire affiché au démarrage)"),
+		token: fs.String("staff-token", "", "jeton d'amorçage de la console de l'équipe, tant qu'aucun compte n'existe (causette staff add) (défaut : $"+staffTokenEnv+", sinon un jeton aléatoire affiché au démarrage)"),
 	}
 }
 
@@ -72,7 +73,11 @@ func (o *staffOptions) attach(cfg *web.Config, addr string, data *dataOptions, p
 		return nil, nil, err
 	}
 	staff.Attach(cfg)
-	if generated {
+	if has, err := qlog.HasStaffAccounts(context.Background()); err == nil && has {
+		// Named accounts sign in: the token, given or generated, no longer does.
+		logger.Info("staff console: named accounts sign in (causette staff list); the bootstrap token no longer does",
+			"signin", signInURL(addr, publicURL, tls))
+	} else if generated {
 		// Printed once: the fragment (#jeton=) fills the sign-in form without
 		// reaching the server or its access logs.
 		logger.Warn("staff console: no --staff-token nor "+staffTokenEnv+", generated a token for this run",

@@ -39,7 +39,7 @@ var walFiles = []string{"-wal", "-shm"}
 // the later steps (IF NOT EXISTS), and a column already there counts as
 // added: a database an earlier Causette set back to its own version
 // (PRAGMA user_version = 1) migrates again. Append, never edit.
-var migrations = []string{schemaV1, schemaV2, schemaV3, schemaV4, schemaV6, schemaV7, schemaV8}
+var migrations = []string{schemaV1, schemaV2, schemaV3, schemaV4, schemaV5, schemaV6, schemaV7, schemaV8}
 
 // schemaV3 and schemaV4 keep with each turn the answer given and, for a
 // follow-up, the question before it: staff read a rating down with what

@@ -364,14 +364,14 @@
             passageLink(p.id, p.title.slice(0, 40) + (p.title.length > 40 ? "…" : "") + ", §" + p.paragraph),
             p.text ? el("span", { class: "near-text" }, highlighted(p.text, p.highlights)) : null)))
           : "—");
-        const reply = el("button", { type: "button", class: "reply", text: "Répondre",
+        const reply = el("button", { type: "button", class: "reply", text: "Répondre", "data-edit": true,
           "aria-label": "Répondre à « " + g.question + " »" });
         reply.addEventListener("click", () => {
           prefill = { question: g.question, alternates: others.map((w) => w.text) };
           location.hash = VIEWS.team.hash;
         });
         return el("tr", {}, q, el("td", { class: "num", text: String(g.count) }), last, near,
-          el("td", {}, el("div", { class: "row-actions" }, reply, attachButton(g))));
+          el("td", {}, el("div", { class: "row-actions", "data-edit": true }, reply, attachButton(g))));
       }
       return el("tr", {}, q, el("td", { class: "given", text: g.answer || "—" }), el("td", { class: "num", text: String(g.count) }),
         el("td", { class: "num", text: String(g.no_answer) }),
@@ -481,12 +481,12 @@
       });
       return el("tr", {},
         el("td", {}, el("span", { class: "question", text: e.question }),
-          e.alternates.length ? el("ul", { class: "wordings", "aria-label": "Autres formulations" },
+          (e.alternates || []).length ? el("ul", { class: "wordings", "aria-label": "Autres formulations" },
             ...e.alternates.map((a) => el("li", { text: a }))) : null),
         el("td", { text: e.answer }),
         el("td", {}, e.enabled ? "oui" : el("span", { class: "off", text: "non" })),
         el("td", {}, el("time", { datetime: e.updated, text: dateFmt.format(new Date(e.updated)) }), " · " + e.updated_by),
-        el("td", {}, el("div", { class: "row-actions" }, edit, toggle, del)));
+        el("td", {}, el("div", { class: "row-actions", "data-edit": true }, edit, toggle, del)));
     });
     teamBody.replaceChildren(table("Réponses de l’équipe",
       [["Question"], ["Réponse"], ["Active"], ["Modifiée"], ["Actions"]], rows));
@@ -578,7 +578,7 @@
         " · " + REQUEST_STATUSES[r.status] + (r.updated_by ? " (" + r.updated_by + ")" : "")),
       el("p", { class: "request-message", text: r.message }),
       reply, turns, deliveryNote(r.webhook),
-      el("div", { class: "row-actions" }, el("label", { for: id + "-status", text: "Statut" }), status, del));
+      el("div", { class: "row-actions", "data-edit": true }, el("label", { for: id + "-status", text: "Statut" }), status, del));
   }
 
   // deliveryNote says where the webhook's delivery stands; null without one.
@@ -737,7 +737,7 @@
         el("td", {}, el("span", { class: "question", text: a.phrasing })),
         el("td", {}, el("span", { text: a.passage }), el("span", { class: "near-text", text: a.excerpt })),
         el("td", {}, el("time", { datetime: a.created, text: dateFmt.format(new Date(a.created)) }), " · " + a.created_by),
-        el("td", {}, el("div", { class: "row-actions" }, again, del)));
+        el("td", {}, el("div", { class: "row-actions", "data-edit": true }, again, del)));
     });
     orphansBody.replaceChildren(rows.length ? table("Rattachements sans passage",
       [["Formulation"], ["Passage d’origine"], ["Rattachée"], ["Actions"]], rows) : "");
@@ -773,8 +773,8 @@
     if (left === 0) { suggestionEl.replaceChildren(); return; }
     suggestionAt = suggestionAt % left;
     const s = suggestions[suggestionAt];
-    const accept = el("button", { type: "button", class: "primary", text: "Accepter", "aria-keyshortcuts": "a" });
-    const reject = el("button", { type: "button", text: "Rejeter", "aria-keyshortcuts": "r" });
+    const accept = el("button", { type: "button", class: "primary", text: "Accepter", "aria-keyshortcuts": "a", "data-edit": true });
+    const reject = el("button", { type: "button", text: "Rejeter", "aria-keyshortcuts": "r", "data-edit": true });
     const skip = el("button", { type: "button", text: "Passer", "aria-keyshortcuts": "ArrowRight" });
     accept.addEventListener("click", () => decide(true));
     reject.addEventListener("click", () => decide(false));
@@ -817,10 +817,28 @@
     if (view !== "suggestions" || e.ctrlKey || e.metaKey || e.altKey || attachDialog.open) return;
     const t = e.target;
     if (t && (t.tagName === "TEXTAREA" || t.tagName === "SELECT" || (t.tagName === "INPUT" && t.type !== "checkbox"))) return;
+    if (document.body.dataset.role === "lecture") return; // accepting and rejecting are edits
     if (e.key === "a") { e.preventDefault(); decide(true); }
     else if (e.key === "r") { e.preventDefault(); decide(false); }
     else if (e.key === "ArrowRight") { e.preventDefault(); skipSuggestion(); }
   });
+
+
+  // ---- roles ------------------------------------------------------------
+  // The page carries the account's role (<body data-role>). For a lecture
+  // account the style hides every control marked data-edit; this also
+  // disables them, so that none is reached by the keyboard or submitted.
+  // Mark any new editing control with data-edit.
+
+  function disableEditing() {
+    for (const c of document.querySelectorAll("[data-edit] button, [data-edit] input, [data-edit] textarea, [data-edit] select, button[data-edit]")) {
+      c.disabled = true;
+    }
+  }
+  if (document.body.dataset.role === "lecture") {
+    new MutationObserver(disableEditing).observe(document.body, { childList: true, subtree: true });
+    disableEditing();
+  }
 
   route();
   if (view === "search") q.focus();

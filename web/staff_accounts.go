@@ -1,0 +1,197 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/causette/causette/web/questionlog"
+)
+
+// staffStore is what the console needs of the staff accounts and
+// sessions; the question log's SQLite database holds them today.
+type staffStore interface {
+	StaffAccounts(ctx context.Context) ([]questionlog.StaffAccount, error)
+	StaffAccount(ctx context.Context, name string) (questionlog.StaffAccount, error)
+	HasStaffAccounts(ctx context.Context) (bool, error)
+	AddStaffAccount(ctx context.Context, a questionlog.StaffAccount, by string) error
+	SetStaffRole(ctx context.Context, name, role, by string) error
+	SetStaffPassword(ctx context.Context, name, hash, by string) error
+	RemoveStaffAccount(ctx context.Context, name string) error
+	CreateStaffSession(ctx context.Context, s questionlog.StaffSession, now time.Time) error
+	StaffSession(ctx context.Context, idHash string, now time.Time) (questionlog.StaffSession, error)
+	DeleteStaffSession(ctx context.Context, idHash string) error
+}
+
+var _ staffStore = (*questionlog.Log)(nil)
+
+// Rules of the account names and passwords.
+const (
+	// minStaffNameRunes and maxStaffNameRunes bound a name: « li » to a
+	// first and last name joined by a dot.
+	minStaffNameRunes = 2
+	maxStaffNameRunes = 32
+	// MinStaffPasswordLength is the shortest password taken: 12 characters,
+	// OWASP's floor for a password that is not a second factor's.
+	MinStaffPasswordLength = 12
+	// maxStaffPasswordRunes bounds a password: a passphrase fits, and no
+	// one makes the server hash a megabyte.
+	maxStaffPasswordRunes = 256
+)
+
+// InvalidStaffAccount is a change to the accounts refused; its text says
+// why, in French. It wraps the store's error when there is one.
+type InvalidStaffAccount struct {
+	Reason string
+	Err    error
+}
+
+func (e *InvalidStaffAccount) Error() string { return e.Reason }
+func (e *InvalidStaffAccount) Unwrap() error { return e.Err }
+
+// NormalizeStaffName returns name as stored (trimmed, NFC, lower case: «
+// Marie » and « marie » are one account), or why it is refused.
+func NormalizeStaffName(name string) (string, error) {
+	name = strings.ToLower(norm.NFC.String(strings.TrimSpace(name)))
+	if n := utf8.RuneCountInString(name); n < minStaffNameRunes || n > maxStaffNameRunes {
+		return "", &InvalidStaffAccount{Reason: fmt.Sprintf("Le nom du compte doit compter de %d à %d caractères.", minStaffNameRunes, maxStaffNameRunes)}
+	}
+	for i, r := range name {
+		ok := unicode.IsLetter(r) || (i > 0 && (unicode.IsDigit(r) || r == '.' || r == '-' || r == '_'))
+		if !ok {
+			what := "« " + string(r) + " »"
+			switch {
+			case unicode.IsSpace(r):
+				what = "d’espace"
+			case !unicode.IsPrint(r):
+				what = fmt.Sprintf("de caractère invisible (U+%04X)", r)
+			}
+			return "", &InvalidStaffAccount{Reason: "Le nom du compte ne peut pas contenir " + what + " : lettres, chiffres, point, tiret et tiret bas seulement, en commençant par une lettre."}
+		}
+	}
+	return name, nil
+}
+
+// ParseStaffRole reads a role as typed (« edition » without its accent
+// too); "" gives "".
+func ParseStaffRole(role string) (string, error) {
+	switch strings.ToLower(norm.NFC.String(strings.TrimSpace(role))) {
+	case "":
+		return "", nil
+	case questionlog.RoleRead:
+		return questionlog.RoleRead, nil
+	case questionlog.RoleEdit, "edition":
+		return questionlog.RoleEdit, nil
+	}
+	return "", &InvalidStaffAccount{Reason: fmt.Sprintf("Le rôle « %s » n’existe pas : lecture ou édition.", role)}
+}
+
+// checkStaffPasswordRules refuses a password too short or too long.
+func checkStaffPasswordRules(password string) error {
+	switch n := utf8.RuneCountInString(password); {
+	case n < MinStaffPasswordLength:
+		return &InvalidStaffAccount{Reason: fmt.Sprintf("Le mot de passe doit compter au moins %d caractères (il en a %d).", MinStaffPasswordLength, n)}
+	case n > maxStaffPasswordRunes:
+		return &InvalidStaffAccount{Reason: fmt.Sprintf("Le mot de passe dépasse %d caractères.", maxStaffPasswordRunes)}
+	}
+	return nil
+}
+
+// AddStaffAccount checks and adds an account; by names who added it. With
+// role "", the first account is an édition one (it must be: it manages the
+// others once the bootstrap token stops signing in), later ones lecture.
+func AddStaffAccount(ctx context.Context, store staffStore, name, role, password, by string) (questionlog.StaffAccount, error) {
+	name, err := NormalizeStaffName(name)
+	if err != nil {
+		return questionlog.StaffAccount{}, err
+	}
+	if role, err = ParseStaffRole(role); err != nil {
+		return questionlog.StaffAccount{}, err
+	}
+	if err := checkStaffPasswordRules(password); err != nil {
+		return questionlog.StaffAccount{}, err
+	}
+	has, err := store.HasStaffAccounts(ctx)
+	if err != nil {
+		return questionlog.StaffAccount{}, err
+	}
+	switch {
+	case !has && role == questionlog.RoleRead:
+		return questionlog.StaffAccount{}, &InvalidStaffAccount{Reason: "Le premier compte doit avoir le rôle édition : c’est lui qui gérera les autres."}
+	case role == "" && !has:
+		role = questionlog.RoleEdit
+	case role == "":
+		role = questionlog.RoleRead
+	}
+	hash, err := HashStaffPassword(ctx, password)
+	if err != nil {
+		return questionlog.StaffAccount{}, err
+	}
+	a := questionlog.StaffAccount{Name: name, Role: role, Hash: hash}
+	if err := store.AddStaffAccount(ctx, a, by); err != nil {
+		return questionlog.StaffAccount{}, accountError(name, err)
+	}
+	return a, nil
+}
+
+// SetStaffPassword checks and changes the password of account name, which
+// signs it out everywhere.
+func SetStaffPassword(ctx context.Context, store staffStore, name, password, by string) error {
+	name, err := NormalizeStaffName(name)
+	if err != nil {
+		return err
+	}
+	if err := checkStaffPasswordRules(password); err != nil {
+		return err
+	}
+	hash, err := HashStaffPassword(ctx, password)
+	if err != nil {
+		return err
+	}
+	return accountError(name, store.SetStaffPassword(ctx, name, hash, by))
+}
+
+// SetStaffRole changes the role of account name (never the last édition's).
+func SetStaffRole(ctx context.Context, store staffStore, name, role, by string) error {
+	name, err := NormalizeStaffName(name)
+	if err != nil {
+		return err
+	}
+	if role, err = ParseStaffRole(role); err != nil {
+		return err
+	}
+	if role == "" {
+		return &InvalidStaffAccount{Reason: "Donnez le rôle : lecture ou édition."}
+	}
+	return accountError(name, store.SetStaffRole(ctx, name, role, by))
+}
+
+// RemoveStaffAccount removes account name and its sessions (never the last
+// édition account).
+func RemoveStaffAccount(ctx context.Context, store staffStore, name string) error {
+	name, err := NormalizeStaffName(name)
+	if err != nil {
+		return err
+	}
+	return accountError(name, store.RemoveStaffAccount(ctx, name))
+}
+
+// accountError says in French what the store's error err on account name
+// means; other errors pass as they are.
+func accountError(name string, err error) error {
+	switch {
+	case errors.Is(err, questionlog.ErrNoStaffAccount):
+		return &InvalidStaffAccount{Reason: fmt.Sprintf("Le compte « %s » n’existe pas.", name), Err: err}
+	case errors.Is(err, questionlog.ErrStaffAccountExists):
+		return &InvalidStaffAccount{Reason: fmt.Sprintf("Le compte « %s » existe déjà.", name), Err: err}
+	case errors.Is(err, questionlog.ErrLastEditor):
+		return &InvalidStaffAccount{Reason: fmt.Sprintf("« %s » est le dernier compte en édition : donnez d’abord ce rôle à un autre compte.", name), Err: err}
+	}
+	return err
+}
