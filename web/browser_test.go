@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/causette/causette/chat"
-	"github.com/causette/causette/web/internal/browsertest"
+	"github.com/causette/causette/web/browsertest"
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"

@@ -6,10 +6,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/causette/causette/web/browsertest"
 	"github.com/causette/causette/web/questionlog"
 )
 
@@ -104,15 +104,5 @@ func manageAccounts(t *testing.T, ctx context.Context, base string) {
 // chromedp's waits can miss the load of a page reached by a form's POST.
 func afterNavigation(t *testing.T, ctx context.Context, what, cond string) {
 	t.Helper()
-	deadline := time.Now().Add(browserStepTimeout)
-	for time.Now().Before(deadline) {
-		sctx, cancel := context.WithTimeout(ctx, pollInterval*10)
-		ok, err := chromedp.Run(sctx, chromedp.Evaluate[bool](cond))
-		cancel()
-		if err == nil && ok {
-			return
-		}
-		time.Sleep(pollInterval)
-	}
-	t.Fatalf("%s: %s still false after %v", what, cond, browserStepTimeout)
+	browsertest.Await(t, ctx, what, cond)
 }

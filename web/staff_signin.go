@@ -228,6 +228,9 @@ func safeNext(next string) string {
 		return "/staff"
 	}
 	if u.Path == "/staff" || strings.HasPrefix(u.Path, "/staff/") || strings.HasPrefix(u.Path, "/p/") {
+		if u.Fragment != "" {
+			return u.RequestURI() + "#" + u.EscapedFragment() // the console's view
+		}
 		return u.RequestURI()
 	}
 	return "/staff"

@@ -328,6 +328,9 @@ func TestSafeNext(t *testing.T) {
 		{"/\\evil.example", "/staff"},
 		{"/", "/staff"},
 		{"javascript:alert(1)", "/staff"},
+		{"/staff#demandes", "/staff#demandes"},
+		{"https://evil.example/staff#demandes", "/staff"},
+		{"/ailleurs#staff", "/staff"},
 	}
 	for _, tt := range tests {
 		if got := safeNext(tt.in); got != tt.want {

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/causette/causette/web/internal/browsertest"
+	"github.com/causette/causette/web/browsertest"
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"

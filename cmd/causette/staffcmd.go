@@ -58,6 +58,14 @@ func runStaff(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return errors.New("staff : --role ne sert qu’avec add (pour un compte existant : causette staff role NOM RÔLE)")
 	}
 	if *db == "" {
+		if fs.Arg(0) == "add" {
+			// The first account may come before the first serve: the
+			// folder is made as serve makes it (0700).
+			data := &dataOptions{dir: dataDir}
+			if err := data.ensureDir(); err != nil {
+				return fmt.Errorf("staff : %w", err)
+			}
+		}
 		*db = filepath.Join(*dataDir, dbFileName)
 	}
 	if fs.Arg(0) != "add" {

@@ -42,6 +42,7 @@ func TestStaffCommand(t *testing.T) {
 		{"mot-de-passe-solide\r\n", []string{"add", "Marie", "--db", db}, "compte « marie » créé, rôle édition", false, "first account"},
 		{"mot-de-passe-solide\n", []string{"add", "marie", "--db", db}, "existe déjà", true, "same name"},
 		{"autre-mot-de-passe\n", []string{"--data", dir, "add", "paul"}, "compte « paul » créé, rôle lecture", false, "second account, by --data"},
+		{"mot-de-passe-solide\n", []string{"--data", filepath.Join(dir, "neuf"), "add", "zoe"}, "compte « zoe » créé, rôle édition", false, "first account before the first serve: --data made"},
 		{"", []string{"list", "--db", db}, "marie", false, "list"},
 		{"", []string{"list", "--db", db}, "paul", false, "list"},
 		{"", []string{"remove", "marie", "--db", db}, "dernier compte en édition", true, "last editor"},

@@ -185,3 +185,21 @@ func Shoot(tb testing.TB, ctx context.Context, path string) {
 	}
 	tb.Logf("saved %s", path)
 }
+
+// Await waits until the page's expression cond is true, asking again and
+// again with short evaluations: unlike a chromedp wait begun before a form
+// is submitted, it holds across the navigation that follows.
+func Await(tb testing.TB, ctx context.Context, what, cond string) {
+	tb.Helper()
+	deadline := time.Now().Add(StepTimeout)
+	for time.Now().Before(deadline) {
+		sctx, cancel := context.WithTimeout(ctx, 10*PollInterval)
+		ok, err := chromedp.Run(sctx, chromedp.Evaluate[bool](cond))
+		cancel()
+		if err == nil && ok {
+			return
+		}
+		time.Sleep(PollInterval)
+	}
+	tb.Fatalf("%s: %s still false after %v", what, cond, StepTimeout)
+}
