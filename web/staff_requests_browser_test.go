@@ -28,10 +28,9 @@ func TestStaffRequestsBrowser(t *testing.T) {
 		chromedp.Navigate(f.URL+"/staff#demandes"),
 		chromedp.WaitVisible(chromedp.CSS(`#token`)),
 		chromedp.SendKeys(chromedp.CSS(`#token`), staffTestToken+kb.Enter),
-		chromedp.WaitVisible(chromedp.CSS(`#q`)), // the sign-in brings back to /staff, without the fragment
-		chromedp.Navigate(f.URL+"/staff#demandes"),
-		chromedp.WaitVisible(chromedp.CSS(`#view-requests`)),
 	)
+	// The sign-in brings back to the view asked for, its fragment kept.
+	afterNavigation(t, ctx, "back to « Demandes »", `location.hash === '#demandes' && !document.getElementById('view-requests').hidden`)
 	waitFor(t, ctx, "the inbox", `document.querySelectorAll('#requests-body .request').length === 2`)
 	if got := eval[string](t, ctx, `document.getElementById('requests-count').textContent`); !strings.HasPrefix(got, "2") {
 		t.Errorf("tab count %q; want 2 new", got)
