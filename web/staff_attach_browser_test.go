@@ -27,12 +27,7 @@ func TestStaffBrowserAttach(t *testing.T) {
 		t.Fatalf("%q answered %s; want no_answer before any attachment", attachUnknown, kind)
 	}
 	ctx := newBrowser(t)
-	step(t, ctx, "sign in",
-		chromedp.Navigate(f.URL+"/staff"),
-		chromedp.WaitVisible(chromedp.CSS(`#token`)),
-		chromedp.SendKeys(chromedp.CSS(`#token`), staffTestToken+kb.Enter),
-		chromedp.WaitVisible(chromedp.CSS(`#q`)),
-	)
+	signInWithToken(t, ctx, f.URL)
 	step(t, ctx, "open the unanswered view",
 		chromedp.Navigate(f.URL+"/staff#sans-reponse"),
 		chromedp.WaitVisible(chromedp.CSS(`#view-log tbody .attach`)),
@@ -130,12 +125,7 @@ func TestStaffBrowserSuggestions(t *testing.T) {
 	}
 	mustFlushLog(t, f)
 	ctx := newBrowser(t)
-	step(t, ctx, "sign in",
-		chromedp.Navigate(f.URL+"/staff"),
-		chromedp.WaitVisible(chromedp.CSS(`#token`)),
-		chromedp.SendKeys(chromedp.CSS(`#token`), staffTestToken+kb.Enter),
-		chromedp.WaitVisible(chromedp.CSS(`#q`)),
-	)
+	signInWithToken(t, ctx, f.URL)
 	step(t, ctx, "open the suggestions",
 		chromedp.Navigate(f.URL+"/staff#suggestions"),
 		chromedp.WaitVisible(chromedp.CSS(`#suggestion article`)),

@@ -93,21 +93,11 @@ func (st *Staff) attachmentViews(list []questionlog.Attachment) ([]attachmentVie
 // handleAttach attaches phrasings to a passage of the index in service,
 // named by its text's fingerprint: they apply at the next reload, at once.
 func (st *Staff) handleAttach(w http.ResponseWriter, r *http.Request) {
-	in, ok := readAttach(w, r)
+	in, p, ok := st.readAttachPassage(w, r)
 	if !ok {
 		return
 	}
-	snap := st.current.Load()
-	if snap == nil {
-		writeJSON(w, http.StatusServiceUnavailable, apiError{Code: "not_ready", Message: errNotReady.Message})
-		return
-	}
-	p, found := snap.Index.Passage(in.Passage)
-	switch {
-	case !found:
-		writeJSON(w, http.StatusNotFound, apiError{Code: "unknown_passage", Message: "Ce passage n’existe pas dans le corpus servi : rechargez la page."})
-		return
-	case p.Doc == TeamDoc:
+	if p.Doc == TeamDoc {
 		writeJSON(w, http.StatusBadRequest, apiError{Code: "team_passage",
 			Message: "Une réponse de l’équipe prend ses formulations dans sa fiche : modifiez-la plutôt."})
 		return
@@ -124,6 +114,24 @@ func (st *Staff) handleAttach(w http.ResponseWriter, r *http.Request) {
 	}
 	st.logger.Info("phrasings attached", "passage", p.ID, "added", len(added), "by", st.who(r))
 	writeJSON(w, http.StatusCreated, map[string]any{"attached": nonNil(added)})
+}
+
+// readAttachPassage reads phrasings sent for a passage and finds that
+// passage in the index in service; it answers the error itself when it
+// cannot (ok false).
+func (st *Staff) readAttachPassage(w http.ResponseWriter, r *http.Request) (in attachInput, p index.Passage, ok bool) {
+	if in, ok = readAttach(w, r); !ok {
+		return in, p, false
+	}
+	snap := st.current.Load()
+	if snap == nil {
+		writeJSON(w, http.StatusServiceUnavailable, apiError{Code: "not_ready", Message: errNotReady.Message})
+		return in, p, false
+	}
+	if p, ok = snap.Index.Passage(in.Passage); !ok {
+		writeJSON(w, http.StatusNotFound, apiError{Code: "unknown_passage", Message: "Ce passage n’existe pas dans le corpus servi : rechargez la page."})
+	}
+	return in, p, ok
 }
 
 // handleDeleteAttachment deletes attachment {id}.

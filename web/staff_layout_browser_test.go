@@ -60,12 +60,7 @@ func TestStaffBrowserLongQuestion(t *testing.T) {
 		t.Fatalf("the engine answered %q with %s; want no_answer for the test", long, kind)
 	}
 	ctx := newBrowser(t)
-	step(t, ctx, "sign in",
-		chromedp.Navigate(f.URL+"/staff"),
-		chromedp.WaitVisible(chromedp.CSS(`#token`)),
-		chromedp.SendKeys(chromedp.CSS(`#token`), staffTestToken+kb.Enter),
-		chromedp.WaitVisible(chromedp.CSS(`#q`)),
-	)
+	signInWithToken(t, ctx, f.URL)
 	// On a desktop the whole table fits; on a phone a wide table scrolls
 	// sideways in its box, but the question column alone never outgrows it.
 	tests := []struct {

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"github.com/causette/causette/web/browsertest"
 	"github.com/causette/causette/web/questionlog"
@@ -105,4 +106,16 @@ func manageAccounts(t *testing.T, ctx context.Context, base string) {
 func afterNavigation(t *testing.T, ctx context.Context, what, cond string) {
 	t.Helper()
 	browsertest.Await(t, ctx, what, cond)
+}
+
+// signInWithToken signs in at base's console with the test's token (no
+// account exists) and waits for the search view.
+func signInWithToken(t *testing.T, ctx context.Context, base string) {
+	t.Helper()
+	step(t, ctx, "sign in",
+		chromedp.Navigate(base+"/staff"),
+		chromedp.WaitVisible(chromedp.CSS(`#token`)),
+		chromedp.SendKeys(chromedp.CSS(`#token`), staffTestToken+kb.Enter),
+	)
+	afterNavigation(t, ctx, "the console after signing in", `!!document.querySelector('#q') && !document.getElementById('view-search').hidden`)
 }

@@ -145,18 +145,8 @@ func suggest(ix *index.Index, groups []questionlog.Group, known map[string]bool)
 // handleReject keeps phrasings as rejected for a passage of the index in
 // service: they are not proposed for it again.
 func (st *Staff) handleReject(w http.ResponseWriter, r *http.Request) {
-	in, ok := readAttach(w, r)
+	in, p, ok := st.readAttachPassage(w, r)
 	if !ok {
-		return
-	}
-	snap := st.current.Load()
-	if snap == nil {
-		writeJSON(w, http.StatusServiceUnavailable, apiError{Code: "not_ready", Message: errNotReady.Message})
-		return
-	}
-	p, found := snap.Index.Passage(in.Passage)
-	if !found {
-		writeJSON(w, http.StatusNotFound, apiError{Code: "unknown_passage", Message: "Ce passage n’existe pas dans le corpus servi : rechargez la page."})
 		return
 	}
 	if err := st.suggestionStore().Reject(r.Context(), index.Fingerprint(p.Text), in.Phrasings, st.who(r)); err != nil {
