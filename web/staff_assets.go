@@ -27,7 +27,7 @@ var staffPublicAssets = mustAssets("/staff/public/", staffFS, "theme.css", "sign
 
 // staffConsoleAssets need a staff session: the console's and the permalink
 // pages' script and style.
-var staffConsoleAssets = mustAssets("/staff/assets/", staffFS, "staff.css", "staff.js", "passage.js", "accounts.js")
+var staffConsoleAssets = mustAssets("/staff/assets/", staffFS, "staff.css", "common.js", "staff.js", "passage.js", "accounts.js")
 
 // staffFuncs give the staff templates the hashed addresses of their files,
 // {{public "theme.css"}} and {{console "staff.js"}}, and pathEscape for the

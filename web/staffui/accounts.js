@@ -3,6 +3,7 @@
 // inserted as text (textContent), never as HTML.
 "use strict";
 (function () {
+  const { el, api } = window.causetteStaff;
   const $ = (id) => document.getElementById(id);
   const form = $("account-form");
   if (!form) return; // a lecture account: the page says why
@@ -10,35 +11,7 @@
   const dateFmt = new Intl.DateTimeFormat("fr-FR", { dateStyle: "short", timeStyle: "short" });
   const ROLES = ["lecture", "édition"];
 
-  function el(tag, attrs, ...children) {
-    const e = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs || {})) {
-      if (v === undefined || v === null || v === false) continue;
-      if (k === "text") e.textContent = v;
-      else e.setAttribute(k, v === true ? "" : v);
-    }
-    for (const c of children) if (c !== null && c !== undefined) e.append(c);
-    return e;
-  }
 
-  async function api(method, path, payload) {
-    const init = { method, credentials: "same-origin", headers: {} };
-    if (payload) {
-      init.headers["Content-Type"] = "application/json";
-      init.body = JSON.stringify(payload);
-    }
-    const r = await fetch(path, init);
-    if (r.status === 401) { location.assign("/staff/signin?next=/staff/comptes"); throw new Error("Session expirée."); }
-    if (r.status === 204) return null;
-    let res;
-    try {
-      res = await r.json();
-    } catch (e) {
-      throw new Error("Le serveur n’a pas répondu comme prévu (" + r.status + ") : réessayez.");
-    }
-    if (!r.ok) throw new Error(res.message || "Le changement a échoué.");
-    return res;
-  }
 
   async function load() {
     status.textContent = "Chargement…";

@@ -24,6 +24,7 @@
     suggestions: { hash: "#suggestions", title: "Suggestions" },
   };
 
+  const { el, api } = window.causetteStaff;
   const $ = (id) => document.getElementById(id);
   const q = $("q"), statusEl = $("status"), answerEl = $("answer"), results = $("results");
   const copied = $("copied");
@@ -32,18 +33,6 @@
   // Scores read the French way: « 0,30 ».
   const scoreFmt = new Intl.NumberFormat("fr-FR", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
-  // el builds an element with text content and attributes.
-  function el(tag, attrs, ...children) {
-    const e = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs || {})) {
-      if (v === undefined || v === null || v === false) continue;
-      if (k === "class") e.className = v;
-      else if (k === "text") e.textContent = v;
-      else e.setAttribute(k, v === true ? "" : v);
-    }
-    for (const c of children) if (c !== null && c !== undefined) e.append(c);
-    return e;
-  }
 
   // sourceLink links to a passage's page at its source, when it has an
   // http(s) address; null otherwise.
@@ -423,25 +412,6 @@
     $("entry-form-title").textContent = editing ? "Modifier la réponse" : "Nouvelle réponse";
   }
 
-  async function api(method, path, body) {
-    const init = { method, credentials: "same-origin", headers: {} };
-    if (body) {
-      init.headers["Content-Type"] = "application/json";
-      init.body = JSON.stringify(body);
-    }
-    const r = await fetch(path, init);
-    if (r.status === 401) { location.assign("/staff/signin?next=/staff"); throw new Error("Session expirée."); }
-    if (r.status === 204) return null;
-    let res;
-    try {
-      res = await r.json();
-    } catch (e) {
-      // Not ours (a proxy's error page): say it in French.
-      throw new Error("Le serveur n’a pas répondu comme prévu (" + r.status + ") : réessayez.");
-    }
-    if (!r.ok) throw new Error(res.message || "L’enregistrement a échoué.");
-    return res;
-  }
 
   async function loadEntries() {
     if (prefill) {
