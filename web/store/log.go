@@ -39,6 +39,11 @@ const (
 	// that a server that does not answer (a PostgreSQL host gone) does not
 	// hold the writer.
 	openTimeout = 10 * time.Second
+	// writeTimeout bounds one batch's transaction, so that a database
+	// server that stops answering without closing the connection (a
+	// network partition) fails the batch instead of holding the writer
+	// for the system's TCP timeout; a commit takes milliseconds.
+	writeTimeout = 10 * time.Second
 	// errorLogEvery limits the log lines about failed writes: one line then
 	// a summary at most this often, not one per turn.
 	errorLogEvery = time.Minute

@@ -145,7 +145,8 @@ func (w *writer) caughtUp() {
 // commit writes the batch in one transaction. A feedback whose turn is not
 // in the store (purged since) changes nothing.
 func (w *writer) commit(batch []op) error {
-	ctx := context.Background()
+	ctx, cancel := context.WithTimeout(context.Background(), writeTimeout)
+	defer cancel()
 	tx, err := w.db.Load().BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
