@@ -37,7 +37,6 @@ const (
 	schemaV10 = `CREATE INDEX IF NOT EXISTS turns_key ON turns(turn_key)`
 )
 
-
 // step is migration v's DDL (1-based) for db.
 func step(db Database, steps []string, v int) string {
 	if s := steps[v-1]; s != "" {
