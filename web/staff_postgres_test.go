@@ -80,3 +80,25 @@ func jsonText(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
 }
+
+// TestStaffSessionEveryReplica: two servers on one PostgreSQL store, as two
+// replicas behind a load balancer: a named account's session opened on A
+// works on B, and signing out on A signs out on B at once.
+func TestStaffSessionEveryReplica(t *testing.T) {
+	db := postgres.Server{URL: pgtest.Start(t)}
+	a, b := newStaffFixtureOn(t, db, Config{}), newStaffFixtureOn(t, db, Config{})
+	c := a.sessionAs(t, store.RoleEdit)
+	if resp, body := b.get(t, "/staff/api/health", c); resp.StatusCode != http.StatusOK {
+		t.Fatalf("B's /staff/api/health with a session opened on A: %d %s; want 200", resp.StatusCode, body)
+	}
+	req, _ := http.NewRequest("POST", a.URL+"/staff/signout", nil)
+	req.Header.Set("Origin", a.URL)
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	req.AddCookie(c)
+	if resp, body := sendNoRedirect(t, req); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("POST /staff/signout on A: %d %s; want 303", resp.StatusCode, body)
+	}
+	if resp, _ := b.get(t, "/staff/api/health", c); resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("B's /staff/api/health after signing out on A: %d; want 401", resp.StatusCode)
+	}
+}
