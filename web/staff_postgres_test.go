@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -100,5 +101,32 @@ func TestStaffSessionEveryReplica(t *testing.T) {
 	}
 	if resp, _ := b.get(t, "/staff/api/health", c); resp.StatusCode != http.StatusUnauthorized {
 		t.Errorf("B's /staff/api/health after signing out on A: %d; want 401", resp.StatusCode)
+	}
+}
+
+// TestFeedbackOnAnotherReplica: a visitor answered by server A rates the
+// answer through server B (its page reconnected there): the rating lands
+// on A's turn, read back from either; a turn no replica logged is refused.
+func TestFeedbackOnAnotherReplica(t *testing.T) {
+	db := postgres.Server{URL: pgtest.Start(t)}
+	a, b := newStaffFixtureOn(t, db, Config{}), newStaffFixtureOn(t, db, Config{})
+	onA, _ := dial(t, a.URL)
+	answer := onA.ask("m1", "Qui est le PDG de Mistral ?", "")
+	if answer.Type != "answer" || answer.Turn == "" {
+		t.Fatalf("ask on A: %+v; want an answer with its turn", answer)
+	}
+	onB, _ := dial(t, b.URL)
+	onB.send(map[string]string{"type": "feedback", "id": "f1", "turn": answer.Turn, "value": "down"})
+	onB.send(map[string]string{"type": "feedback", "id": "f2", "turn": newTurnID(), "value": "down"})
+	if m := onB.read(); m["code"] != "unknown_turn" || m["id"] != "f2" {
+		t.Errorf("feedback on B for a turn no replica logged: %v; want unknown_turn for f2 alone", m)
+	}
+	mustFlushLog(t, b)
+	disliked, err := a.Log.Disliked(context.Background(), time.Time{}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(disliked) != 1 || !strings.Contains(disliked[0].Question, "PDG") {
+		t.Errorf("A's disliked turns after a rating given through B: %+v; want the PDG question", disliked)
 	}
 }
