@@ -2,13 +2,13 @@ package web
 
 import (
 	"github.com/causette/causette/index"
-	"github.com/causette/causette/web/questionlog"
+	"github.com/causette/causette/web/store"
 )
 
 // Attached makes the phrasings staff attached to corpus passages what the
 // index applies (index.Options.Attached): those of one passage, by its
 // text's fingerprint, together.
-func Attached(list []questionlog.Attachment) []index.Attachment {
+func Attached(list []store.Attachment) []index.Attachment {
 	var out []index.Attachment
 	at := map[string]int{}
 	for _, a := range list {

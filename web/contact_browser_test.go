@@ -12,7 +12,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
-	"github.com/causette/causette/web/questionlog"
+	"github.com/causette/causette/web/store"
 )
 
 // unansweredQuestion is one the seed corpus does not answer.
@@ -46,8 +46,8 @@ func TestContactFormInPage(t *testing.T) {
 	if state["text"] != "Contacter l'équipe" || state["expanded"] != "true" || state["controls"] != state["form"] || state["focus"] != "message" {
 		t.Errorf("form opened: %v; want « Contacter l'équipe » expanded, controlling the form, the focus in the message", state)
 	}
-	if !strings.Contains(state["notice"], fmt.Sprintf("%d jours", questionlog.DefaultDays)) || !strings.Contains(state["email"], "facultatif") {
-		t.Errorf("notice %q, address label %q; want the retention of %d days and the address optional", state["notice"], state["email"], questionlog.DefaultDays)
+	if !strings.Contains(state["notice"], fmt.Sprintf("%d jours", store.DefaultDays)) || !strings.Contains(state["email"], "facultatif") {
+		t.Errorf("notice %q, address label %q; want the retention of %d days and the address optional", state["notice"], state["email"], store.DefaultDays)
 	}
 	checkAccessibility(t, ctx, "with the contact form open")
 	if os.Getenv(screenshotsEnv) == "1" {

@@ -12,7 +12,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/causette/causette/web/questionlog"
+	"github.com/causette/causette/web/store"
 )
 
 // The built-in contact form (serve --contact-form): POST /api/contact takes
@@ -130,7 +130,7 @@ func (st *Staff) handleContact(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		st.logger.Warn("contact form: turns not attached", "err", err)
 	}
-	req, err := st.requests().AddRequest(r.Context(), questionlog.Request{Time: st.now(), Message: message, Email: email, Turns: turns},
+	req, err := st.requests().AddRequest(r.Context(), store.Request{Time: st.now(), Message: message, Email: email, Turns: turns},
 		st.outbox != nil)
 	if err != nil {
 		st.logger.Error("contact form: request not stored", "err", err)
@@ -177,7 +177,7 @@ func validReplyAddress(s string) bool {
 
 // contactTurns looks the turns of ids up in the question log: the last
 // maxContactTurns ids, once each; ids of no turn attach nothing.
-func (st *Staff) contactTurns(ctx context.Context, ids []string) ([]questionlog.RequestTurn, error) {
+func (st *Staff) contactTurns(ctx context.Context, ids []string) ([]store.RequestTurn, error) {
 	seen := map[string]bool{}
 	var keys []string
 	for i := len(ids) - 1; i >= 0 && len(keys) < maxContactTurns; i-- {
@@ -192,12 +192,12 @@ func (st *Staff) contactTurns(ctx context.Context, ids []string) ([]questionlog.
 		keys[i], keys[j] = keys[j], keys[i] // back in the conversation's order
 	}
 	found, err := st.requests().TurnsByKey(ctx, keys)
-	if err != nil && !errors.Is(err, questionlog.ErrUnavailable) {
+	if err != nil && !errors.Is(err, store.ErrUnavailable) {
 		return nil, err
 	}
-	out := make([]questionlog.RequestTurn, 0, len(found))
+	out := make([]store.RequestTurn, 0, len(found))
 	for _, t := range found {
-		out = append(out, questionlog.RequestTurn{Question: t.Question, Answer: t.Answer, Passage: t.Passage})
+		out = append(out, store.RequestTurn{Question: t.Question, Answer: t.Answer, Passage: t.Passage})
 	}
 	return out, err
 }

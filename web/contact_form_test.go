@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/causette/causette/web/questionlog"
+	"github.com/causette/causette/web/store"
 )
 
 // withContactForm turns the built-in contact form on.
@@ -43,7 +43,7 @@ func askTurn(tb testing.TB, base, q string) string {
 }
 
 // storedRequests lists the inbox.
-func storedRequests(tb testing.TB, l *questionlog.Log) []questionlog.Request {
+func storedRequests(tb testing.TB, l *store.Log) []store.Request {
 	tb.Helper()
 	got, err := l.Requests(context.Background())
 	if err != nil {
@@ -106,7 +106,7 @@ func TestContactFormStoresTurnsFromTheLog(t *testing.T) {
 		t.Fatalf("inbox: %+v; want one request", got)
 	}
 	r := got[0]
-	if r.Message != "Je voudrais un rendez-vous." || r.Email != "ana@exemple.fr" || r.Status != questionlog.StatusNew {
+	if r.Message != "Je voudrais un rendez-vous." || r.Email != "ana@exemple.fr" || r.Status != store.StatusNew {
 		t.Errorf("request %+v; want the message trimmed, the address, status new", r)
 	}
 	// Once each, in the conversation's order: second, then first (sent last).
@@ -116,7 +116,7 @@ func TestContactFormStoresTurnsFromTheLog(t *testing.T) {
 	if r.Turns[1].Answer == "" || r.Turns[1].Passage == "" {
 		t.Errorf("answered turn attached as %+v; want its answer and citation from the log", r.Turns[1])
 	}
-	if r.Webhook.State != questionlog.DeliveryNone {
+	if r.Webhook.State != store.DeliveryNone {
 		t.Errorf("without a webhook, delivery %q; want none", r.Webhook.State)
 	}
 }
@@ -136,8 +136,8 @@ func TestContactFormOffered(t *testing.T) {
 	if err := json.Unmarshal([]byte(body), &a); err != nil || resp.StatusCode != http.StatusOK {
 		t.Fatalf("POST /api/ask: %d %s", resp.StatusCode, body)
 	}
-	if a.Kind != "no_answer" || a.Contact == nil || !a.Contact.Form || a.Contact.Days != questionlog.DefaultDays {
-		t.Errorf("unanswered question's contact %+v (kind %s); want form true and days %d", a.Contact, a.Kind, questionlog.DefaultDays)
+	if a.Kind != "no_answer" || a.Contact == nil || !a.Contact.Form || a.Contact.Days != store.DefaultDays {
+		t.Errorf("unanswered question's contact %+v (kind %s); want form true and days %d", a.Contact, a.Kind, store.DefaultDays)
 	}
 	off := newStaffFixture(t, "")
 	// 405: the API's preflight route holds /api/ for OPTIONS.

@@ -10,7 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
-	"github.com/causette/causette/web/questionlog"
+	"github.com/causette/causette/web/store"
 )
 
 // latencyBuckets are the answer latency histogram's bounds, in seconds: an
@@ -188,7 +188,7 @@ func (c serverCollector) Collect(ch chan<- prometheus.Metric) {
 }
 
 // logCollector reads the question log's health at each scrape.
-type logCollector struct{ log *questionlog.Log }
+type logCollector struct{ log *store.Log }
 
 var (
 	descLogUp = prometheus.NewDesc("causette_question_log_up",

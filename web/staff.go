@@ -14,7 +14,7 @@ import (
 
 	"github.com/causette/causette/chat"
 	"github.com/causette/causette/index"
-	"github.com/causette/causette/web/questionlog"
+	"github.com/causette/causette/web/store"
 )
 
 // Staff console limits.
@@ -52,7 +52,7 @@ type StaffConfig struct {
 	// while no named account exists, and no longer once one does.
 	Token string
 	// Log is the question log the console shows.
-	Log *questionlog.Log
+	Log *store.Log
 	// Engine and Index answer and search for the lookup, when the corpus is
 	// fixed; else Current holds the snapshot in service (see Config.Current).
 	Engine  *chat.Engine
@@ -76,7 +76,7 @@ type StaffConfig struct {
 // Server with Attach.
 type Staff struct {
 	tokenSum [sha256.Size]byte // the token's hash: compared in constant time
-	log      *questionlog.Log
+	log      *store.Log
 	current  *Current
 	logger   *slog.Logger
 	now      func() time.Time
@@ -175,7 +175,7 @@ func (st *Staff) Attach(cfg *Config) {
 	}
 	cfg.OnFeedback = func(id, value string) bool {
 		// A rating dropped (full queue) was for a known turn all the same.
-		known := !errors.Is(st.log.Feedback(id, value), questionlog.ErrUnknownTurn)
+		known := !errors.Is(st.log.Feedback(id, value), store.ErrUnknownTurn)
 		if onFeedback != nil {
 			known = onFeedback(id, value) || known
 		}
@@ -185,7 +185,7 @@ func (st *Staff) Attach(cfg *Config) {
 
 // record hands a visitor turn to the question log; it never waits.
 func (st *Staff) record(rec TurnRecord) {
-	st.log.Record(questionlog.Turn{
+	st.log.Record(store.Turn{
 		Key:        rec.ID,
 		Time:       rec.Time,
 		Question:   rec.Question,

@@ -11,25 +11,25 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
-	"github.com/causette/causette/web/questionlog"
+	"github.com/causette/causette/web/store"
 )
 
 // staffStore is what the console needs of the staff accounts and
 // sessions; the question log's SQLite database holds them today.
 type staffStore interface {
-	StaffAccounts(ctx context.Context) ([]questionlog.StaffAccount, error)
-	StaffAccount(ctx context.Context, name string) (questionlog.StaffAccount, error)
+	StaffAccounts(ctx context.Context) ([]store.StaffAccount, error)
+	StaffAccount(ctx context.Context, name string) (store.StaffAccount, error)
 	HasStaffAccounts(ctx context.Context) (bool, error)
-	AddStaffAccount(ctx context.Context, a questionlog.StaffAccount, by string) error
+	AddStaffAccount(ctx context.Context, a store.StaffAccount, by string) error
 	SetStaffRole(ctx context.Context, name, role, by string) error
 	SetStaffPassword(ctx context.Context, name, hash, by string) error
 	RemoveStaffAccount(ctx context.Context, name string) error
-	CreateStaffSession(ctx context.Context, s questionlog.StaffSession, now time.Time) error
-	StaffSession(ctx context.Context, idHash string, now time.Time) (questionlog.StaffSession, error)
+	CreateStaffSession(ctx context.Context, s store.StaffSession, now time.Time) error
+	StaffSession(ctx context.Context, idHash string, now time.Time) (store.StaffSession, error)
 	DeleteStaffSession(ctx context.Context, idHash string) error
 }
 
-var _ staffStore = (*questionlog.Log)(nil)
+var _ staffStore = (*store.Log)(nil)
 
 // Rules of the account names and passwords.
 const (
@@ -84,10 +84,10 @@ func ParseStaffRole(role string) (string, error) {
 	switch strings.ToLower(norm.NFC.String(strings.TrimSpace(role))) {
 	case "":
 		return "", nil
-	case questionlog.RoleRead:
-		return questionlog.RoleRead, nil
-	case questionlog.RoleEdit, "edition":
-		return questionlog.RoleEdit, nil
+	case store.RoleRead:
+		return store.RoleRead, nil
+	case store.RoleEdit, "edition":
+		return store.RoleEdit, nil
 	}
 	return "", &InvalidStaffAccount{Reason: fmt.Sprintf("Le rôle « %s » n’existe pas : lecture ou édition.", role)}
 }
@@ -106,43 +106,43 @@ func checkStaffPasswordRules(password string) error {
 // AddStaffAccount checks and adds an account; by names who added it. With
 // role "", the first account is an édition one (it must be: it manages the
 // others once the bootstrap token stops signing in), later ones lecture.
-func AddStaffAccount(ctx context.Context, store staffStore, name, role, password, by string) (questionlog.StaffAccount, error) {
+func AddStaffAccount(ctx context.Context, accounts staffStore, name, role, password, by string) (store.StaffAccount, error) {
 	name, err := NormalizeStaffName(name)
 	if err != nil {
-		return questionlog.StaffAccount{}, err
+		return store.StaffAccount{}, err
 	}
 	if role, err = ParseStaffRole(role); err != nil {
-		return questionlog.StaffAccount{}, err
+		return store.StaffAccount{}, err
 	}
 	if err := checkStaffPasswordRules(password); err != nil {
-		return questionlog.StaffAccount{}, err
+		return store.StaffAccount{}, err
 	}
-	has, err := store.HasStaffAccounts(ctx)
+	has, err := accounts.HasStaffAccounts(ctx)
 	if err != nil {
-		return questionlog.StaffAccount{}, err
+		return store.StaffAccount{}, err
 	}
 	switch {
-	case !has && role == questionlog.RoleRead:
-		return questionlog.StaffAccount{}, &InvalidStaffAccount{Reason: "Le premier compte doit avoir le rôle édition : c’est lui qui gérera les autres."}
+	case !has && role == store.RoleRead:
+		return store.StaffAccount{}, &InvalidStaffAccount{Reason: "Le premier compte doit avoir le rôle édition : c’est lui qui gérera les autres."}
 	case role == "" && !has:
-		role = questionlog.RoleEdit
+		role = store.RoleEdit
 	case role == "":
-		role = questionlog.RoleRead
+		role = store.RoleRead
 	}
 	hash, err := HashStaffPassword(ctx, password)
 	if err != nil {
-		return questionlog.StaffAccount{}, err
+		return store.StaffAccount{}, err
 	}
-	a := questionlog.StaffAccount{Name: name, Role: role, Hash: hash}
-	if err := store.AddStaffAccount(ctx, a, by); err != nil {
-		return questionlog.StaffAccount{}, accountError(name, err)
+	a := store.StaffAccount{Name: name, Role: role, Hash: hash}
+	if err := accounts.AddStaffAccount(ctx, a, by); err != nil {
+		return store.StaffAccount{}, accountError(name, err)
 	}
 	return a, nil
 }
 
 // SetStaffPassword checks and changes the password of account name, which
 // signs it out everywhere.
-func SetStaffPassword(ctx context.Context, store staffStore, name, password, by string) error {
+func SetStaffPassword(ctx context.Context, accounts staffStore, name, password, by string) error {
 	name, err := NormalizeStaffName(name)
 	if err != nil {
 		return err
@@ -154,11 +154,11 @@ func SetStaffPassword(ctx context.Context, store staffStore, name, password, by 
 	if err != nil {
 		return err
 	}
-	return accountError(name, store.SetStaffPassword(ctx, name, hash, by))
+	return accountError(name, accounts.SetStaffPassword(ctx, name, hash, by))
 }
 
 // SetStaffRole changes the role of account name (never the last édition's).
-func SetStaffRole(ctx context.Context, store staffStore, name, role, by string) error {
+func SetStaffRole(ctx context.Context, accounts staffStore, name, role, by string) error {
 	name, err := NormalizeStaffName(name)
 	if err != nil {
 		return err
@@ -169,28 +169,28 @@ func SetStaffRole(ctx context.Context, store staffStore, name, role, by string) 
 	if role == "" {
 		return &InvalidStaffAccount{Reason: "Donnez le rôle : lecture ou édition."}
 	}
-	return accountError(name, store.SetStaffRole(ctx, name, role, by))
+	return accountError(name, accounts.SetStaffRole(ctx, name, role, by))
 }
 
 // RemoveStaffAccount removes account name and its sessions (never the last
 // édition account).
-func RemoveStaffAccount(ctx context.Context, store staffStore, name string) error {
+func RemoveStaffAccount(ctx context.Context, accounts staffStore, name string) error {
 	name, err := NormalizeStaffName(name)
 	if err != nil {
 		return err
 	}
-	return accountError(name, store.RemoveStaffAccount(ctx, name))
+	return accountError(name, accounts.RemoveStaffAccount(ctx, name))
 }
 
 // accountError says in French what the store's error err on account name
 // means; other errors pass as they are.
 func accountError(name string, err error) error {
 	switch {
-	case errors.Is(err, questionlog.ErrNoStaffAccount):
+	case errors.Is(err, store.ErrNoStaffAccount):
 		return &InvalidStaffAccount{Reason: fmt.Sprintf("Le compte « %s » n’existe pas.", name), Err: err}
-	case errors.Is(err, questionlog.ErrStaffAccountExists):
+	case errors.Is(err, store.ErrStaffAccountExists):
 		return &InvalidStaffAccount{Reason: fmt.Sprintf("Le compte « %s » existe déjà.", name), Err: err}
-	case errors.Is(err, questionlog.ErrLastEditor):
+	case errors.Is(err, store.ErrLastEditor):
 		return &InvalidStaffAccount{Reason: fmt.Sprintf("« %s » est le dernier compte en édition : donnez d’abord ce rôle à un autre compte.", name), Err: err}
 	}
 	return err

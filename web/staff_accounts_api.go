@@ -6,7 +6,7 @@ import (
 	"mime"
 	"net/http"
 
-	"github.com/causette/causette/web/questionlog"
+	"github.com/causette/causette/web/store"
 )
 
 // The « Comptes » page: édition accounts list, add, change the role or
@@ -33,7 +33,7 @@ type accountInput struct {
 func (st *Staff) handleAccountsPage(w http.ResponseWriter, r *http.Request) {
 	s, _ := staffSession(r)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	if s.Role != questionlog.RoleEdit {
+	if s.Role != store.RoleEdit {
 		w.WriteHeader(http.StatusForbidden)
 	}
 	accountsPage.Execute(w, consoleData{Name: s.Account, Role: s.Role})
@@ -47,7 +47,7 @@ func (st *Staff) handleAccounts(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if accounts == nil {
-		accounts = []questionlog.StaffAccount{}
+		accounts = []store.StaffAccount{}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"accounts": accounts})
 }
@@ -129,13 +129,13 @@ func readAccount(w http.ResponseWriter, r *http.Request) (accountInput, bool) {
 func (st *Staff) accountStoreError(w http.ResponseWriter, err error) {
 	var invalid *InvalidStaffAccount
 	switch {
-	case errors.Is(err, questionlog.ErrNoStaffAccount):
+	case errors.Is(err, store.ErrNoStaffAccount):
 		writeJSON(w, http.StatusNotFound, apiError{Code: "unknown_account", Message: err.Error()})
-	case errors.Is(err, questionlog.ErrStaffAccountExists), errors.Is(err, questionlog.ErrLastEditor):
+	case errors.Is(err, store.ErrStaffAccountExists), errors.Is(err, store.ErrLastEditor):
 		writeJSON(w, http.StatusConflict, apiError{Code: "account_conflict", Message: err.Error()})
 	case errors.As(err, &invalid):
 		writeJSON(w, http.StatusBadRequest, apiError{Code: "invalid_account", Message: invalid.Reason})
-	case errors.Is(err, questionlog.ErrUnavailable):
+	case errors.Is(err, store.ErrUnavailable):
 		st.unavailable(w, "staff accounts", err)
 	default:
 		st.logger.Error("staff accounts", "err", err)

@@ -9,7 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/causette/causette/chat"
-	"github.com/causette/causette/web/questionlog"
+	"github.com/causette/causette/web/store"
 )
 
 // Staff API bounds.
@@ -77,7 +77,7 @@ func (st *Staff) handleLogView(w http.ResponseWriter, r *http.Request) {
 	if sinceText == "" {
 		sinceText = staffDefaultSince
 	}
-	since, err := questionlog.ParseSince(sinceText)
+	since, err := store.ParseSince(sinceText)
 	if err != nil {
 		writeJSON(w, http.StatusBadRequest, apiError{Code: "bad_since", Message: "Période illisible : écrivez par exemple 7d ou 12h."})
 		return
@@ -91,8 +91,8 @@ func (st *Staff) handleLogView(w http.ResponseWriter, r *http.Request) {
 	st.log.Flush(fctx) // best effort: show what was asked a moment ago
 	cancel()
 	from := st.now().Add(-since)
-	var groups []questionlog.Group
-	var turns []questionlog.Turn
+	var groups []store.Group
+	var turns []store.Turn
 	answered := 0 // unanswered groups the team has answered since
 	switch view {
 	case "unanswered":
@@ -117,7 +117,7 @@ func (st *Staff) handleLogView(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		st.logger.Error("staff log view failed", "view", view, "err", err)
 		msg := "Le journal des questions n’a pas pu être lu ; réessayez."
-		if errors.Is(err, questionlog.ErrUnavailable) {
+		if errors.Is(err, store.ErrUnavailable) {
 			msg = "Le journal des questions est indisponible : voyez /healthz/log et le journal du serveur."
 		}
 		writeJSON(w, http.StatusServiceUnavailable, apiError{Code: "log_unavailable", Message: msg})
@@ -127,9 +127,9 @@ func (st *Staff) handleLogView(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 		w.Header().Set("Content-Disposition", `attachment; filename="causette-`+view+`.csv"`)
 		if view == "unanswered" || view == "top" {
-			questionlog.WriteGroupsCSV(w, groups)
+			store.WriteGroupsCSV(w, groups)
 		} else {
-			questionlog.WriteTurnsCSV(w, turns)
+			store.WriteTurnsCSV(w, turns)
 		}
 		return
 	}
@@ -148,7 +148,7 @@ func (st *Staff) handleLogView(w http.ResponseWriter, r *http.Request) {
 // withoutAnswered leaves out the groups whose question the team has
 // answered since (an enabled entry asks it, in its question or another phrasing,
 // as GroupKey reads it) or attached to a passage, and counts them.
-func (st *Staff) withoutAnswered(ctx context.Context, groups []questionlog.Group) ([]questionlog.Group, int) {
+func (st *Staff) withoutAnswered(ctx context.Context, groups []store.Group) ([]store.Group, int) {
 	asked := st.attachedKeys(ctx)
 	entries, err := st.team().Entries(ctx)
 	if err != nil {
@@ -162,7 +162,7 @@ func (st *Staff) withoutAnswered(ctx context.Context, groups []questionlog.Group
 			continue // a draft or a withdrawn answer answers nobody
 		}
 		for _, q := range append([]string{e.Question}, e.Alternates...) {
-			asked[questionlog.GroupKey(q)] = true
+			asked[store.GroupKey(q)] = true
 		}
 	}
 	kept := groups[:0]
@@ -170,7 +170,7 @@ func (st *Staff) withoutAnswered(ctx context.Context, groups []questionlog.Group
 	for _, g := range groups {
 		hit := asked[g.Key]
 		for _, w := range g.Wordings {
-			hit = hit || asked[questionlog.GroupKey(w.Text)]
+			hit = hit || asked[store.GroupKey(w.Text)]
 		}
 		if hit {
 			answered++
@@ -182,7 +182,7 @@ func (st *Staff) withoutAnswered(ctx context.Context, groups []questionlog.Group
 }
 
 // addNearest adds to each group the passages closest to its question.
-func (st *Staff) addNearest(groups []questionlog.Group) {
+func (st *Staff) addNearest(groups []store.Group) {
 	snap := st.current.Load()
 	if snap == nil {
 		return
@@ -192,7 +192,7 @@ func (st *Staff) addNearest(groups []questionlog.Group) {
 		if err != nil {
 			continue
 		}
-		groups[i].Nearest = questionlog.NearOf(found.Matches)
+		groups[i].Nearest = store.NearOf(found.Matches)
 	}
 }
 

@@ -12,7 +12,7 @@ import (
 	"github.com/chromedp/chromedp/kb"
 
 	"github.com/causette/causette/index"
-	"github.com/causette/causette/web/questionlog"
+	"github.com/causette/causette/web/store"
 )
 
 // TestStaffBrowserAttach attaches a visitor's unanswered question to a
@@ -79,7 +79,7 @@ func TestStaffBrowserAttach(t *testing.T) {
 	// the other attached again to the passage found from its excerpt.
 	const excerpt = "Le PDG Arthur Mensch incarnait à lui seul cette nouvelle dynamique."
 	for _, q := range []string{"Une question d’avant ?", "Qui incarnait la dynamique ?"} {
-		if _, err := f.Log.Attach(context.Background(), []questionlog.Attachment{{Phrasing: q, Passage: attachTarget,
+		if _, err := f.Log.Attach(context.Background(), []store.Attachment{{Phrasing: q, Passage: attachTarget,
 			Doc: "mistral-ai", Fingerprint: index.Fingerprint(excerpt), Excerpt: excerpt}}, "test"); err != nil {
 			t.Fatal(err)
 		}
@@ -114,7 +114,7 @@ func TestStaffBrowserAttach(t *testing.T) {
 func TestStaffBrowserSuggestions(t *testing.T) {
 	f := newStaffFixture(t, "")
 	const other = "mistral-ai#p2"
-	for _, tr := range []questionlog.Turn{
+	for _, tr := range []store.Turn{
 		{Question: attachUnknown, Kind: "answer", Confidence: 0.3, Passage: attachTarget},
 		{Question: attachUnknown, Kind: "answer", Confidence: 0.3, Passage: attachTarget},
 		{Question: attachUnknown, Kind: "answer", Confidence: 0.3, Passage: attachTarget},

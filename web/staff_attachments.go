@@ -10,18 +10,18 @@ import (
 	"strings"
 
 	"github.com/causette/causette/index"
-	"github.com/causette/causette/web/questionlog"
+	"github.com/causette/causette/web/store"
 )
 
 // attachmentStore is what the console needs of the phrasings attached to
 // passages; the question log's SQLite database holds them today.
 type attachmentStore interface {
-	Attachments(ctx context.Context) ([]questionlog.Attachment, error)
-	Attach(ctx context.Context, as []questionlog.Attachment, by string) ([]questionlog.Attachment, error)
+	Attachments(ctx context.Context) ([]store.Attachment, error)
+	Attach(ctx context.Context, as []store.Attachment, by string) ([]store.Attachment, error)
 	DeleteAttachment(ctx context.Context, id int64) error
 }
 
-var _ attachmentStore = (*questionlog.Log)(nil)
+var _ attachmentStore = (*store.Log)(nil)
 
 // maxAttachBody bounds the phrasings sent to attach at once.
 const maxAttachBody = 64 << 10
@@ -36,7 +36,7 @@ const (
 // attachmentView is an attachment as the console lists it: with its state
 // in the index in service and, when found, its passage's id there now.
 type attachmentView struct {
-	questionlog.Attachment
+	store.Attachment
 	State string `json:"state"`
 	At    string `json:"at,omitempty"`
 }
@@ -62,7 +62,7 @@ func (st *Staff) handleAttachments(w http.ResponseWriter, r *http.Request) {
 }
 
 // attachmentViews gives each attachment its state in the index in service.
-func (st *Staff) attachmentViews(list []questionlog.Attachment) ([]attachmentView, int) {
+func (st *Staff) attachmentViews(list []store.Attachment) ([]attachmentView, int) {
 	at, orphaned := map[string]string{}, map[string]bool{}
 	if snap := st.current.Load(); snap != nil {
 		for _, p := range snap.Index.Passages() {
@@ -103,9 +103,9 @@ func (st *Staff) handleAttach(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	fp := index.Fingerprint(p.Text)
-	var as []questionlog.Attachment
+	var as []store.Attachment
 	for _, q := range in.Phrasings {
-		as = append(as, questionlog.Attachment{Phrasing: q, Passage: p.ID, Doc: p.Doc, Fingerprint: fp, Excerpt: p.Text})
+		as = append(as, store.Attachment{Phrasing: q, Passage: p.ID, Doc: p.Doc, Fingerprint: fp, Excerpt: p.Text})
 	}
 	added, err := st.attachments().Attach(r.Context(), as, st.who(r))
 	if err != nil {
@@ -138,7 +138,7 @@ func (st *Staff) readAttachPassage(w http.ResponseWriter, r *http.Request) (in a
 func (st *Staff) handleDeleteAttachment(w http.ResponseWriter, r *http.Request) {
 	n, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || n <= 0 {
-		err = questionlog.ErrNoAttachment
+		err = store.ErrNoAttachment
 	} else {
 		err = st.attachments().DeleteAttachment(r.Context(), n)
 	}
@@ -173,11 +173,11 @@ func readAttach(w http.ResponseWriter, r *http.Request) (attachInput, bool) {
 
 // attachError answers a failed change of the attachments.
 func (st *Staff) attachError(w http.ResponseWriter, err error) {
-	var invalid *questionlog.InvalidAttachment
+	var invalid *store.InvalidAttachment
 	switch {
-	case errors.Is(err, questionlog.ErrNoAttachment):
+	case errors.Is(err, store.ErrNoAttachment):
 		writeJSON(w, http.StatusNotFound, apiError{Code: "unknown_attachment", Message: "Ce rattachement n’existe pas."})
-	case errors.Is(err, questionlog.ErrUnavailable):
+	case errors.Is(err, store.ErrUnavailable):
 		writeJSON(w, http.StatusServiceUnavailable, apiError{Code: "unavailable", Message: "La base de données est indisponible : réessayez dans un instant."})
 	case errors.As(err, &invalid):
 		writeJSON(w, http.StatusBadRequest, apiError{Code: "invalid_attachment", Message: invalid.Error()})
@@ -196,7 +196,7 @@ func (st *Staff) attachedKeys(ctx context.Context) map[string]bool {
 		return keys
 	}
 	for _, a := range list {
-		keys[questionlog.GroupKey(a.Phrasing)] = true
+		keys[store.GroupKey(a.Phrasing)] = true
 	}
 	return keys
 }

@@ -11,7 +11,7 @@ import (
 
 	"github.com/causette/causette/chat"
 	"github.com/causette/causette/index"
-	"github.com/causette/causette/web/questionlog"
+	"github.com/causette/causette/web/store"
 )
 
 // The seed corpus answers attachWording first with another passage than
@@ -90,7 +90,7 @@ func TestStaffAttachmentsAPI(t *testing.T) {
 		}
 	}
 	code, got := f.send(t, "POST", "/staff/api/attachments", "application/json", body, c)
-	var added struct{ Attached []questionlog.Attachment }
+	var added struct{ Attached []store.Attachment }
 	json.Unmarshal([]byte(got), &added)
 	if code != http.StatusCreated || len(added.Attached) != 1 || added.Attached[0].Passage != attachTarget ||
 		added.Attached[0].Fingerprint == "" || added.Attached[0].CreatedBy == "" || !strings.HasPrefix(added.Attached[0].Excerpt, "Le PDG") {
@@ -136,7 +136,7 @@ func TestAttachedPhrasingAnswered(t *testing.T) {
 			t.Fatalf("%q already cites %s first: the test needs a wording that does not", w, attachTarget)
 		}
 	}
-	f.Log.Record(questionlog.Turn{Question: attachWording, Kind: "no_answer", Confidence: 0.05})
+	f.Log.Record(store.Turn{Question: attachWording, Kind: "no_answer", Confidence: 0.05})
 	mustFlushLog(t, f)
 	body := `{"passage":"` + attachTarget + `","phrasings":["` + attachWording + `","` + attachUnknown + `"]}`
 	if code, got := f.send(t, "POST", "/staff/api/attachments", "application/json", body, c); code != http.StatusCreated {
@@ -148,7 +148,7 @@ func TestAttachedPhrasingAnswered(t *testing.T) {
 	if _, got := f.get(t, "/staff/api/log/unanswered", c); !strings.Contains(got, `"answered":2`) || !strings.Contains(got, `"groups":[]`) {
 		t.Errorf("unanswered view after attaching: %s; want both groups gone and counted", got)
 	}
-	if _, err := f.Log.Attach(context.Background(), []questionlog.Attachment{{Phrasing: "Une question d’avant ?", Passage: "mistral-ai#p2",
+	if _, err := f.Log.Attach(context.Background(), []store.Attachment{{Phrasing: "Une question d’avant ?", Passage: "mistral-ai#p2",
 		Doc: "mistral-ai", Fingerprint: index.Fingerprint("Un paragraphe réécrit depuis."), Excerpt: "Un paragraphe réécrit depuis."}}, "test"); err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,7 @@ import (
 	"net/http"
 	"net/url"
 
-	"github.com/causette/causette/web/questionlog"
+	"github.com/causette/causette/web/store"
 )
 
 // bootstrapAccount names the session the bootstrap token opens, in what
@@ -38,7 +38,7 @@ func (st *Staff) api(h http.HandlerFunc) http.HandlerFunc {
 // passes; a lecture one gets 403.
 func (st *Staff) editor(h http.HandlerFunc) http.HandlerFunc {
 	return st.api(func(w http.ResponseWriter, r *http.Request) {
-		if s, _ := staffSession(r); s.Role != questionlog.RoleEdit {
+		if s, _ := staffSession(r); s.Role != store.RoleEdit {
 			writeJSON(w, http.StatusForbidden, apiError{Code: "read_only",
 				Message: "Votre compte est en lecture seule : demandez à un compte en édition de faire ce changement."})
 			return
@@ -57,8 +57,8 @@ func (st *Staff) who(r *http.Request) string {
 }
 
 // staffSession returns the session guard found for r.
-func staffSession(r *http.Request) (questionlog.StaffSession, bool) {
-	s, ok := r.Context().Value(staffSessionKey{}).(questionlog.StaffSession)
+func staffSession(r *http.Request) (store.StaffSession, bool) {
+	s, ok := r.Context().Value(staffSessionKey{}).(store.StaffSession)
 	return s, ok
 }
 
@@ -69,7 +69,7 @@ func (st *Staff) guard(h, refuse http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		staffHeaders(w)
 		s, err := st.session(r)
-		if errors.Is(err, questionlog.ErrNoStaffSession) {
+		if errors.Is(err, store.ErrNoStaffSession) {
 			refuse(w, r)
 			return
 		}
@@ -99,16 +99,16 @@ func (st *Staff) accounts() staffStore { return st.log }
 
 // session returns r's live session, ErrNoStaffSession when its cookie
 // names none (absent, malformed, unknown, expired or signed out).
-func (st *Staff) session(r *http.Request) (questionlog.StaffSession, error) {
+func (st *Staff) session(r *http.Request) (store.StaffSession, error) {
 	c, err := r.Cookie(staffCookie)
 	if err != nil || !validSessionID(c.Value) {
-		return questionlog.StaffSession{}, questionlog.ErrNoStaffSession
+		return store.StaffSession{}, store.ErrNoStaffSession
 	}
 	s, err := st.accounts().StaffSession(r.Context(), sessionHash(c.Value), st.now())
 	if databaseDown(err) {
 		return st.fallbackSession(sessionHash(c.Value))
 	}
-	if err == nil || errors.Is(err, questionlog.ErrNoStaffSession) {
+	if err == nil || errors.Is(err, store.ErrNoStaffSession) {
 		st.dropFallback() // the database answers: the accounts apply
 	}
 	return s, err
@@ -136,7 +136,7 @@ func sessionHash(id string) string {
 func (st *Staff) openSession(w http.ResponseWriter, r *http.Request, account, role string) error {
 	id := randomHex(staffTokenBytes)
 	now := st.now()
-	s := questionlog.StaffSession{IDHash: sessionHash(id), Account: account, Role: role, Expires: now.Add(staffSessionTTL)}
+	s := store.StaffSession{IDHash: sessionHash(id), Account: account, Role: role, Expires: now.Add(staffSessionTTL)}
 	if err := st.accounts().CreateStaffSession(r.Context(), s, now); err != nil {
 		return err
 	}

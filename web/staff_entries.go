@@ -10,18 +10,18 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/causette/causette/web/questionlog"
+	"github.com/causette/causette/web/store"
 )
 
 // teamStore is what the console needs of the team's answers; the question
 // log's SQLite database holds them today.
 type teamStore interface {
-	Entries(ctx context.Context) ([]questionlog.Entry, error)
-	SaveEntry(ctx context.Context, e questionlog.Entry, by string) (questionlog.Entry, error)
+	Entries(ctx context.Context) ([]store.Entry, error)
+	SaveEntry(ctx context.Context, e store.Entry, by string) (store.Entry, error)
 	DeleteEntry(ctx context.Context, id int64, by string) error
 }
 
-var _ teamStore = (*questionlog.Log)(nil)
+var _ teamStore = (*store.Log)(nil)
 
 // maxEntryBody bounds an entry sent to the console's API.
 const maxEntryBody = 64 << 10
@@ -56,7 +56,7 @@ func (st *Staff) handleSaveEntry(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	e := questionlog.Entry{Question: strings.TrimSpace(in.Question), Answer: strings.TrimSpace(in.Answer),
+	e := store.Entry{Question: strings.TrimSpace(in.Question), Answer: strings.TrimSpace(in.Answer),
 		Link: strings.TrimSpace(in.Link), Enabled: in.Enabled, Version: in.Version}
 	for _, a := range in.Alternates {
 		if a = strings.TrimSpace(a); a != "" {
@@ -92,7 +92,7 @@ func (st *Staff) handleSaveEntry(w http.ResponseWriter, r *http.Request) {
 
 // listed gives e's lists as [] rather than null when empty: the console
 // reads their length.
-func listed(e questionlog.Entry) questionlog.Entry {
+func listed(e store.Entry) store.Entry {
 	e.Alternates, e.Passages = nonNil(e.Alternates), nonNil(e.Passages)
 	return e
 }
@@ -101,7 +101,7 @@ func listed(e questionlog.Entry) questionlog.Entry {
 func (st *Staff) handleDeleteEntry(w http.ResponseWriter, r *http.Request) {
 	n, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || n <= 0 {
-		err = questionlog.ErrNoEntry
+		err = store.ErrNoEntry
 	} else {
 		err = st.team().DeleteEntry(r.Context(), n, st.who(r))
 	}
@@ -138,14 +138,14 @@ func readEntry(w http.ResponseWriter, r *http.Request) (entryInput, bool) {
 // storeError answers a failed change of the team's answers.
 func (st *Staff) storeError(w http.ResponseWriter, err error) {
 	switch {
-	case errors.Is(err, questionlog.ErrEntryChanged):
+	case errors.Is(err, store.ErrEntryChanged):
 		writeJSON(w, http.StatusConflict, apiError{Code: "entry_changed", Message: "Cette réponse a été modifiée entre-temps : rechargez la liste et refaites votre changement."})
-	case errors.Is(err, questionlog.ErrNoEntry):
+	case errors.Is(err, store.ErrNoEntry):
 		writeJSON(w, http.StatusNotFound, apiError{Code: "unknown_entry", Message: "Cette réponse de l'équipe n'existe pas."})
-	case errors.Is(err, questionlog.ErrUnavailable):
+	case errors.Is(err, store.ErrUnavailable):
 		writeJSON(w, http.StatusServiceUnavailable, apiError{Code: "unavailable", Message: "La base de données est indisponible : réessayez dans un instant."})
 	default:
-		var invalid *questionlog.InvalidEntry
+		var invalid *store.InvalidEntry
 		if errors.As(err, &invalid) {
 			writeJSON(w, http.StatusBadRequest, apiError{Code: "invalid_entry", Message: invalid.Error()})
 			return

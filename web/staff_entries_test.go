@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/causette/causette/web/questionlog"
+	"github.com/causette/causette/web/store"
 )
 
 // TestStaffEntriesAPI checks the console's API for the team's answers: an
@@ -121,7 +121,7 @@ func TestTurnKeepsAnswerAndPrevious(t *testing.T) {
 	if err != nil || len(turns) != 3 {
 		t.Fatalf("turns %+v, %v; want 3", turns, err)
 	}
-	byQ := map[string]questionlog.Turn{}
+	byQ := map[string]store.Turn{}
 	for _, tr := range turns {
 		byQ[tr.Question] = tr
 	}
@@ -149,10 +149,10 @@ func mustFlushLog(t *testing.T, f *staffFixture) {
 // its question out of the unanswered view: visitors get nothing from it.
 func TestDisabledEntryAnswersNobody(t *testing.T) {
 	f := newStaffFixture(t, "")
-	f.Log.Record(questionlog.Turn{Question: "Quand ouvre la piscine ?", Kind: "no_answer", Confidence: 0.05})
+	f.Log.Record(store.Turn{Question: "Quand ouvre la piscine ?", Kind: "no_answer", Confidence: 0.05})
 	mustFlushLog(t, f)
 	ctx := context.Background()
-	e, err := f.Log.SaveEntry(ctx, questionlog.Entry{Question: "Quand ouvre la piscine ?", Answer: "À 9 h.", Enabled: false}, "test")
+	e, err := f.Log.SaveEntry(ctx, store.Entry{Question: "Quand ouvre la piscine ?", Answer: "À 9 h.", Enabled: false}, "test")
 	if err != nil {
 		t.Fatal(err)
 	}

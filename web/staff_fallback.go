@@ -5,7 +5,7 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/causette/causette/web/questionlog"
+	"github.com/causette/causette/web/store"
 )
 
 // While the database cannot be opened (missing or read-only directory),
@@ -25,15 +25,15 @@ const msgDatabaseDown = "La base de données est indisponible : le jeton d’amo
 
 // fallbackSession returns the in-memory session under idHash, if the
 // database is still down and the session live.
-func (st *Staff) fallbackSession(idHash string) (questionlog.StaffSession, error) {
+func (st *Staff) fallbackSession(idHash string) (store.StaffSession, error) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	exp, ok := st.fallback[idHash]
 	if !ok || !st.now().Before(exp) {
 		delete(st.fallback, idHash)
-		return questionlog.StaffSession{}, questionlog.ErrNoStaffSession
+		return store.StaffSession{}, store.ErrNoStaffSession
 	}
-	return questionlog.StaffSession{IDHash: idHash, Account: bootstrapAccount, Role: questionlog.RoleRead, Expires: exp}, nil
+	return store.StaffSession{IDHash: idHash, Account: bootstrapAccount, Role: store.RoleRead, Expires: exp}, nil
 }
 
 // dropFallback ends the in-memory sessions: the database is back.
@@ -80,4 +80,4 @@ func (st *Staff) signInDatabaseDown(w http.ResponseWriter, r *http.Request, d si
 }
 
 // databaseDown reports whether err says the database is not open.
-func databaseDown(err error) bool { return errors.Is(err, questionlog.ErrUnavailable) }
+func databaseDown(err error) bool { return errors.Is(err, store.ErrUnavailable) }

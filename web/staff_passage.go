@@ -6,7 +6,7 @@ import (
 	"strconv"
 
 	"github.com/causette/causette/index"
-	"github.com/causette/causette/web/questionlog"
+	"github.com/causette/causette/web/store"
 )
 
 // staffContext is how many paragraphs a permalink shows on each side of its
@@ -34,7 +34,7 @@ type passageData struct {
 	Cite    string        // the passage with its citation, for the copy button
 	// Attached are the phrasings staff attached to the passage, with who
 	// and when (see staff_attachments.go).
-	Attached []questionlog.Attachment
+	Attached []store.Attachment
 	// CanEdit shows the controls that change something (an édition
 	// session); the API refuses the others all the same.
 	CanEdit bool
@@ -71,7 +71,7 @@ func (st *Staff) handlePassage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	session, _ := staffSession(r)
-	d := passageData{Passage: p, Cite: citeText(p.Text, p), Attached: st.attachedTo(r.Context(), p), CanEdit: session.Role == questionlog.RoleEdit}
+	d := passageData{Passage: p, Cite: citeText(p.Text, p), Attached: st.attachedTo(r.Context(), p), CanEdit: session.Role == store.RoleEdit}
 	section := "\x00"
 	for _, n := range snap.Index.Neighbours(id, staffContext) {
 		it := passageItem{P: n, Current: n.ID == p.ID}
@@ -100,13 +100,13 @@ func citeText(text string, p index.Passage) string {
 
 // attachedTo lists the phrasings attached to p's text (its fingerprint),
 // none when the store cannot say.
-func (st *Staff) attachedTo(ctx context.Context, p index.Passage) []questionlog.Attachment {
+func (st *Staff) attachedTo(ctx context.Context, p index.Passage) []store.Attachment {
 	list, err := st.attachments().Attachments(ctx)
 	if err != nil {
 		return nil
 	}
 	fp := index.Fingerprint(p.Text)
-	var out []questionlog.Attachment
+	var out []store.Attachment
 	for _, a := range list {
 		if a.Fingerprint == fp {
 			out = append(out, a)

@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/causette/causette/web/questionlog"
+	"github.com/causette/causette/web/store"
 )
 
 // The console's « Demandes » inbox: the requests visitors sent with the
@@ -20,17 +20,17 @@ import (
 // requestStore is what the contact form, the inbox and the webhook's outbox
 // need of the requests; the question log's SQLite database holds them today.
 type requestStore interface {
-	AddRequest(ctx context.Context, r questionlog.Request, webhook bool) (questionlog.Request, error)
-	Requests(ctx context.Context) ([]questionlog.Request, error)
-	SetRequestStatus(ctx context.Context, id int64, status, by string) (questionlog.Request, error)
+	AddRequest(ctx context.Context, r store.Request, webhook bool) (store.Request, error)
+	Requests(ctx context.Context) ([]store.Request, error)
+	SetRequestStatus(ctx context.Context, id int64, status, by string) (store.Request, error)
 	DeleteRequest(ctx context.Context, id int64) error
-	TurnsByKey(ctx context.Context, keys []string) ([]questionlog.Turn, error)
-	DueDeliveries(ctx context.Context, now time.Time, max int) ([]questionlog.Request, error)
+	TurnsByKey(ctx context.Context, keys []string) ([]store.Turn, error)
+	DueDeliveries(ctx context.Context, now time.Time, max int) ([]store.Request, error)
 	NextDelivery(ctx context.Context) (time.Time, bool, error)
-	SetDelivery(ctx context.Context, id int64, d questionlog.Delivery) error
+	SetDelivery(ctx context.Context, id int64, d store.Delivery) error
 }
 
-var _ requestStore = (*questionlog.Log)(nil)
+var _ requestStore = (*store.Log)(nil)
 
 // maxStatusBody bounds a status change: {"status":"in_progress"}.
 const maxStatusBody = 1 << 10
@@ -45,11 +45,11 @@ func (st *Staff) handleRequests(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if list == nil {
-		list = []questionlog.Request{}
+		list = []store.Request{}
 	}
 	fresh := 0
 	for _, q := range list {
-		if q.Status == questionlog.StatusNew {
+		if q.Status == store.StatusNew {
 			fresh++
 		}
 	}
@@ -75,7 +75,7 @@ func (st *Staff) handleRequestStatus(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	switch in.Status {
-	case questionlog.StatusNew, questionlog.StatusInProgress, questionlog.StatusDone:
+	case store.StatusNew, store.StatusInProgress, store.StatusDone:
 	default:
 		writeJSON(w, http.StatusBadRequest, apiError{Code: "invalid_status",
 			Message: "Statut inconnu : « new », « in_progress » ou « done »."})
@@ -118,9 +118,9 @@ func requestID(w http.ResponseWriter, r *http.Request) (int64, bool) {
 // requestError answers a failed read or change of the inbox.
 func (st *Staff) requestError(w http.ResponseWriter, err error) {
 	switch {
-	case errors.Is(err, questionlog.ErrNoRequest):
+	case errors.Is(err, store.ErrNoRequest):
 		writeJSON(w, http.StatusNotFound, apiError{Code: "unknown_request", Message: "Cette demande n’existe pas (ou plus)."})
-	case errors.Is(err, questionlog.ErrUnavailable):
+	case errors.Is(err, store.ErrUnavailable):
 		writeJSON(w, http.StatusServiceUnavailable, apiError{Code: "unavailable", Message: "La base de données est indisponible : réessayez dans un instant."})
 	default:
 		st.logger.Error("requests", "err", err)

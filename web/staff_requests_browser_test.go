@@ -10,7 +10,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
-	"github.com/causette/causette/web/questionlog"
+	"github.com/causette/causette/web/store"
 )
 
 // TestStaffRequestsBrowser: the « Demandes » view lists the requests with
@@ -52,13 +52,13 @@ func TestStaffRequestsBrowser(t *testing.T) {
 	step(t, ctx, "take it in hand", chromedp.Evaluate[chromedp.Void](`(() => {
 		const s = document.querySelector('`+first+` select'); s.value = 'in_progress'; s.dispatchEvent(new Event('change')); })()`))
 	waitFor(t, ctx, "the status said", `document.getElementById('requests-status').textContent.includes('En cours')`)
-	var ana questionlog.Request
+	var ana store.Request
 	for _, r := range storedRequests(t, f.Log) {
 		if r.Email == "ana@exemple.fr" {
 			ana = r
 		}
 	}
-	if ana.Status != questionlog.StatusInProgress || ana.UpdatedBy != bootstrapAccount {
+	if ana.Status != store.StatusInProgress || ana.UpdatedBy != bootstrapAccount {
 		t.Errorf("after the change, stored %+v; want in_progress by %q", ana, bootstrapAccount)
 	}
 	if got := eval[string](t, ctx, `document.getElementById('requests-count').textContent`); !strings.HasPrefix(got, "1") {

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/causette/causette/web/questionlog"
+	"github.com/causette/causette/web/store"
 )
 
 // call sends a console API request, with the session cookie c when not nil.
@@ -44,7 +44,7 @@ func TestStaffRequests(t *testing.T) {
 	}
 	c := f.session(t)
 	list := func() (out struct {
-		Requests []questionlog.Request
+		Requests []store.Request
 		New      int
 	}) {
 		t.Helper()
@@ -60,8 +60,8 @@ func TestStaffRequests(t *testing.T) {
 	}
 	first := got.Requests[1].ID
 	resp, body := f.call(t, "PATCH", fmt.Sprintf("/staff/api/requests/%d", first), `{"status":"in_progress"}`, c)
-	var moved questionlog.Request
-	if json.Unmarshal([]byte(body), &moved); resp.StatusCode != http.StatusOK || moved.Status != questionlog.StatusInProgress ||
+	var moved store.Request
+	if json.Unmarshal([]byte(body), &moved); resp.StatusCode != http.StatusOK || moved.Status != store.StatusInProgress ||
 		moved.UpdatedBy != bootstrapAccount {
 		t.Errorf("PATCH status in_progress: %d %s; want 200, in_progress by %q", resp.StatusCode, body, bootstrapAccount)
 	}

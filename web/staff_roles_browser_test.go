@@ -11,7 +11,7 @@ import (
 	"github.com/chromedp/chromedp/kb"
 
 	"github.com/causette/causette/web/browsertest"
-	"github.com/causette/causette/web/questionlog"
+	"github.com/causette/causette/web/store"
 )
 
 // TestStaffBrowserRoles signs in with a name and a password in a real
@@ -20,17 +20,17 @@ import (
 // sign-in page and both consoles pass axe-core.
 func TestStaffBrowserRoles(t *testing.T) {
 	f := newStaffFixture(t, "")
-	f.addAccount(t, questionlog.RoleRead)
-	if _, err := f.Log.SaveEntry(context.Background(), questionlog.Entry{Question: "Où garer son vélo ?", Alternates: []string{"parking vélo"}, Answer: "Devant la mairie.", Enabled: true}, "test"); err != nil {
+	f.addAccount(t, store.RoleRead)
+	if _, err := f.Log.SaveEntry(context.Background(), store.Entry{Question: "Où garer son vélo ?", Alternates: []string{"parking vélo"}, Answer: "Devant la mairie.", Enabled: true}, "test"); err != nil {
 		t.Fatal(err)
 	}
 	ctx := newBrowser(t)
-	for _, role := range []string{questionlog.RoleRead, questionlog.RoleEdit} {
+	for _, role := range []string{store.RoleRead, store.RoleEdit} {
 		step(t, ctx, "open the console as "+role,
 			chromedp.Navigate(f.URL+"/staff"),
 		)
 		afterNavigation(t, ctx, "the sign-in page", `location.pathname === '/staff/signin' && document.readyState === 'complete'`)
-		if role == questionlog.RoleRead {
+		if role == store.RoleRead {
 			if n := eval[int](t, ctx, `document.querySelectorAll('#token').length`); n != 0 {
 				t.Errorf("sign-in page once accounts exist shows the token's field")
 			}
@@ -53,7 +53,7 @@ func TestStaffBrowserRoles(t *testing.T) {
 		shown := func(sel string) bool {
 			return eval[bool](t, ctx, `(() => { const e = document.querySelector(`+"`"+sel+"`"+`); return !!e && e.getClientRects().length > 0; })()`)
 		}
-		lecture := role == questionlog.RoleRead
+		lecture := role == store.RoleRead
 		for _, sel := range []string{"#entry-form", "#team-body .row-actions"} {
 			if shown(sel) == lecture {
 				t.Errorf("as %s, %s shown: %v; want %v", role, sel, !lecture, !lecture)

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/causette/causette/web/questionlog"
+	"github.com/causette/causette/web/store"
 )
 
 // staffRouteCase is one console route and what each of no session, a
@@ -65,17 +65,17 @@ var staffRouteCases = []staffRouteCase{
 // lecture session and an édition session.
 func TestStaffRoutesByRole(t *testing.T) {
 	f := newStaffFixture(t, "")
-	sessions := []*http.Cookie{nil, f.sessionAs(t, questionlog.RoleRead), f.sessionAs(t, questionlog.RoleEdit)}
+	sessions := []*http.Cookie{nil, f.sessionAs(t, store.RoleRead), f.sessionAs(t, store.RoleEdit)}
 	who := []string{"without a session", "as lecture", "as édition"}
-	entry, err := f.Log.SaveEntry(context.Background(), questionlog.Entry{Question: "Q ?", Answer: "R.", Enabled: true}, "test")
+	entry, err := f.Log.SaveEntry(context.Background(), store.Entry{Question: "Q ?", Answer: "R.", Enabled: true}, "test")
 	if err != nil {
 		t.Fatal(err)
 	}
-	request, err := f.Log.AddRequest(context.Background(), questionlog.Request{Time: time.Now(), Message: "Bonjour, une question."}, false)
+	request, err := f.Log.AddRequest(context.Background(), store.Request{Time: time.Now(), Message: "Bonjour, une question."}, false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	attached, err := f.Log.Attach(context.Background(), []questionlog.Attachment{{Phrasing: "qui a fondé la start-up",
+	attached, err := f.Log.Attach(context.Background(), []store.Attachment{{Phrasing: "qui a fondé la start-up",
 		Passage: "mistral-ai#p3", Doc: "mistral-ai", Fingerprint: "f", Excerpt: "…"}}, "test")
 	if err != nil {
 		t.Fatal(err)
@@ -169,19 +169,19 @@ func TestStaffEntryRecordsAccount(t *testing.T) {
 		name  string
 		token bool
 		want  string
-	}{{"account", false, staffTestName(questionlog.RoleEdit)}, {"token", true, bootstrapAccount}} {
+	}{{"account", false, staffTestName(store.RoleEdit)}, {"token", true, bootstrapAccount}} {
 		f := newStaffFixture(t, "")
 		var c *http.Cookie
 		if tt.token {
 			c = f.session(t)
 		} else {
-			c = f.sessionAs(t, questionlog.RoleEdit)
+			c = f.sessionAs(t, store.RoleEdit)
 		}
 		req, _ := http.NewRequest("POST", f.URL+"/staff/api/entries", strings.NewReader(`{"question":"Où garer son vélo ?","answer":"Devant la mairie.","enabled":true}`))
 		req.Header.Set("Content-Type", "application/json")
 		req.AddCookie(c)
 		resp, body := sendNoRedirect(t, req)
-		var saved questionlog.Entry
+		var saved store.Entry
 		json.Unmarshal([]byte(body), &saved)
 		if resp.StatusCode != http.StatusCreated || saved.CreatedBy != tt.want || saved.UpdatedBy != tt.want {
 			t.Errorf("%s: POST an entry: %d, created by %q, updated by %q; want 201 by %q", tt.name, resp.StatusCode, saved.CreatedBy, saved.UpdatedBy, tt.want)
@@ -193,7 +193,7 @@ func TestStaffEntryRecordsAccount(t *testing.T) {
 // and names the account, as text.
 func TestConsolePageKnowsRole(t *testing.T) {
 	f := newStaffFixture(t, "")
-	for _, role := range []string{questionlog.RoleRead, questionlog.RoleEdit} {
+	for _, role := range []string{store.RoleRead, store.RoleEdit} {
 		resp, body := f.get(t, "/staff", f.sessionAs(t, role))
 		if resp.StatusCode != http.StatusOK || !strings.Contains(body, `<body data-role="`+role+`">`) ||
 			!strings.Contains(body, staffTestName(role)+" <span class=\"role\">") {
@@ -210,7 +210,7 @@ func TestConsolePageKnowsRole(t *testing.T) {
 // made, its role changed, and the refusals with their French reasons.
 func TestStaffAccountsAPI(t *testing.T) {
 	f := newStaffFixture(t, "")
-	c := f.sessionAs(t, questionlog.RoleEdit)
+	c := f.sessionAs(t, store.RoleEdit)
 	send := func(method, path, body string) (int, string) {
 		t.Helper()
 		req, _ := http.NewRequest(method, f.URL+path, strings.NewReader(body))
@@ -231,8 +231,8 @@ func TestStaffAccountsAPI(t *testing.T) {
 		{"POST", "/staff/api/accounts", `pas du json`, 400, "JSON"},
 		{"PUT", "/staff/api/accounts/lise", `{}`, 400, "Donnez un rôle ou un mot de passe"},
 		{"PUT", "/staff/api/accounts/personne", `{"role":"lecture"}`, 404, "n’existe pas"},
-		{"PUT", "/staff/api/accounts/" + staffTestName(questionlog.RoleEdit), `{"role":"lecture"}`, 409, "dernier compte en édition"},
-		{"DELETE", "/staff/api/accounts/" + staffTestName(questionlog.RoleEdit), ``, 409, "dernier compte en édition"},
+		{"PUT", "/staff/api/accounts/" + staffTestName(store.RoleEdit), `{"role":"lecture"}`, 409, "dernier compte en édition"},
+		{"DELETE", "/staff/api/accounts/" + staffTestName(store.RoleEdit), ``, 409, "dernier compte en édition"},
 		{"GET", "/staff/api/accounts", ``, 200, `"name":"lise"`},
 	}
 	for _, tt := range tests {
@@ -250,7 +250,7 @@ func TestStaffAccountsAPI(t *testing.T) {
 	if resp, _ := f.signInAs(t, "lise", "encore-un-autre-mot", ""); resp.StatusCode != http.StatusSeeOther {
 		t.Errorf("lise with her new password: %d; want 303", resp.StatusCode)
 	}
-	if got, _ := f.Log.StaffAccount(context.Background(), "lise"); got.CreatedBy != staffTestName(questionlog.RoleEdit) {
+	if got, _ := f.Log.StaffAccount(context.Background(), "lise"); got.CreatedBy != staffTestName(store.RoleEdit) {
 		t.Errorf("lise created by %q; want the account that made her", got.CreatedBy)
 	}
 }

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/causette/causette/web/questionlog"
+	"github.com/causette/causette/web/store"
 )
 
 // signInPage is the French sign-in form, parsed once.
@@ -127,7 +127,7 @@ func (st *Staff) signInWithToken(w http.ResponseWriter, r *http.Request, d signI
 		st.renderSignIn(w, http.StatusUnauthorized, d)
 		return
 	}
-	st.signedIn(w, r, d, bootstrapAccount, questionlog.RoleEdit, ip)
+	st.signedIn(w, r, d, bootstrapAccount, store.RoleEdit, ip)
 }
 
 // rightToken reports whether r's form holds the bootstrap token, compared
@@ -140,13 +140,13 @@ func (st *Staff) rightToken(r *http.Request) bool {
 // checkPassword returns account name when password is its own. An unknown
 // name is checked against a dummy hash: it costs the time a wrong password
 // does, and gets the same answer.
-func (st *Staff) checkPassword(r *http.Request, name, password string) (questionlog.StaffAccount, bool, error) {
-	var a questionlog.StaffAccount
+func (st *Staff) checkPassword(r *http.Request, name, password string) (store.StaffAccount, bool, error) {
+	var a store.StaffAccount
 	var err error
 	if name != "" {
 		a, err = st.accounts().StaffAccount(r.Context(), name)
 	}
-	if name == "" || errors.Is(err, questionlog.ErrNoStaffAccount) {
+	if name == "" || errors.Is(err, store.ErrNoStaffAccount) {
 		checkStaffPassword(r.Context(), password, dummyHash())
 		return a, false, nil
 	}

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/causette/causette/web/questionlog"
+	"github.com/causette/causette/web/store"
 )
 
 // TestStaffSessionsInDatabase checks that a session outlives its server (a
@@ -19,13 +19,13 @@ import (
 func TestStaffSessionsInDatabase(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "causette.db")
 	first := newStaffFixture(t, db)
-	c := first.sessionAs(t, questionlog.RoleRead)
+	c := first.sessionAs(t, store.RoleRead)
 	second := newStaffFixture(t, db)
-	if resp, body := second.get(t, "/staff/api/me", c); resp.StatusCode != http.StatusOK || !strings.Contains(body, staffTestName(questionlog.RoleRead)) {
+	if resp, body := second.get(t, "/staff/api/me", c); resp.StatusCode != http.StatusOK || !strings.Contains(body, staffTestName(store.RoleRead)) {
 		t.Fatalf("the session on a new server over the same database: %d %s; want 200 naming the account", resp.StatusCode, body)
 	}
 	ctx := context.Background()
-	if _, err := first.Log.StaffSession(ctx, c.Value, first.clock.Now()); !errors.Is(err, questionlog.ErrNoStaffSession) {
+	if _, err := first.Log.StaffSession(ctx, c.Value, first.clock.Now()); !errors.Is(err, store.ErrNoStaffSession) {
 		t.Errorf("the session is found under its cookie's id: %v; want it kept under its hash only", err)
 	}
 	if _, err := first.Log.StaffSession(ctx, sessionHash(c.Value), first.clock.Now()); err != nil {
@@ -36,7 +36,7 @@ func TestStaffSessionsInDatabase(t *testing.T) {
 	if resp, _ := sendNoRedirect(t, req); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("sign-out: %d; want 303", resp.StatusCode)
 	}
-	if _, err := second.Log.StaffSession(ctx, sessionHash(c.Value), second.clock.Now()); !errors.Is(err, questionlog.ErrNoStaffSession) {
+	if _, err := second.Log.StaffSession(ctx, sessionHash(c.Value), second.clock.Now()); !errors.Is(err, store.ErrNoStaffSession) {
 		t.Errorf("after sign-out the session's row: %v; want it gone", err)
 	}
 	if resp, _ := second.get(t, "/staff/api/me", c); resp.StatusCode != http.StatusUnauthorized {
@@ -48,7 +48,7 @@ func TestStaffSessionsInDatabase(t *testing.T) {
 // staffSessionTTL, and not before.
 func TestStaffSessionExpires(t *testing.T) {
 	f := newStaffFixture(t, "")
-	c := f.sessionAs(t, questionlog.RoleEdit)
+	c := f.sessionAs(t, store.RoleEdit)
 	f.clock.Add(staffSessionTTL - time.Second)
 	if resp, _ := f.get(t, "/staff/api/me", c); resp.StatusCode != http.StatusOK {
 		t.Errorf("just before expiry: %d; want 200", resp.StatusCode)
@@ -66,7 +66,7 @@ func TestStaffSessionExpires(t *testing.T) {
 // wrong password and a name that cannot exist get the same answer.
 func TestStaffWrongPasswordUnknownNameAlike(t *testing.T) {
 	f := newStaffFixture(t, "")
-	name := f.addAccount(t, questionlog.RoleEdit)
+	name := f.addAccount(t, store.RoleEdit)
 	for _, tt := range []struct{ what, name, password string }{
 		{"wrong password", name, "pas-le-bon-mot-de-passe"},
 		{"unknown name", "personne", staffTestPassword},
@@ -94,7 +94,7 @@ func TestStaffWrongPasswordUnknownNameAlike(t *testing.T) {
 // name, whatever the addresses the failures came from.
 func TestStaffSignInRateLimits(t *testing.T) {
 	f := newStaffFixtureWith(t, "", Config{TrustedProxies: mustProxies(t, "127.0.0.1")})
-	edit, read := f.addAccount(t, questionlog.RoleEdit), f.addAccount(t, questionlog.RoleRead)
+	edit, read := f.addAccount(t, store.RoleEdit), f.addAccount(t, store.RoleRead)
 	for i := 1; i <= staffSignInAttempts; i++ {
 		if resp, _ := f.signInAs(t, edit, "mauvais-mot-de-passe", "203.0.113.7"); resp.StatusCode != http.StatusUnauthorized {
 			t.Fatalf("wrong password #%d: %d; want 401", i, resp.StatusCode)
@@ -136,7 +136,7 @@ func TestStaffTokenBootstrap(t *testing.T) {
 	if _, me := f.get(t, "/staff/api/me", c); !strings.Contains(me, `"name":"`+bootstrapAccount+`"`) || !strings.Contains(me, `"role":"édition"`) {
 		t.Errorf("the token's session: %s; want %q with the édition role", me, bootstrapAccount)
 	}
-	f.addAccount(t, questionlog.RoleEdit)
+	f.addAccount(t, store.RoleEdit)
 	resp := f.signIn(t, staffTestToken)
 	if resp.StatusCode != http.StatusUnauthorized || len(resp.Cookies()) != 0 {
 		t.Errorf("the token once an account exists: %d, cookies %v; want 401 and no session", resp.StatusCode, resp.Cookies())
@@ -177,14 +177,14 @@ func TestStaffAccountRules(t *testing.T) {
 		}
 	}
 	a, err := AddStaffAccount(ctx, f.Log, " Marie.Dupont ", "", staffTestPassword, "test")
-	if err != nil || a.Name != "marie.dupont" || a.Role != questionlog.RoleEdit || !strings.HasPrefix(a.Hash, "$argon2id$v=19$m=19456,t=2,p=1$") {
+	if err != nil || a.Name != "marie.dupont" || a.Role != store.RoleEdit || !strings.HasPrefix(a.Hash, "$argon2id$v=19$m=19456,t=2,p=1$") {
 		t.Fatalf("first account: %+v, %v; want marie.dupont, édition, an argon2id hash", a, err)
 	}
 	if _, err := AddStaffAccount(ctx, f.Log, "marie.dupont", "", staffTestPassword, "test"); err == nil || !strings.Contains(err.Error(), "existe déjà") {
 		t.Errorf("the same name again: %v; want « existe déjà »", err)
 	}
 	b, err := AddStaffAccount(ctx, f.Log, "paul", "", staffTestPassword, "test")
-	if err != nil || b.Role != questionlog.RoleRead {
+	if err != nil || b.Role != store.RoleRead {
 		t.Errorf("second account without a role: %+v, %v; want lecture", b, err)
 	}
 	for _, tt := range []struct {
@@ -194,7 +194,7 @@ func TestStaffAccountRules(t *testing.T) {
 		{"removing the last édition account", RemoveStaffAccount(ctx, f.Log, "marie.dupont")},
 		{"demoting the last édition account", SetStaffRole(ctx, f.Log, "marie.dupont", "lecture", "test")},
 	} {
-		if !errors.Is(tt.err, questionlog.ErrLastEditor) || !strings.Contains(tt.err.Error(), "dernier compte en édition") {
+		if !errors.Is(tt.err, store.ErrLastEditor) || !strings.Contains(tt.err.Error(), "dernier compte en édition") {
 			t.Errorf("%s: %v; want ErrLastEditor, said in French", tt.what, tt.err)
 		}
 	}
@@ -212,9 +212,9 @@ func TestStaffAccountRules(t *testing.T) {
 func TestStaffRoleChangeReachesSessions(t *testing.T) {
 	f := newStaffFixture(t, "")
 	ctx := context.Background()
-	c := f.sessionAs(t, questionlog.RoleRead)
-	name := staffTestName(questionlog.RoleRead)
-	if err := SetStaffRole(ctx, f.Log, name, questionlog.RoleEdit, "test"); err != nil {
+	c := f.sessionAs(t, store.RoleRead)
+	name := staffTestName(store.RoleRead)
+	if err := SetStaffRole(ctx, f.Log, name, store.RoleEdit, "test"); err != nil {
 		t.Fatal(err)
 	}
 	if _, me := f.get(t, "/staff/api/me", c); !strings.Contains(me, `"role":"édition"`) {
@@ -229,8 +229,8 @@ func TestStaffRoleChangeReachesSessions(t *testing.T) {
 	if resp, _ := f.signInAs(t, name, staffTestPassword, ""); resp.StatusCode != http.StatusUnauthorized {
 		t.Errorf("the old password: %d; want 401", resp.StatusCode)
 	}
-	c = f.sessionAs(t, questionlog.RoleEdit)
-	if err := RemoveStaffAccount(ctx, f.Log, staffTestName(questionlog.RoleEdit)); err != nil {
+	c = f.sessionAs(t, store.RoleEdit)
+	if err := RemoveStaffAccount(ctx, f.Log, staffTestName(store.RoleEdit)); err != nil {
 		t.Fatal(err)
 	}
 	if resp, _ := f.get(t, "/staff/api/me", c); resp.StatusCode != http.StatusUnauthorized {

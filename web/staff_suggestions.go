@@ -8,10 +8,10 @@ import (
 	"time"
 
 	"github.com/causette/causette/index"
-	"github.com/causette/causette/web/questionlog"
+	"github.com/causette/causette/web/store"
 )
 
-// Suggestions, as active learning does (see questionlog/suggestions.go).
+// Suggestions, as active learning does (see store/suggestions.go).
 const (
 	// suggestBelow is the confidence under which an answer is unsure: past
 	// the chat's threshold (0.2), but not by much (a guess, to tune on a
@@ -31,22 +31,22 @@ const (
 // suggestionStore is what the suggestions need of the question log, beside
 // the attachments (attachmentStore).
 type suggestionStore interface {
-	Uncertain(ctx context.Context, since time.Time, below float64) ([]questionlog.Group, error)
+	Uncertain(ctx context.Context, since time.Time, below float64) ([]store.Group, error)
 	Reject(ctx context.Context, fingerprint string, phrasings []string, by string) error
 	Rejected(ctx context.Context) (map[string]bool, error)
 }
 
-var _ suggestionStore = (*questionlog.Log)(nil)
+var _ suggestionStore = (*store.Log)(nil)
 
 func (st *Staff) suggestionStore() suggestionStore { return st.log }
 
 // suggestion proposes wordings as phrasings of one passage.
 type suggestion struct {
-	Passage   string                `json:"passage"`
-	Title     string                `json:"title"`
-	Paragraph int                   `json:"paragraph"`
-	Text      string                `json:"text"`
-	Wordings  []questionlog.Wording `json:"wordings"`
+	Passage   string          `json:"passage"`
+	Title     string          `json:"title"`
+	Paragraph int             `json:"paragraph"`
+	Text      string          `json:"text"`
+	Wordings  []store.Wording `json:"wordings"`
 	// Count is how many times the wordings were asked; Down how many
 	// answers to them were rated down.
 	Count int `json:"count"`
@@ -60,7 +60,7 @@ type suggestion struct {
 // first, without those attached already or rejected.
 func (st *Staff) handleSuggestions(w http.ResponseWriter, r *http.Request) {
 	sinceText := cmp.Or(r.URL.Query().Get("since"), suggestDefaultSince)
-	since, err := questionlog.ParseSince(sinceText)
+	since, err := store.ParseSince(sinceText)
 	if err != nil {
 		writeJSON(w, http.StatusBadRequest, apiError{Code: "bad_since", Message: "Période illisible : écrivez par exemple 30d ou 12h."})
 		return
@@ -79,7 +79,7 @@ func (st *Staff) handleSuggestions(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		rejected, err = st.suggestionStore().Rejected(ctx)
 	}
-	var attached []questionlog.Attachment
+	var attached []store.Attachment
 	if err == nil {
 		attached, err = st.attachments().Attachments(ctx)
 	}
@@ -89,7 +89,7 @@ func (st *Staff) handleSuggestions(w http.ResponseWriter, r *http.Request) {
 	}
 	known := rejected
 	for _, a := range attached {
-		known[questionlog.RejectedKey(a.Fingerprint, a.Phrasing)] = true
+		known[store.RejectedKey(a.Fingerprint, a.Phrasing)] = true
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"since": sinceText,
 		"suggestions": nonNil(suggest(snap.Index, groups, known))})
@@ -98,7 +98,7 @@ func (st *Staff) handleSuggestions(w http.ResponseWriter, r *http.Request) {
 // suggest gathers the groups by the passage they cited most, leaving out
 // the wordings known for it (attached or rejected: see RejectedKey), the
 // team's answers and the passages the corpus no longer has.
-func suggest(ix *index.Index, groups []questionlog.Group, known map[string]bool) []suggestion {
+func suggest(ix *index.Index, groups []store.Group, known map[string]bool) []suggestion {
 	byPassage := map[string]*suggestion{}
 	var out []*suggestion
 	for _, g := range groups {
@@ -118,8 +118,8 @@ func suggest(ix *index.Index, groups []questionlog.Group, known map[string]bool)
 			out = append(out, s)
 		}
 		for _, w := range g.Wordings {
-			k := questionlog.RejectedKey(fp, w.Text)
-			if known[k] || (p.Question != "" && questionlog.GroupKey(p.Question) == questionlog.GroupKey(w.Text)) {
+			k := store.RejectedKey(fp, w.Text)
+			if known[k] || (p.Question != "" && store.GroupKey(p.Question) == store.GroupKey(w.Text)) {
 				continue
 			}
 			s.Count += w.Count

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/causette/causette/web/questionlog"
+	"github.com/causette/causette/web/store"
 )
 
 // TestStaffSuggestions checks the suggestions: the unsure answers' wordings
@@ -18,7 +18,7 @@ func TestStaffSuggestions(t *testing.T) {
 	f := newStaffFixture(t, "")
 	c := f.session(t)
 	const other = "mistral-ai#p2" // the founding, cited surely below
-	for _, tr := range []questionlog.Turn{
+	for _, tr := range []store.Turn{
 		{Question: attachUnknown, Kind: "answer", Confidence: 0.3, Passage: attachTarget},
 		{Question: "pourquoi pas chez tim cook", Kind: "answer", Confidence: 0.35, Passage: attachTarget},
 		{Question: "Pourquoi ne pas vendre à Apple ?", Kind: "answer", Confidence: 0.9, Passage: attachTarget, Feedback: "down"},

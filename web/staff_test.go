@@ -16,7 +16,8 @@ import (
 	"time"
 
 	"github.com/causette/causette/chat"
-	"github.com/causette/causette/web/questionlog"
+	"github.com/causette/causette/web/store"
+	"github.com/causette/causette/web/store/sqlite"
 )
 
 const staffTestToken = "jeton-de-test-0123456789"
@@ -26,7 +27,7 @@ const staffTestToken = "jeton-de-test-0123456789"
 type staffFixture struct {
 	URL   string
 	Staff *Staff
-	Log   *questionlog.Log
+	Log   *store.Log
 	Logs  *syncBuffer // the server's log lines
 	clock *fakeClock
 }
@@ -72,7 +73,7 @@ func newStaffFixtureWith(tb testing.TB, dbPath string, cfg Config, opts ...func(
 	}
 	f := &staffFixture{Logs: &syncBuffer{}, clock: &fakeClock{now: time.Now()}}
 	logger := slog.New(slog.NewTextHandler(f.Logs, nil))
-	f.Log = questionlog.Open(dbPath, questionlog.Options{Logger: logger})
+	f.Log = sqlite.Open(dbPath, store.Options{Logger: logger})
 	tb.Cleanup(func() { f.Log.Close() })
 	ix, eng := mustEngine(tb)
 	sc := StaffConfig{Token: staffTestToken, Log: f.Log, Engine: eng, Index: ix, Logger: logger, Now: f.clock.Now}
@@ -129,8 +130,8 @@ func staffTestName(role string) string { return "compte-" + role }
 func (f *staffFixture) addAccount(tb testing.TB, role string) string {
 	tb.Helper()
 	ctx := context.Background()
-	if role != questionlog.RoleEdit {
-		f.addAccount(tb, questionlog.RoleEdit)
+	if role != store.RoleEdit {
+		f.addAccount(tb, store.RoleEdit)
 	}
 	name := staffTestName(role)
 	if _, err := f.Log.StaffAccount(ctx, name); err == nil {
@@ -430,7 +431,7 @@ func TestVisitorTurnsLogged(t *testing.T) {
 	resp.Body.Close()
 	// The feedback travels over the socket after the answer: wait for it.
 	deadline := time.Now().Add(testTimeout)
-	var disliked struct{ Turns []questionlog.Turn }
+	var disliked struct{ Turns []store.Turn }
 	for {
 		_, body := f.get(t, "/staff/api/log/disliked", c)
 		json.Unmarshal([]byte(body), &disliked)
@@ -445,7 +446,7 @@ func TestVisitorTurnsLogged(t *testing.T) {
 		t.Fatalf("disliked view = %+v; want the rated turn with its cited passage", disliked.Turns)
 	}
 	_, recentBody := f.get(t, "/staff/api/log/recent", c)
-	var recent struct{ Turns []questionlog.Turn }
+	var recent struct{ Turns []store.Turn }
 	json.Unmarshal([]byte(recentBody), &recent)
 	if len(recent.Turns) != 2 {
 		t.Fatalf("recent view = %+v; want the 2 turns", recent.Turns)
@@ -488,11 +489,11 @@ func TestChatAnswersWhenLogCannotWrite(t *testing.T) {
 	// text; the staff view has them.
 	resp, body := f.get(t, "/healthz/log", nil)
 	var pub struct {
-		QuestionLog questionlog.PublicHealth `json:"question_log"`
+		QuestionLog store.PublicHealth `json:"question_log"`
 	}
 	json.Unmarshal([]byte(body), &pub)
 	if resp.StatusCode != http.StatusServiceUnavailable || pub.QuestionLog.OK || pub.QuestionLog.Failed < 1 ||
-		pub.QuestionLog.Problem != questionlog.ProblemUnavailable || strings.Contains(body, f.Log.Path()) || strings.Contains(body, "error") {
+		pub.QuestionLog.Problem != store.ProblemUnavailable || strings.Contains(body, f.Log.Path()) || strings.Contains(body, "error") {
 		t.Errorf("/healthz/log with a broken log: %d %s; want 503, not ok, a failed write, no path nor error text", resp.StatusCode, body)
 	}
 	if resp, _ := f.get(t, "/staff/api/health", nil); resp.StatusCode != http.StatusUnauthorized {
@@ -500,8 +501,8 @@ func TestChatAnswersWhenLogCannotWrite(t *testing.T) {
 	}
 	resp, body = f.get(t, "/staff/api/health", f.session(t))
 	var h struct {
-		QuestionLog questionlog.Health `json:"question_log"`
-		Path        string             `json:"path"`
+		QuestionLog store.Health `json:"question_log"`
+		Path        string       `json:"path"`
 	}
 	json.Unmarshal([]byte(body), &h)
 	if resp.StatusCode != http.StatusOK || h.QuestionLog.OK || h.QuestionLog.Error == "" || h.Path != f.Log.Path() {
@@ -511,13 +512,13 @@ func TestChatAnswersWhenLogCannotWrite(t *testing.T) {
 	// is public: the problem in a word, no path, no error text.
 	resp, body = f.get(t, "/healthz", nil)
 	var all struct {
-		Status      string                   `json:"status"`
-		Failing     []string                 `json:"failing"`
-		QuestionLog questionlog.PublicHealth `json:"question_log"`
+		Status      string             `json:"status"`
+		Failing     []string           `json:"failing"`
+		QuestionLog store.PublicHealth `json:"question_log"`
 	}
 	json.Unmarshal([]byte(body), &all)
 	if resp.StatusCode != http.StatusOK || all.Status != "degraded" || !slices.Equal(all.Failing, []string{"question_log"}) ||
-		all.QuestionLog.OK || all.QuestionLog.Failed < 1 || all.QuestionLog.Problem != questionlog.ProblemUnavailable {
+		all.QuestionLog.OK || all.QuestionLog.Failed < 1 || all.QuestionLog.Problem != store.ProblemUnavailable {
 		t.Errorf("/healthz with a broken log: %d %s; want 200, status degraded, question_log failing, unavailable", resp.StatusCode, body)
 	}
 	if strings.Contains(body, dbPath) || (h.QuestionLog.Error != "" && strings.Contains(body, h.QuestionLog.Error)) {
@@ -636,7 +637,7 @@ func TestHealthSkippedFiles(t *testing.T) {
 		"secret-rh.csv": "question,réponse\nQuand ?,\n",
 	})
 	eng := chat.New(ix, chat.Options{})
-	log := questionlog.Open(filepath.Join(t.TempDir(), "causette.db"), questionlog.Options{Logger: quietLogger()})
+	log := sqlite.Open(filepath.Join(t.TempDir(), "causette.db"), store.Options{Logger: quietLogger()})
 	t.Cleanup(func() { log.Close() })
 	st, err := NewStaff(StaffConfig{Token: staffTestToken, Log: log, Engine: eng, Index: ix, Logger: quietLogger()})
 	if err != nil {

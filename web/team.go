@@ -5,7 +5,7 @@ import (
 	"net/url"
 
 	"github.com/causette/causette/index"
-	"github.com/causette/causette/web/questionlog"
+	"github.com/causette/causette/web/store"
 )
 
 // TeamDoc is the id of the document that holds the team's answers: no
@@ -19,7 +19,7 @@ const TeamTitle = "Réponse de l'équipe"
 // corpus: each an FAQ entry, found by its question and its other phrasings,
 // cited as « Réponse de l'équipe » with its link. Passage ids come from the
 // entries' ids, so an edit keeps them. nil when no entry is enabled.
-func TeamDocument(entries []questionlog.Entry) *index.Document {
+func TeamDocument(entries []store.Entry) *index.Document {
 	d := &index.Document{Slug: TeamDoc, Title: TeamTitle}
 	for _, e := range entries {
 		if !e.Enabled {

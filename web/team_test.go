@@ -4,7 +4,7 @@ import (
 	"testing"
 
 	"github.com/causette/causette/index"
-	"github.com/causette/causette/web/questionlog"
+	"github.com/causette/causette/web/store"
 )
 
 // TestTeamDocument checks the team's answers as served: enabled entries
@@ -14,7 +14,7 @@ func TestTeamDocument(t *testing.T) {
 	if d := TeamDocument(nil); d != nil {
 		t.Errorf("no entry: %+v; want no document", d)
 	}
-	d := TeamDocument([]questionlog.Entry{
+	d := TeamDocument([]store.Entry{
 		{ID: 7, Question: "Où garer son vélo ?", Alternates: []string{"parking vélo"}, Answer: "Devant la mairie.", Link: "https://mairie.example.fr/velo", Enabled: true},
 		{ID: 8, Question: "Quand ouvre la piscine ?", Answer: "À 9 h.", Enabled: false},
 		{ID: 9, Question: "Comment payer ?", Answer: "En ligne.", Link: "javascript:alert(1)", Enabled: true},

@@ -17,7 +17,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/causette/causette/web/questionlog"
+	"github.com/causette/causette/web/store"
 )
 
 // The contact webhook (serve --contact-webhook): each new request is POSTed
@@ -89,12 +89,12 @@ func checkWebhook(c WebhookConfig) error {
 
 // webhookBody is what the webhook receives for a request.
 type webhookBody struct {
-	ID      int64                     `json:"id"`
-	Time    time.Time                 `json:"time"`
-	Message string                    `json:"message"`
-	Email   string                    `json:"email"`
-	Turns   []questionlog.RequestTurn `json:"turns"`
-	Console string                    `json:"console,omitempty"`
+	ID      int64               `json:"id"`
+	Time    time.Time           `json:"time"`
+	Message string              `json:"message"`
+	Email   string              `json:"email"`
+	Turns   []store.RequestTurn `json:"turns"`
+	Console string              `json:"console,omitempty"`
 }
 
 // Sign returns the X-Causette-Signature value of body with secret.
@@ -116,8 +116,8 @@ type outbox struct {
 	once   sync.Once
 }
 
-// newOutbox starts delivering what store has pending.
-func newOutbox(store requestStore, cfg WebhookConfig, logger *slog.Logger) *outbox {
+// newOutbox starts delivering what requests has pending.
+func newOutbox(requests requestStore, cfg WebhookConfig, logger *slog.Logger) *outbox {
 	if cfg.RetryBase <= 0 {
 		cfg.RetryBase = DefaultWebhookRetryBase
 	}
@@ -126,7 +126,7 @@ func newOutbox(store requestStore, cfg WebhookConfig, logger *slog.Logger) *outb
 	}
 	ctx, stop := context.WithCancel(context.Background())
 	o := &outbox{
-		store: store,
+		store: requests,
 		cfg:   cfg,
 		client: &http.Client{Timeout: webhookTimeout,
 			// A redirect is not a delivery: the address is the owner's to fix.
@@ -216,20 +216,20 @@ func (o *outbox) deliverDue(ctx context.Context) {
 
 // deliver tries request r once and records the outcome: delivered on a
 // 2xx, tried again after a back-off otherwise, failed past the attempts.
-func (o *outbox) deliver(ctx context.Context, r questionlog.Request) {
+func (o *outbox) deliver(ctx context.Context, r store.Request) {
 	err := o.post(ctx, r)
 	if ctx.Err() != nil {
 		return // stopping: the try does not count, it is made again at start
 	}
-	d := questionlog.Delivery{State: questionlog.DeliveryDelivered, Attempts: r.Webhook.Attempts + 1}
+	d := store.Delivery{State: store.DeliveryDelivered, Attempts: r.Webhook.Attempts + 1}
 	switch {
 	case err == nil:
 		o.log.Info("contact webhook: delivered", "request", r.ID, "attempts", d.Attempts)
 	case d.Attempts >= o.cfg.Attempts:
-		d.State, d.Error = questionlog.DeliveryFailed, truncate(err.Error(), maxWebhookError)
+		d.State, d.Error = store.DeliveryFailed, truncate(err.Error(), maxWebhookError)
 		o.log.Error("contact webhook: given up", "request", r.ID, "attempts", d.Attempts, "err", err)
 	default:
-		d.State, d.Error = questionlog.DeliveryPending, truncate(err.Error(), maxWebhookError)
+		d.State, d.Error = store.DeliveryPending, truncate(err.Error(), maxWebhookError)
 		d.Next = time.Now().Add(o.backoff(d.Attempts))
 		o.log.Warn("contact webhook: failed, will retry", "request", r.ID, "attempts", d.Attempts, "next", d.Next, "err", err)
 	}
@@ -249,7 +249,7 @@ func (o *outbox) backoff(attempts int) time.Duration {
 }
 
 // post sends r to the webhook, signed; an error for anything but a 2xx.
-func (o *outbox) post(ctx context.Context, r questionlog.Request) error {
+func (o *outbox) post(ctx context.Context, r store.Request) error {
 	body, err := json.Marshal(webhookBody{ID: r.ID, Time: r.Time, Message: r.Message, Email: r.Email, Turns: r.Turns,
 		Console: o.cfg.ConsoleURL})
 	if err != nil {

@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/causette/causette/web/questionlog"
+	"github.com/causette/causette/web/store"
 )
 
 const webhookTestSecret = "secret-du-webhook"
@@ -66,9 +66,9 @@ func nextCall(t *testing.T, calls <-chan hookCall) hookCall {
 
 // deliveryOf waits until the only request's delivery is in state, and
 // returns it.
-func deliveryOf(t *testing.T, f *staffFixture, state string) questionlog.Delivery {
+func deliveryOf(t *testing.T, f *staffFixture, state string) store.Delivery {
 	t.Helper()
-	var d questionlog.Delivery
+	var d store.Delivery
 	eventually(t, "delivery "+state, func() bool {
 		got := storedRequests(t, f.Log)
 		if len(got) == 1 {
@@ -100,7 +100,7 @@ func TestWebhookDeliversSigned(t *testing.T) {
 		got.Turns[0].Question != "Qui est le PDG de Mistral ?" || got.Console != "https://faq.exemple.fr/staff#demandes" || got.Time.IsZero() {
 		t.Errorf("webhook body %s; want the request's id, time, message, address, turn and the console's link", c.body)
 	}
-	if d := deliveryOf(t, f, questionlog.DeliveryDelivered); d.Attempts != 1 {
+	if d := deliveryOf(t, f, store.DeliveryDelivered); d.Attempts != 1 {
 		t.Errorf("delivered after %d attempts; want 1", d.Attempts)
 	}
 }
@@ -115,7 +115,7 @@ func TestWebhookRetriesAFailure(t *testing.T) {
 	if string(first.body) != string(second.body) {
 		t.Errorf("retry sent %s; want the same body as the first try, %s", second.body, first.body)
 	}
-	if d := deliveryOf(t, f, questionlog.DeliveryDelivered); d.Attempts != 2 {
+	if d := deliveryOf(t, f, store.DeliveryDelivered); d.Attempts != 2 {
 		t.Errorf("delivered after %d attempts; want 2 (a 500, then a 200)", d.Attempts)
 	}
 }
@@ -127,7 +127,7 @@ func TestWebhookGivesUp(t *testing.T) {
 	const attempts = 3
 	f := newContactFixture(t, withWebhook(ts.URL, attempts))
 	postContact(t, f.URL, `{"message":"Bonjour"}`)
-	d := deliveryOf(t, f, questionlog.DeliveryFailed)
+	d := deliveryOf(t, f, store.DeliveryFailed)
 	if d.Attempts != attempts || !strings.Contains(d.Error, "502") {
 		t.Errorf("failed delivery %+v; want %d attempts and the status in the error", d, attempts)
 	}
@@ -164,7 +164,7 @@ func TestWebhookNeverBlocksTheVisitor(t *testing.T) {
 	case <-time.After(testTimeout):
 		t.Fatal("the webhook was never called")
 	}
-	if got := storedRequests(t, f.Log); len(got) != 1 || got[0].Webhook.State != questionlog.DeliveryPending {
+	if got := storedRequests(t, f.Log); len(got) != 1 || got[0].Webhook.State != store.DeliveryPending {
 		t.Errorf("while the webhook hangs, inbox %+v; want the request, its delivery pending", got)
 	}
 }
@@ -174,7 +174,7 @@ func TestWebhookNeverBlocksTheVisitor(t *testing.T) {
 func TestWebhookResumesAfterRestart(t *testing.T) {
 	ts, calls := webhookServer(t, http.StatusOK)
 	f := newContactFixture(t)
-	r, err := f.Log.AddRequest(t.Context(), questionlog.Request{Message: "Laissée en attente"}, true)
+	r, err := f.Log.AddRequest(t.Context(), store.Request{Message: "Laissée en attente"}, true)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,7 +11,7 @@ import (
 	"strings"
 
 	"github.com/causette/causette/chat"
-	"github.com/causette/causette/web/questionlog"
+	"github.com/causette/causette/web/store"
 )
 
 // maxLineBytes bounds one question read from standard input.
@@ -94,13 +94,13 @@ func answerTurn(eng *chat.Engine, q, context string, asJSON bool, out io.Writer)
 //
 // The short answer comes first, alone on its line, when there is one. The
 // corpus's text reaches the terminal with its control characters escaped
-// (see questionlog.TerminalText), as the log's does.
+// (see store.TerminalText), as the log's does.
 func printAnswer(out io.Writer, a chat.Answer) error {
 	// Line by line: an answer may hold a list, one item a line.
 	text := func(s string) string {
 		lines := strings.Split(s, "\n")
 		for i := range lines {
-			lines[i] = questionlog.TerminalText(lines[i])
+			lines[i] = store.TerminalText(lines[i])
 		}
 		return strings.Join(lines, "\n")
 	}

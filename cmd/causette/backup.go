@@ -6,10 +6,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 
-	"github.com/causette/causette/web/questionlog"
+	"github.com/causette/causette/web/store/postgres"
+	"github.com/causette/causette/web/store/sqlite"
 )
 
 // runBackup copies the server's database (question log, team's answers)
@@ -18,7 +18,7 @@ import (
 func runBackup(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	db := fs.String("db", "", "fichier SQLite du serveur (défaut : "+dbFileName+" dans le dossier --data)")
+	db := fs.String("db", "", dbFlagHelp)
 	dataDir := fs.String("data", defaultDataDir, "dossier des données du serveur")
 	if err := fs.Parse(reorder(args)); err != nil {
 		return err
@@ -29,10 +29,13 @@ func runBackup(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	if *db == "" {
 		*db = filepath.Join(*dataDir, dbFileName)
 	}
-	if _, err := os.Stat(*db); err != nil {
+	if postgres.IsURL(*db) {
+		return fmt.Errorf("backup : la base %s est sur PostgreSQL : sauvegardez-la avec pg_dump (par exemple : pg_dump --format=custom --file=causette.dump \"$URL\"), voir docs/deploy.md", dbName(*db))
+	}
+	if _, err := statDB(*db); err != nil {
 		return fmt.Errorf("backup : base %s illisible : %w", *db, err)
 	}
-	if err := questionlog.Backup(ctx, *db, fs.Arg(0)); err != nil {
+	if err := sqlite.Backup(ctx, *db, fs.Arg(0)); err != nil {
 		return fmt.Errorf("backup : %w", err)
 	}
 	fmt.Fprintf(stdout, "copie de %s écrite dans %s\n", terminalSafe(*db), terminalSafe(fs.Arg(0)))

@@ -6,13 +6,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
 	"time"
 
-	"github.com/causette/causette/web/questionlog"
+	"github.com/causette/causette/web/store"
 )
 
 // Defaults of the question log.
@@ -37,7 +36,7 @@ func runLog(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	}
 	sinceText := fs.String("since", "7d", "période : 7d (jours), 12h, 90m...")
 	asCSV := fs.Bool("csv", false, "sortie CSV")
-	db := fs.String("db", "", "fichier SQLite du journal des questions (défaut : "+dbFileName+" dans le dossier --data)")
+	db := fs.String("db", "", dbFlagHelp)
 	dataDir := fs.String("data", defaultDataDir, "dossier des données du serveur")
 	limit := fs.Int("limit", 50, "lignes au plus (0 : toutes)")
 	dir := corpusFlag(fs)
@@ -49,17 +48,17 @@ func runLog(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		return errors.New("log : donnez une vue, unanswered, disliked ou top")
 	}
 	view := fs.Arg(0)
-	since, err := questionlog.ParseSince(*sinceText)
+	since, err := store.ParseSince(*sinceText)
 	if err != nil {
 		return fmt.Errorf("log --since : %w", err)
 	}
 	if *db == "" {
 		*db = filepath.Join(*dataDir, dbFileName)
 	}
-	if _, err := os.Stat(*db); err != nil {
+	if _, err := statDB(*db); err != nil {
 		return fmt.Errorf("log : journal %s illisible : %w", *db, err)
 	}
-	qlog, err := questionlog.OpenReadOnly(ctx, *db)
+	qlog, err := openStoreReadOnly(ctx, *db)
 	if err != nil {
 		return fmt.Errorf("log : %w", err)
 	}
@@ -67,7 +66,7 @@ func runLog(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	from := time.Now().Add(-since)
 	switch view {
 	case "unanswered", "top":
-		var groups []questionlog.Group
+		var groups []store.Group
 		if view == "unanswered" {
 			groups, err = qlog.Unanswered(ctx, from, *limit)
 		} else {
@@ -82,7 +81,7 @@ func runLog(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 			}
 		}
 		if *asCSV {
-			return questionlog.WriteGroupsCSV(stdout, groups)
+			return store.WriteGroupsCSV(stdout, groups)
 		}
 		printGroups(stdout, view, groups)
 	case "disliked":
@@ -91,7 +90,7 @@ func runLog(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 			return fmt.Errorf("log %s : %w", view, err)
 		}
 		if *asCSV {
-			return questionlog.WriteTurnsCSV(stdout, turns)
+			return store.WriteTurnsCSV(stdout, turns)
 		}
 		printTurns(stdout, turns)
 	default:
@@ -102,7 +101,7 @@ func runLog(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 }
 
 // addNearest adds to each group the passages of the corpus closest to it.
-func addNearest(groups []questionlog.Group, dir *corpusSource) error {
+func addNearest(groups []store.Group, dir *corpusSource) error {
 	if len(groups) == 0 {
 		return nil
 	}
@@ -116,13 +115,13 @@ func addNearest(groups []questionlog.Group, dir *corpusSource) error {
 		if err != nil {
 			return err
 		}
-		groups[i].Nearest = questionlog.NearOf(found.Matches)
+		groups[i].Nearest = store.NearOf(found.Matches)
 	}
 	return nil
 }
 
 // printGroups prints a view of grouped questions (unanswered, top) as a table.
-func printGroups(w io.Writer, view string, groups []questionlog.Group) {
+func printGroups(w io.Writer, view string, groups []store.Group) {
 	if len(groups) == 0 {
 		fmt.Fprintln(w, "Aucune question sur la période.")
 		return
@@ -156,7 +155,7 @@ func printGroups(w io.Writer, view string, groups []questionlog.Group) {
 }
 
 // printTurns prints the disliked turns as a table.
-func printTurns(w io.Writer, turns []questionlog.Turn) {
+func printTurns(w io.Writer, turns []store.Turn) {
 	if len(turns) == 0 {
 		fmt.Fprintln(w, "Aucune réponse jugée mauvaise sur la période.")
 		return
@@ -176,12 +175,12 @@ const oneLineRunes = 80
 // oneLine makes text read from the log fit one cell of a table: its spaces,
 // tabs and line breaks as one space, at most oneLineRunes runes, and what a
 // terminal would obey (escape sequences, bidirectional controls) shown
-// escaped (see questionlog.TerminalText). Every text of the log printed goes
+// escaped (see store.TerminalText). Every text of the log printed goes
 // through it: visitors wrote it.
 func oneLine(s string) string {
 	s = strings.Join(strings.Fields(s), " ")
 	if r := []rune(s); len(r) > oneLineRunes {
 		s = string(r[:oneLineRunes-1]) + "…"
 	}
-	return questionlog.TerminalText(s)
+	return store.TerminalText(s)
 }

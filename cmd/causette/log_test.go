@@ -12,14 +12,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/causette/causette/web/questionlog"
+	"github.com/causette/causette/web/store"
+	"github.com/causette/causette/web/store/sqlite"
 )
 
 // writeLog fills a question log with a few visitor turns and returns its path.
 func writeLog(t *testing.T) string {
 	t.Helper()
 	now := time.Now()
-	return writeTurns(t, []questionlog.Turn{
+	return writeTurns(t, []store.Turn{
 		{Question: "Quelle est la recette de la tarte Tatin ?", Kind: "no_answer", Confidence: 0.1},
 		{Question: "recette de la tarte tatin", Kind: "no_answer", Confidence: 0.1},
 		{Question: "Qui est le PDG de Mistral ?", Kind: "answer", Confidence: 0.95, Passage: "mistral-ai#p3", Key: "t1"},
@@ -31,10 +32,10 @@ func writeLog(t *testing.T) string {
 
 // writeTurns writes a question log of turns, the turns keyed disliked given
 // a thumbs down, and returns its path.
-func writeTurns(t *testing.T, turns []questionlog.Turn, disliked ...string) string {
+func writeTurns(t *testing.T, turns []store.Turn, disliked ...string) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "causette.db")
-	l := questionlog.Open(path, questionlog.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	l := sqlite.Open(path, store.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	for _, tr := range turns {
 		if !l.Record(tr) {
 			t.Fatalf("Record(%q) dropped", tr.Question)
@@ -114,11 +115,11 @@ func TestLogCommand(t *testing.T) {
 func TestLogEscapesVisitorText(t *testing.T) {
 	typed := []string{"Recette \x1b[31mrouge\x1b[0m", "Alerte\a", "\x1b]0;piège\x07 titre", "facture\u202efdp.exe"}
 	shown := []string{`Recette \x1b[31mrouge\x1b[0m`, `Alerte\x07`, `\x1b]0;piège\x07 titre`, `facture\u202efdp.exe`}
-	var turns []questionlog.Turn
+	var turns []store.Turn
 	for i, q := range typed {
-		turns = append(turns, questionlog.Turn{Question: q, Kind: "no_answer", Key: "t" + strconv.Itoa(i)})
+		turns = append(turns, store.Turn{Question: q, Kind: "no_answer", Key: "t" + strconv.Itoa(i)})
 	}
-	turns = append(turns, questionlog.Turn{Question: "Où est le siège, à Paris ?", Kind: "answer", Passage: "mistral-ai#p3", Key: "fr"})
+	turns = append(turns, store.Turn{Question: "Où est le siège, à Paris ?", Kind: "answer", Passage: "mistral-ai#p3", Key: "fr"})
 	db := writeTurns(t, turns, "t0", "t1", "t2", "t3", "fr")
 	for _, view := range []string{"unanswered", "top", "disliked"} {
 		var out, errOut bytes.Buffer

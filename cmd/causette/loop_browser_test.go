@@ -14,7 +14,7 @@ import (
 
 	"github.com/causette/causette/web"
 	"github.com/causette/causette/web/browsertest"
-	"github.com/causette/causette/web/questionlog"
+	"github.com/causette/causette/web/store/sqlite"
 )
 
 // loopQuestion is out of the seed corpus's scope: Causette cannot answer it
@@ -153,7 +153,7 @@ func TestStaffLoopInBrowser(t *testing.T) {
 	browsertest.Step(t, staff, "« Comptes »", chromedp.Navigate(base+"/staff/comptes"), chromedp.WaitVisible(chromedp.CSS(`#accounts-body`)))
 	shootView(t, staff, "", "accounts")
 
-	l, err := questionlog.OpenReadOnly(context.Background(), filepath.Join(data, dbFileName))
+	l, err := sqlite.OpenReadOnly(context.Background(), filepath.Join(data, dbFileName))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,7 +14,7 @@ import (
 	"strings"
 
 	"github.com/causette/causette/index"
-	"github.com/causette/causette/web/questionlog"
+	"github.com/causette/causette/web/store"
 )
 
 const qaUsage = `Usage :
@@ -35,7 +35,7 @@ func runQA(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 		fmt.Fprint(stderr, qaUsage)
 		fs.PrintDefaults()
 	}
-	db := fs.String("db", "", "fichier SQLite du serveur (défaut : "+dbFileName+" dans le dossier --data)")
+	db := fs.String("db", "", dbFlagHelp)
 	dataDir := fs.String("data", defaultDataDir, "dossier des données du serveur")
 	if err := fs.Parse(reorder(args)); err != nil {
 		return err
@@ -66,7 +66,7 @@ func runQA(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 		defer qlog.Close()
 		return importSheet(ctx, qlog, sheet, stdout)
 	}
-	if _, err := os.Stat(*db); err != nil {
+	if _, err := statDB(*db); err != nil {
 		return fmt.Errorf("qa export : base %s illisible : %w", *db, err)
 	}
 	qlog, err := openEntries(*db)
@@ -101,25 +101,25 @@ func runQA(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 }
 
 // openEntries opens the server's database for the team's answers.
-func openEntries(db string) (*questionlog.Log, error) { return openServerDB("qa", db) }
+func openEntries(db string) (*store.Log, error) { return openServerDB("qa", db) }
 
 // openServerDB opens the server's database for command cmd (qa, staff),
 // reporting problems only.
-func openServerDB(cmd, db string) (*questionlog.Log, error) {
+func openServerDB(cmd, db string) (*store.Log, error) {
 	// The server's retention is its own: nothing is purged from here.
 	quiet := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})) // problems only
-	qlog := questionlog.Open(db, questionlog.Options{NoPurge: true, Logger: quiet})
+	qlog := openStore(db, store.Options{NoPurge: true, Logger: quiet})
 	if h := qlog.Health(); !h.OK {
 		qlog.Close()
-		return nil, fmt.Errorf("%s : base %s inutilisable (%s)", cmd, db, h.Error)
+		return nil, fmt.Errorf("%s : base %s inutilisable (%s)", cmd, dbName(db), h.Error)
 	}
 	return qlog, nil
 }
 
 // writeSheet writes entries as a Q&A sheet that --corpus and qa import read
 // back: the text as typed (a sheet meant to be read back is not defused
-// for spreadsheets; see questionlog's CSV reports).
-func writeSheet(w io.Writer, sep rune, entries []questionlog.Entry) error {
+// for spreadsheets; see the store's CSV reports).
+func writeSheet(w io.Writer, sep rune, entries []store.Entry) error {
 	cw := csv.NewWriter(w)
 	cw.Comma = sep
 	cw.Write([]string{"question", "réponse", "formulations", "lien", "active"})
@@ -136,12 +136,12 @@ func writeSheet(w io.Writer, sep rune, entries []questionlog.Entry) error {
 
 // importSheet adds the sheet's rows as entries, or updates the entry that
 // asks the same question (folded), and says for each line what it did.
-func importSheet(ctx context.Context, qlog *questionlog.Log, sheet *index.Sheet, out io.Writer) error {
+func importSheet(ctx context.Context, qlog *store.Log, sheet *index.Sheet, out io.Writer) error {
 	entries, err := qlog.Entries(ctx)
 	if err != nil {
 		return fmt.Errorf("qa import : %w", err)
 	}
-	byQuestion := map[string]questionlog.Entry{}
+	byQuestion := map[string]store.Entry{}
 	for _, e := range entries {
 		byQuestion[index.Fold(e.Question)] = e
 	}
@@ -156,7 +156,7 @@ func importSheet(ctx context.Context, qlog *questionlog.Log, sheet *index.Sheet,
 		if row.Active != nil {
 			enabled = *row.Active
 		}
-		next := questionlog.Entry{ID: e.ID, Question: row.Question, Answer: row.Answer, Alternates: row.Alternates,
+		next := store.Entry{ID: e.ID, Question: row.Question, Answer: row.Answer, Alternates: row.Alternates,
 			Link: row.Link, Passages: e.Passages, Enabled: enabled}
 		if known && next.Question == e.Question && next.Answer == e.Answer && next.Link == e.Link && next.Enabled == e.Enabled &&
 			strings.Join(next.Alternates, "\n") == strings.Join(e.Alternates, "\n") {

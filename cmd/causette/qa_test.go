@@ -14,7 +14,8 @@ import (
 	"time"
 
 	"github.com/causette/causette/chat"
-	"github.com/causette/causette/web/questionlog"
+	"github.com/causette/causette/web/store"
+	"github.com/causette/causette/web/store/sqlite"
 )
 
 // TestQAImportExport checks the round trip of the team's answers: a sheet
@@ -78,7 +79,7 @@ func TestQAImportExport(t *testing.T) {
 	if _, err := runWithin(t, "qa", "import", "--db", fresh, exported); err != nil {
 		t.Fatal(err)
 	}
-	l := questionlog.Open(fresh, questionlog.Options{NoPurge: true})
+	l := sqlite.Open(fresh, store.Options{NoPurge: true})
 	defer l.Close()
 	entries, _ := l.Entries(context.Background())
 	for _, e := range entries {
@@ -93,8 +94,8 @@ func TestQAImportExport(t *testing.T) {
 // retention is the server's (--log-days).
 func TestQADoesNotPurge(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "causette.db")
-	l := questionlog.Open(db, questionlog.Options{Days: 90})
-	l.Record(questionlog.Turn{Time: time.Now().AddDate(0, 0, -60), Question: "Une vieille question ?", Kind: "no_answer"})
+	l := sqlite.Open(db, store.Options{Days: 90})
+	l.Record(store.Turn{Time: time.Now().AddDate(0, 0, -60), Question: "Une vieille question ?", Kind: "no_answer"})
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := l.Flush(ctx); err != nil {
@@ -104,7 +105,7 @@ func TestQADoesNotPurge(t *testing.T) {
 	if _, err := runWithin(t, "qa", "export", "--db", db); err != nil {
 		t.Fatal(err)
 	}
-	ro, err := questionlog.OpenReadOnly(context.Background(), db)
+	ro, err := sqlite.OpenReadOnly(context.Background(), db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,16 +148,16 @@ func TestServeAnswersTeamEntries(t *testing.T) {
 func TestBackupWhileServing(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "causette.db")
-	l := questionlog.Open(db, questionlog.Options{})
+	l := sqlite.Open(db, store.Options{})
 	defer l.Close()
-	if _, err := l.SaveEntry(context.Background(), questionlog.Entry{Question: "Où garer son vélo ?", Answer: "Devant la mairie.", Enabled: true}, "test"); err != nil {
+	if _, err := l.SaveEntry(context.Background(), store.Entry{Question: "Où garer son vélo ?", Answer: "Devant la mairie.", Enabled: true}, "test"); err != nil {
 		t.Fatal(err)
 	}
 	out := filepath.Join(dir, "copie.db")
 	if _, err := runWithin(t, "backup", "--db", db, out); err != nil {
 		t.Fatal(err)
 	}
-	copyLog := questionlog.Open(out, questionlog.Options{})
+	copyLog := sqlite.Open(out, store.Options{})
 	defer copyLog.Close()
 	entries, err := copyLog.Entries(context.Background())
 	if err != nil || len(entries) != 1 || entries[0].Answer != "Devant la mairie." {

@@ -142,6 +142,9 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if err := data.ensureDir(); err != nil {
 		return fmt.Errorf("serve : %w", err)
 	}
+	if err := checkSharedSecret(*staff.db, *data.secret); err != nil {
+		return fmt.Errorf("serve : %w", err)
+	}
 	key, err := data.key()
 	if err != nil {
 		return fmt.Errorf("serve : %w", err)

@@ -11,7 +11,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/causette/causette/web"
-	"github.com/causette/causette/web/questionlog"
+	"github.com/causette/causette/web/store"
+	"github.com/causette/causette/web/store/postgres"
 )
 
 // staffTokenEnv names the environment variable holding the staff token.
@@ -31,8 +32,8 @@ type staffOptions struct {
 // staffFlags adds --db, --log-days and --staff-token to serve's flags.
 func staffFlags(fs *flag.FlagSet) *staffOptions {
 	return &staffOptions{
-		db:    fs.String("db", "", "fichier SQLite du journal des questions (défaut : "+dbFileName+" dans le dossier --data)"),
-		days:  fs.Int("log-days", questionlog.DefaultDays, "jours de conservation du journal des questions"),
+		db:    fs.String("db", "", dbFlagHelp),
+		days:  fs.Int("log-days", store.DefaultDays, "jours de conservation du journal des questions"),
 		token: fs.String("staff-token", "", "jeton d'amorçage de la console de l'équipe, tant qu'aucun compte n'existe (causette staff add) (défaut : $"+staffTokenEnv+", sinon un jeton aléatoire affiché au démarrage)"),
 	}
 }
@@ -41,7 +42,7 @@ func staffFlags(fs *flag.FlagSet) *staffOptions {
 // routes, and the log of every visitor turn). The log stays usable when the
 // database cannot be written: the chat answers and the failure shows in the
 // log, /healthz and /healthz/log. close writes what is queued and closes the database.
-func (o *staffOptions) attach(cfg *web.Config, addr string, data *dataOptions, publicURL string, tls bool) (close func(), qlog *questionlog.Log, err error) {
+func (o *staffOptions) attach(cfg *web.Config, addr string, data *dataOptions, publicURL string, tls bool) (close func(), qlog *store.Log, err error) {
 	if *o.days <= 0 {
 		return nil, nil, fmt.Errorf("--log-days %d : donnez un nombre de jours positif", *o.days)
 	}
@@ -64,7 +65,18 @@ func (o *staffOptions) attach(cfg *web.Config, addr string, data *dataOptions, p
 	if db == "" {
 		db = data.path(dbFileName)
 	}
-	qlog = questionlog.Open(db, questionlog.Options{Days: *o.days, Logger: logger})
+	if postgres.IsURL(db) {
+		// Shared by replicas: unreachable at start is an error to fix (the
+		// URL, the password, the server), named without the password.
+		// Lost later, the log degrades as SQLite's does.
+		ctx, cancel := context.WithTimeout(context.Background(), storeStartWait)
+		defer cancel()
+		if qlog, err = postgres.Start(ctx, db, store.Options{Days: *o.days, Logger: logger}); err != nil {
+			return nil, nil, fmt.Errorf("--db : base inaccessible : %w", err)
+		}
+	} else {
+		qlog = openStore(db, store.Options{Days: *o.days, Logger: logger})
+	}
 	sc := web.StaffConfig{Token: token, Log: qlog, Engine: cfg.Engine, Index: cfg.Index, Current: cfg.Current, Logger: logger}
 	o.contact.apply(&sc, strings.TrimSuffix(signInURL(addr, publicURL, tls), "/signin")+"#demandes")
 	staff, err := web.NewStaff(sc)

@@ -15,7 +15,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/causette/causette/web"
-	"github.com/causette/causette/web/questionlog"
+	"github.com/causette/causette/web/store"
 )
 
 const staffUsage = `Usage :
@@ -43,7 +43,7 @@ func runStaff(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		fmt.Fprint(stderr, staffUsage)
 		fs.PrintDefaults()
 	}
-	db := fs.String("db", "", "fichier SQLite du serveur (défaut : "+dbFileName+" dans le dossier --data)")
+	db := fs.String("db", "", dbFlagHelp)
 	dataDir := fs.String("data", defaultDataDir, "dossier des données du serveur")
 	role := fs.String("role", "", "rôle du compte créé : lecture ou édition (défaut : édition pour le premier compte, lecture ensuite)")
 	if err := fs.Parse(reorder(args)); err != nil {
@@ -69,7 +69,7 @@ func runStaff(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		*db = filepath.Join(*dataDir, dbFileName)
 	}
 	if fs.Arg(0) != "add" {
-		if _, err := os.Stat(*db); err != nil {
+		if _, err := statDB(*db); err != nil {
 			return fmt.Errorf("staff : base %s illisible : %w", *db, err)
 		}
 	}
@@ -82,7 +82,7 @@ func runStaff(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 }
 
 // staffCommand runs the subcommand args[0] on the accounts of qlog.
-func staffCommand(ctx context.Context, qlog *questionlog.Log, args []string, role string, stdin io.Reader, stdout, stderr io.Writer) error {
+func staffCommand(ctx context.Context, qlog *store.Log, args []string, role string, stdin io.Reader, stdout, stderr io.Writer) error {
 	by := staffCommandAuthor()
 	switch args[0] {
 	case "list":
@@ -101,7 +101,7 @@ func staffCommand(ctx context.Context, qlog *questionlog.Log, args []string, rol
 		}
 		fmt.Fprintf(stdout, "compte « %s » créé, rôle %s\n", terminalSafe(a.Name), a.Role)
 	case "passwd":
-		if _, err := qlog.StaffAccount(ctx, mustName(args[1])); errors.Is(err, questionlog.ErrNoStaffAccount) {
+		if _, err := qlog.StaffAccount(ctx, mustName(args[1])); errors.Is(err, store.ErrNoStaffAccount) {
 			return fmt.Errorf("staff passwd : le compte « %s » n’existe pas", terminalSafe(args[1]))
 		}
 		password, err := readPassword(stdin, stderr)
@@ -136,7 +136,7 @@ func mustName(name string) string {
 }
 
 // listStaff prints the accounts, one a line.
-func listStaff(ctx context.Context, qlog *questionlog.Log, stdout io.Writer) error {
+func listStaff(ctx context.Context, qlog *store.Log, stdout io.Writer) error {
 	accounts, err := qlog.StaffAccounts(ctx)
 	if err != nil {
 		return fmt.Errorf("staff list : %w", err)

@@ -9,7 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/causette/causette/web/questionlog"
+	"github.com/causette/causette/web/store"
+	"github.com/causette/causette/web/store/sqlite"
 )
 
 // runStaffCmd runs causette staff args with stdin, as a script would.
@@ -81,7 +82,7 @@ func TestStaffCommand(t *testing.T) {
 // accountHash reads the stored hash of account name.
 func accountHash(t *testing.T, db, name string) string {
 	t.Helper()
-	l := questionlog.Open(db, questionlog.Options{NoPurge: true})
+	l := sqlite.Open(db, store.Options{NoPurge: true})
 	defer l.Close()
 	a, err := l.StaffAccount(context.Background(), name)
 	if err != nil {

@@ -10,7 +10,7 @@ import (
 
 	"github.com/causette/causette/index"
 	"github.com/causette/causette/web"
-	"github.com/causette/causette/web/questionlog"
+	"github.com/causette/causette/web/store"
 )
 
 // entriesPoll is how often serve looks whether the team's answers changed,
@@ -21,7 +21,7 @@ const entriesPoll = time.Second
 // beside the corpus. While the database cannot be read, the last ones read
 // stay served (logged), and nothing before the first read.
 type teamAnswers struct {
-	qlog   *questionlog.Log
+	qlog   *store.Log
 	logger *slog.Logger
 	last   []*index.Document
 	// lastAttached are the phrasings attached to passages last read, kept
@@ -35,7 +35,7 @@ func (ta *teamAnswers) documents(ctx context.Context) []*index.Document {
 	}
 	entries, err := ta.qlog.Entries(ctx)
 	if err != nil {
-		if !errors.Is(err, questionlog.ErrUnavailable) {
+		if !errors.Is(err, store.ErrUnavailable) {
 			ta.logger.Error("team answers unreadable: the last ones read stay served", "err", err)
 		}
 		return ta.last
@@ -55,7 +55,7 @@ func (ta *teamAnswers) attached(ctx context.Context) []index.Attachment {
 	}
 	list, err := ta.qlog.Attachments(ctx)
 	if err != nil {
-		if !errors.Is(err, questionlog.ErrUnavailable) {
+		if !errors.Is(err, store.ErrUnavailable) {
 			ta.logger.Error("attached phrasings unreadable: the last ones read stay applied", "err", err)
 		}
 		return ta.lastAttached
@@ -66,7 +66,7 @@ func (ta *teamAnswers) attached(ctx context.Context) []index.Attachment {
 
 // teamStamp changes whenever the team's answers or the attached phrasings
 // do: what serve applies from the database.
-func teamStamp(ctx context.Context, qlog *questionlog.Log) (string, error) {
+func teamStamp(ctx context.Context, qlog *store.Log) (string, error) {
 	entries, err := qlog.EntriesStamp(ctx)
 	if err != nil {
 		return "", err
@@ -81,7 +81,7 @@ func teamStamp(ctx context.Context, qlog *questionlog.Log) (string, error) {
 // watchEntries asks for a reload (as SIGHUP does) whenever the team's
 // answers or the attached phrasings change from last (a stamp read before
 // the first load read them), until ctx ends.
-func watchEntries(ctx context.Context, qlog *questionlog.Log, last string, reload chan<- os.Signal, every time.Duration) {
+func watchEntries(ctx context.Context, qlog *store.Log, last string, reload chan<- os.Signal, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
