@@ -73,6 +73,9 @@ func (b *balancer) dial(xff string) (*socket, error) {
 	}
 	conn, resp, err := d.Dial("wss://"+b.addr+"/ws", h)
 	if err != nil {
+		if resp != nil {
+			return nil, refusedError{resp.StatusCode}
+		}
 		return nil, err
 	}
 	s := &socket{conn: conn, upstream: upstream(resp.Header)}
@@ -83,11 +86,18 @@ func (b *balancer) dial(xff string) (*socket, error) {
 	return s, nil
 }
 
+// refusedError is an upgrade answered with a status instead of 101.
+type refusedError struct{ status int }
+
+func (e refusedError) Error() string { return fmt.Sprintf("upgrade refused: %d", e.status) }
+
 // dialOn opens a chat socket through nginx that lands on replica r.
 func (b *balancer) dialOn(t *testing.T, r *replica) *socket {
 	t.Helper()
 	for i := 0; i < dialTries; i++ {
-		s, err := b.dial("")
+		// A visitor of its own each time: the sockets closed here may
+		// not have ended on the replica yet, and count against its cap.
+		s, err := b.dial(fmt.Sprintf("192.0.2.%d", b.dialed.Add(1)%250+1))
 		if err != nil {
 			t.Fatalf("dial through nginx: %v", err)
 		}

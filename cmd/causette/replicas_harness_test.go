@@ -16,8 +16,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -33,6 +35,8 @@ const (
 	// nginxTemplate is the configuration docs/deploy.md shows; the test
 	// runs it with its documented addresses replaced.
 	nginxTemplate = "../../docs/deploy/nginx-replicas.conf"
+	// deployDoc shows it.
+	deployDoc = "../../docs/deploy.md"
 	// replicaSecret signs the context tokens of every replica: one key, so
 	// that each reads the others' tokens.
 	replicaSecret = "replicas-test-secret-0123456789abcdef"
@@ -45,6 +49,9 @@ const (
 	// outputWait bounds how long a process's output is read once it has
 	// ended: a child it left behind must not hold the test.
 	outputWait = 5 * time.Second
+	// socketsPerVisitor is each replica's cap of sockets per visitor
+	// address, low so that the test reaches it.
+	socketsPerVisitor = 4
 	// pollEvery is how often the harness looks whether a process is ready.
 	pollEvery = 20 * time.Millisecond
 )
@@ -153,7 +160,8 @@ func (r *replica) launch(t *testing.T) {
 		"--addr", r.addr, "--data", r.data, "--index", filepath.Join(r.data, "index"), "--db", r.store,
 		"--trusted-proxy", "127.0.0.1", "--staff-token", "replicas-token-0123456789",
 		// Visitors here ask as fast as they are answered.
-		"--rate", "1000", "--rate-burst", "1000", "--api-rate", "1000", "--api-burst", "1000")
+		"--rate", "1000", "--rate-burst", "1000", "--api-rate", "1000", "--api-burst", "1000",
+		"--max-conns-per-ip", strconv.Itoa(socketsPerVisitor))
 }
 
 // waitReady waits until /readyz says the replica serves a corpus.
@@ -189,7 +197,8 @@ func freeAddr(t *testing.T) string {
 // balancer is nginx on 127.0.0.1 in front of the replicas, over TLS with a
 // certificate of its own that client trusts.
 type balancer struct {
-	addr   string
+	addr    string
+	dialed  atomic.Int64 // numbers the visitors' addresses of dialOn
 	client *http.Client
 	tls    *tls.Config
 	proc   *process

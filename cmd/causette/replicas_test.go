@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"os"
 	"os/exec"
 	"strings"
 	"sync"
@@ -18,10 +19,10 @@ import (
 const (
 	// loadVisitors is how many visitors ask at once while a replica is
 	// stopped: several on each replica.
-	loadVisitors = 6
+	loadVisitors = 8
 	// warmAnswers is how many answers each visitor gets before a replica
 	// is stopped, and again after: load on both sides of the stop.
-	warmAnswers = 5
+	warmAnswers = 20
 	// loadWait bounds each stage of a load phase.
 	loadWait = 30 * time.Second
 	// entryVisible is how soon an entry the team adds on one replica must
@@ -58,6 +59,7 @@ func TestReplicasBehindNginx(t *testing.T) {
 	replicas := []*replica{a, b}
 
 	t.Run("https through nginx", func(t *testing.T) { checkForwardedProto(t, lb, a) })
+	t.Run("visitor address through nginx", func(t *testing.T) { checkForwardedFor(t, lb) })
 	t.Run("follow-up on the other replica", func(t *testing.T) { checkFollowUp(t, lb, a, b) })
 	cookie, _ := lb.signIn(t, "marie", staffPassword)
 	t.Run("staff session on every replica", func(t *testing.T) {
@@ -122,6 +124,35 @@ func addStaff(t *testing.T, bin string, r *replica, name string) {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("causette staff add %s: %v\n%s", name, err, out)
 	}
+}
+
+// checkForwardedFor checks that nginx hands the replicas the visitor's
+// address, which they believe from a trusted proxy: one visitor reaches
+// the cap of sockets per address, another one is still let in.
+func checkForwardedFor(t *testing.T, lb *balancer) {
+	const visitor, other = "203.0.113.7", "203.0.113.8"
+	limit := 2*socketsPerVisitor + 1 // the cap on each replica, and one more
+	refused := 0
+	for i := 0; i < limit && refused == 0; i++ {
+		s, err := lb.dial(visitor)
+		if err == nil {
+			defer s.conn.Close()
+			continue
+		}
+		refused = i + 1
+		if re, ok := err.(refusedError); !ok || re.status != http.StatusTooManyRequests {
+			t.Errorf("socket %d through nginx as %s: %v; want 429 past %d per replica", refused, visitor, err, socketsPerVisitor)
+		}
+	}
+	if refused == 0 {
+		t.Errorf("%d sockets through nginx as %s all opened: X-Forwarded-For was not read (cap %d per replica)", limit, visitor, socketsPerVisitor)
+	}
+	s, err := lb.dial(other)
+	if err != nil {
+		t.Errorf("a socket as %s once %s reached its cap: %v; want it open", other, visitor, err)
+		return
+	}
+	s.conn.Close()
 }
 
 // checkForwardedProto checks that nginx says https to the replicas (they
@@ -296,13 +327,28 @@ func figures(t *testing.T, run loadRun, logged map[string]int) (asked, answered 
 	return asked, answered, missing, reconnects
 }
 
+// closeCodes counts the close codes of the sockets r ended.
+func closeCodes(run loadRun, r *replica) map[int]int {
+	codes := map[int]int{}
+	for _, v := range run.visitors {
+		v.mu.Lock()
+		for _, c := range v.closes {
+			if c.upstream == r.addr {
+				codes[c.code]++
+			}
+		}
+		v.mu.Unlock()
+	}
+	return codes
+}
+
 // checkStopped checks the SIGTERM phase: the sockets of the stopped
 // replica closed with 1001, their visitors went on through the other, and
 // every answered question is in the log.
 func checkStopped(t *testing.T, run loadRun, logged map[string]int, stopped *replica) {
 	asked, answered, missing, reconnects := figures(t, run, logged)
-	t.Logf("SIGTERM under load: %d questions asked, %d answered, %d answered but missing from the log; reconnections %s",
-		asked, answered, len(missing), durations(reconnects))
+	t.Logf("SIGTERM under load: %d questions asked, %d answered, %d answered but missing from the log; close codes %v; reconnections %s",
+		asked, answered, len(missing), closeCodes(run, stopped), durations(reconnects))
 	moved := 0
 	for _, v := range run.visitors {
 		if run.on[v] != stopped.addr {
@@ -342,18 +388,32 @@ func checkStopped(t *testing.T, run loadRun, logged map[string]int, stopped *rep
 // within killWindow before the kill.
 func checkKilled(t *testing.T, run loadRun, logged map[string]int, killed *replica) {
 	asked, answered, missing, reconnects := figures(t, run, logged)
-	oldest := time.Duration(0)
+	var offsets []string // when each lost turn was answered, from the kill
 	for _, m := range missing {
-		if age := run.stopAt.Sub(m.at); age > oldest {
-			oldest = age
-		}
+		offsets = append(offsets, fmt.Sprintf("%+v", m.at.Sub(run.stopAt).Round(time.Microsecond)))
 	}
-	t.Logf("SIGKILL under load: %d questions asked, %d answered, %d answered but missing from the log (the oldest answered %v before the kill); reconnections %s",
-		asked, answered, len(missing), oldest.Round(time.Millisecond), durations(reconnects))
+	t.Logf("SIGKILL under load: %d questions asked, %d answered, %d answered but missing from the log (answered at %v from the kill); close codes %v; reconnections %s",
+		asked, answered, len(missing), offsets, closeCodes(run, killed), durations(reconnects))
 	for _, m := range missing {
 		if m.upstream != killed.addr || m.at.Before(run.stopAt.Add(-killWindow)) {
 			t.Errorf("answered by %s at %s (kill at %s) but missing from the log: %q; only %s's last %v may be lost",
 				m.upstream, m.at.Format(time.StampMilli), run.stopAt.Format(time.StampMilli), m.question, killed.name, killWindow)
 		}
+	}
+}
+
+// TestDeployShowsNginxReplicas checks that docs/deploy.md shows the nginx
+// configuration the replicas' test runs, as it is in its file.
+func TestDeployShowsNginxReplicas(t *testing.T) {
+	conf, err := os.ReadFile(nginxTemplate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := os.ReadFile(deployDoc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(doc), "```nginx\n"+string(conf)+"```\n") {
+		t.Errorf("%s does not show %s as it is (copy the file into its nginx block)", deployDoc, nginxTemplate)
 	}
 }
