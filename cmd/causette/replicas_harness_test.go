@@ -35,6 +35,8 @@ const (
 	// nginxTemplate is the configuration docs/deploy.md shows; the test
 	// runs it with its documented addresses replaced.
 	nginxTemplate = "../../docs/deploy/nginx-replicas.conf"
+	// debianNginx is where Debian's nginx package puts the server.
+	debianNginx = "/usr/sbin/nginx"
 	// deployDoc shows it.
 	deployDoc = "../../docs/deploy.md"
 	// replicaSecret signs the context tokens of every replica: one key, so
@@ -197,8 +199,8 @@ func freeAddr(t *testing.T) string {
 // balancer is nginx on 127.0.0.1 in front of the replicas, over TLS with a
 // certificate of its own that client trusts.
 type balancer struct {
-	addr    string
-	dialed  atomic.Int64 // numbers the visitors' addresses of dialOn
+	addr   string
+	dialed atomic.Int64 // numbers the visitors' addresses of dialOn
 	client *http.Client
 	tls    *tls.Config
 	proc   *process
@@ -207,15 +209,8 @@ type balancer struct {
 // startNginx runs nginx with the documented configuration in front of the
 // replicas, and waits until it accepts connections. nginx started as root
 // gets its own prefix, pid file and temp paths, and logs to stderr.
-func startNginx(t *testing.T, dir string, replicas ...*replica) *balancer {
+func startNginx(t *testing.T, nginx, dir string, replicas ...*replica) *balancer {
 	t.Helper()
-	nginx, err := exec.LookPath("nginx")
-	if err != nil {
-		if _, err = os.Stat("/usr/sbin/nginx"); err != nil {
-			browsertest.NeedTool(t, "no nginx: apt-get install nginx (Debian's package)")
-		}
-		nginx = "/usr/sbin/nginx"
-	}
 	prefix := filepath.Join(dir, "nginx")
 	for _, sub := range []string{"", "temp"} {
 		if err := os.MkdirAll(filepath.Join(prefix, sub), 0o755); err != nil {
@@ -248,6 +243,20 @@ func startNginx(t *testing.T, dir string, replicas ...*replica) *balancer {
 	}
 	t.Fatalf("nginx does not accept on %s:\n%s", b.addr, b.proc.out)
 	return nil
+}
+
+// needNginx returns the nginx program, or skips the test (fails it in
+// CI) naming the Debian package to install.
+func needNginx(t *testing.T) string {
+	t.Helper()
+	if nginx, err := exec.LookPath("nginx"); err == nil {
+		return nginx
+	}
+	if _, err := os.Stat(debianNginx); err == nil {
+		return debianNginx // /usr/sbin is not in every PATH
+	}
+	browsertest.NeedTool(t, "no nginx: apt-get install nginx (Debian's package)")
+	return ""
 }
 
 // documentedNginx is docs/deploy/nginx-replicas.conf with its addresses,

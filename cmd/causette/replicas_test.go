@@ -46,6 +46,7 @@ func TestReplicasBehindNginx(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts processes and nginx")
 	}
+	nginx := needNginx(t) // before anything is started
 	dir := t.TempDir()
 	bin := buildCausette(t, dir)
 	store := sharedStore(t)
@@ -55,7 +56,7 @@ func TestReplicasBehindNginx(t *testing.T) {
 	b.launch(t) // both build their index at once
 	a.waitReady(t)
 	b.waitReady(t)
-	lb := startNginx(t, dir, a, b)
+	lb := startNginx(t, nginx, dir, a, b)
 	replicas := []*replica{a, b}
 
 	t.Run("https through nginx", func(t *testing.T) { checkForwardedProto(t, lb, a) })
