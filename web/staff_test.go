@@ -71,9 +71,16 @@ func newStaffFixtureWith(tb testing.TB, dbPath string, cfg Config, opts ...func(
 	if dbPath == "" {
 		dbPath = filepath.Join(tb.TempDir(), "causette.db")
 	}
+	return newStaffFixtureOn(tb, sqlite.File{Path: dbPath}, cfg, opts...)
+}
+
+// newStaffFixtureOn is newStaffFixtureWith on the store db (a SQLite file,
+// a PostgreSQL database).
+func newStaffFixtureOn(tb testing.TB, db store.Database, cfg Config, opts ...func(*StaffConfig)) *staffFixture {
+	tb.Helper()
 	f := &staffFixture{Logs: &syncBuffer{}, clock: &fakeClock{now: time.Now()}}
 	logger := slog.New(slog.NewTextHandler(f.Logs, nil))
-	f.Log = sqlite.Open(dbPath, store.Options{Logger: logger})
+	f.Log = store.Open(db, store.Options{Logger: logger})
 	tb.Cleanup(func() { f.Log.Close() })
 	ix, eng := mustEngine(tb)
 	sc := StaffConfig{Token: staffTestToken, Log: f.Log, Engine: eng, Index: ix, Logger: logger, Now: f.clock.Now}

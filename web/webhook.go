@@ -35,6 +35,10 @@ const (
 	// webhookTimeout bounds one delivery: a ticketing tool answers in a
 	// second or two; one that hangs is tried again later.
 	webhookTimeout = 10 * time.Second
+	// outboxLease is how long a replica holds a delivery it claimed: a try
+	// (webhookTimeout) and the outcome's write, with room to spare. A
+	// replica that dies meanwhile leaves it due again after this.
+	outboxLease = 3 * webhookTimeout
 	// DefaultWebhookRetryBase is the wait after a first failure; each
 	// further failure doubles it, up to webhookRetryCap.
 	DefaultWebhookRetryBase = time.Second
@@ -216,8 +220,17 @@ func (o *outbox) deliverDue(ctx context.Context) {
 
 // deliver tries request r once and records the outcome: delivered on a
 // 2xx, tried again after a back-off otherwise, failed past the attempts.
+// It claims the delivery first: another replica sharing the store may
+// have found it due too, and one alone sends it.
 func (o *outbox) deliver(ctx context.Context, r store.Request) {
-	err := o.post(ctx, r)
+	claimed, err := o.store.ClaimDelivery(ctx, r.ID, time.Now(), outboxLease)
+	if err != nil || !claimed {
+		if err != nil && ctx.Err() == nil {
+			o.log.Warn("contact webhook: delivery not claimed", "request", r.ID, "err", err)
+		}
+		return
+	}
+	err = o.post(ctx, r)
 	if ctx.Err() != nil {
 		return // stopping: the try does not count, it is made again at start
 	}

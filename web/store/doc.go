@@ -1,5 +1,10 @@
-// Package questionlog keeps the log of visitors' questions in SQLite and
-// answers the support staff's views of it.
+// Package store keeps the log of visitors' questions, and everything the
+// staff loop shares among replicas, and answers the support staff's views
+// of it. It is technology-neutral, over database/sql: the adapters
+// web/store/sqlite (a file, the default) and web/store/postgres (a server
+// several replicas share) give it a Database; its SQL is written once, with
+// ? placeholders rebound for PostgreSQL, and its migrations are one list
+// whose DDL differs per database only where the two do (migrate.go).
 //
 // Every turn a visitor takes (the question, the kind of answer, its
 // confidence, the passage cited, the latency and any thumbs up or down) is
@@ -7,9 +12,9 @@
 // waits for the disk, so a slow or failing disk never slows or breaks an
 // answer. A failed write is counted, logged and shown in Health.
 //
-// A turn is acknowledged once its transaction commits (WAL mode, synchronous
-// FULL: one fsync a commit, so a committed turn survives a crash and a power
-// cut alike): Flush waits for that, and nothing acknowledged is lost on
+// A turn is acknowledged once its transaction commits (on SQLite: WAL mode,
+// synchronous FULL, one fsync a commit, so a committed turn survives a crash
+// and a power cut alike; on PostgreSQL, the server's commit): Flush waits for that, and nothing acknowledged is lost on
 // restart. The writer commits whatever waits as soon as the commit before is
 // done (at most maxBatch turns a transaction, a few milliseconds), so what a
 // crash (kill -9, the OOM killer) loses on a sound disk is the turns of the
@@ -20,17 +25,20 @@
 // disk), Record drops the next turns instead of queueing them, counted in
 // Health.Dropped and logged. Close, as on SIGTERM, writes everything queued.
 //
-// The database and its WAL files are created readable by their owner only
-// (0600). At open, and after a purge fails, PRAGMA quick_check reads the
-// whole file: a damaged database makes Health not OK, with the finding, and
-// is logged. Health holds file paths and SQLite's error texts, for the staff;
-// Health.Public is what anyone may see.
+// At open, and after a purge fails, the database's integrity check
+// (Database.Check: SQLite's PRAGMA quick_check reads the whole file) runs: a
+// damaged database makes Health not OK, with the finding, and is logged.
+// A database lost while serving (a server gone) fails the writes, counted
+// in Health, and the pool reconnects at a later write. Health holds file
+// paths, URLs without their password and the databases' error texts, for
+// the staff; Health.Public is what anyone may see.
 //
 // No IP address or other identifier of the visitor is stored, and rows older
 // than the retention are purged at start and then hourly; a failed purge is
-// counted, logged and shown in Health until a purge succeeds. Feedback finds
-// its turn by a key kept in memory only, for the last turns recorded; a key
-// it does not know is ErrUnknownTurn.
+// counted, logged and shown in Health until a purge succeeds. Each turn is
+// stored with its key (random, chosen by the caller): feedback and the
+// contact form find a turn through the store, whichever replica answered
+// it and across restarts; a key no turn holds is ErrUnknownTurn.
 //
 // The staff views group questions worded alike (same content words after
 // French analysis: case, accents, punctuation, stop words and inflections do

@@ -15,7 +15,7 @@ import (
 // tables of the later steps (IF NOT EXISTS), and a column already there
 // counts as added: a database an earlier Causette set back to its own
 // version migrates again. Append, never edit.
-var migrations = []string{"", "", schemaV3, schemaV4, "", "", "", "", schemaV9, schemaV10, schemaV11}
+var migrations = []string{"", "", schemaV3, schemaV4, "", "", "", "", schemaV9, schemaV10}
 
 // Versions is the schema version this Causette brings a database to.
 var Versions = len(migrations)
@@ -37,10 +37,6 @@ const (
 	schemaV10 = `CREATE INDEX IF NOT EXISTS turns_key ON turns(turn_key)`
 )
 
-// schemaV11 adds a lease to each request's webhook delivery: a replica
-// claims a delivery (see claimDelivery) before sending, so that two
-// replicas never both send one request.
-const schemaV11 = `ALTER TABLE requests ADD COLUMN hook_lease BIGINT NOT NULL DEFAULT 0`
 
 // step is migration v's DDL (1-based) for db.
 func step(db Database, steps []string, v int) string {

@@ -225,6 +225,28 @@ func (l *Log) NextDelivery(ctx context.Context) (time.Time, bool, error) {
 	return fromMillis(next.Int64), true, nil
 }
 
+// ClaimDelivery takes request id's due delivery for this replica until
+// now+lease, atomically: of replicas sharing the store that found it due,
+// one alone gets true and sends it. Until the lease ends the delivery is
+// not due for the others; should the claimer die before recording the
+// outcome (SetDelivery), it is due again then.
+func (l *Log) ClaimDelivery(ctx context.Context, id int64, now time.Time, lease time.Duration) (bool, error) {
+	db, err := l.database()
+	if err != nil {
+		return false, err
+	}
+	res, err := db.ExecContext(ctx, `UPDATE requests SET hook_next = ? WHERE id = ? AND hook_state = ? AND hook_next <= ?`,
+		millis(now.Add(lease)), id, DeliveryPending, millis(now))
+	if err != nil {
+		return false, fmt.Errorf("claim request %d delivery: %w", id, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("claim request %d delivery: %w", id, err)
+	}
+	return n == 1, nil
+}
+
 // SetDelivery records where request id's delivery stands. A request
 // deleted meanwhile stays deleted.
 func (l *Log) SetDelivery(ctx context.Context, id int64, d Delivery) error {

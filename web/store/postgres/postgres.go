@@ -82,18 +82,18 @@ func (Server) Numbered() bool { return true }
 // name the server without its password (pgx's own errors never hold it).
 func (s Server) Connect(ctx context.Context) (*sql.DB, error) {
 	if _, err := pgconn.ParseConfig(s.URL); err != nil {
-		return nil, fmt.Errorf("postgres %s: %s", s.Name(), redactError(err, s.URL))
+		return nil, fmt.Errorf("%s : %s", s.Name(), redactError(err, s.URL))
 	}
 	db, err := sql.Open("pgx", s.URL)
 	if err != nil {
-		return nil, fmt.Errorf("postgres %s: %s", s.Name(), redactError(err, s.URL))
+		return nil, fmt.Errorf("%s : %s", s.Name(), redactError(err, s.URL))
 	}
 	db.SetMaxOpenConns(maxConns)
 	ctx, cancel := context.WithTimeout(ctx, connectTimeout)
 	defer cancel()
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("postgres %s: %s", s.Name(), redactError(err, s.URL))
+		return nil, fmt.Errorf("%s : %s", s.Name(), redactError(err, s.URL))
 	}
 	return db, nil
 }
