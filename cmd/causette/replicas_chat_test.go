@@ -24,8 +24,8 @@ import (
 const (
 	// answerWait bounds the wait for one reply on a socket.
 	answerWait = 10 * time.Second
-	// dialTries is how many sockets are opened through nginx to land on a
-	// given replica: round robin gives it every second one.
+	// dialTries is how many sockets or requests are sent through nginx to
+	// reach a given replica: round robin gives it every second one.
 	dialTries = 8
 	// redialEvery is how often a visitor whose socket closed tries again:
 	// faster than the chat page (0.5 s, then doubling), so that the

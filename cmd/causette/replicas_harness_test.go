@@ -290,16 +290,12 @@ func documentedNginx(t *testing.T, listen, cert, key string, replicas []*replica
 // packaged nginx has in /etc/nginx/nginx.conf, with every path in prefix,
 // and one header for the test, which replica answered.
 func nginxMain(prefix, site string) string {
-	user := ""
-	if os.Geteuid() == 0 {
-		user = "user root;" // the workers write the temp paths the test made
-	}
 	temp := func(name string) string { return filepath.Join(prefix, "temp", name) }
 	// One process, no workers: the test's Pdeathsig and kill end all of
-	// nginx, where a master killed leaves its workers running.
+	// nginx, where a master killed leaves its workers running; and that
+	// process keeps the test's user, who made the temp paths.
 	return fmt.Sprintf(`daemon off;
 master_process off;
-%s
 pid %s;
 error_log stderr notice;
 events { worker_connections 1024; }
@@ -313,7 +309,7 @@ http {
     add_header X-Upstream $upstream_addr always;
     include %s;
 }
-`, user, filepath.Join(prefix, "nginx.pid"), temp("body"), temp("proxy"), temp("fastcgi"), temp("uwsgi"), temp("scgi"), site)
+`, filepath.Join(prefix, "nginx.pid"), temp("body"), temp("proxy"), temp("fastcgi"), temp("uwsgi"), temp("scgi"), site)
 }
 
 // upstream is the replica that answered resp through nginx: the last

@@ -312,7 +312,7 @@ func waitInService(t *testing.T, lb *balancer, replicas []*replica) {
 
 // figures counts a phase's questions, and lists the answered ones missing
 // from the log.
-func figures(t *testing.T, run loadRun, logged map[string]int) (asked, answered int, missing []answered, reconnects []time.Duration) {
+func figures(run loadRun, logged map[string]int) (asked, answered int, missing []answered, reconnects []time.Duration) {
 	for _, v := range run.visitors {
 		v.mu.Lock()
 		answered += len(v.answers)
@@ -347,7 +347,7 @@ func closeCodes(run loadRun, r *replica) map[int]int {
 // replica closed with 1001, their visitors went on through the other, and
 // every answered question is in the log.
 func checkStopped(t *testing.T, run loadRun, logged map[string]int, stopped *replica) {
-	asked, answered, missing, reconnects := figures(t, run, logged)
+	asked, answered, missing, reconnects := figures(run, logged)
 	t.Logf("SIGTERM under load: %d questions asked, %d answered, %d answered but missing from the log; close codes %v; reconnections %s",
 		asked, answered, len(missing), closeCodes(run, stopped), durations(reconnects))
 	moved := 0
@@ -388,7 +388,7 @@ func checkStopped(t *testing.T, run loadRun, logged map[string]int, stopped *rep
 // checkKilled checks the SIGKILL phase: the log lost only turns answered
 // within killWindow before the kill.
 func checkKilled(t *testing.T, run loadRun, logged map[string]int, killed *replica) {
-	asked, answered, missing, reconnects := figures(t, run, logged)
+	asked, answered, missing, reconnects := figures(run, logged)
 	var offsets []string // when each lost turn was answered, from the kill
 	for _, m := range missing {
 		offsets = append(offsets, fmt.Sprintf("%+v", m.at.Sub(run.stopAt).Round(time.Microsecond)))
