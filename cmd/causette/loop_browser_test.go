@@ -8,12 +8,14 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
 	"github.com/causette/causette/web"
 	"github.com/causette/causette/web/browsertest"
+	"github.com/causette/causette/web/store"
 	"github.com/causette/causette/web/store/sqlite"
 )
 
@@ -121,6 +123,12 @@ func TestStaffLoopInBrowser(t *testing.T) {
 	}
 	browsertest.Step(t, visitor, "rate it down", chromedp.Click(chromedp.CSS(first+` .thumb:last-of-type`)))
 	waitPage(t, visitor, "the rating taken", `document.querySelector('`+first+` .thumb:last-of-type').getAttribute('aria-pressed') === 'true'`)
+	// The rating leaves the page after a moment and the log writes it a
+	// moment later: wait until the store holds it, read as another process.
+	waitStored(t, filepath.Join(data, dbFileName), "the rating down", func(l *store.Log) bool {
+		down, err := l.Disliked(context.Background(), time.Now().Add(-time.Hour), 10)
+		return err == nil && len(down) > 0
+	})
 
 	// It is in « Demandes », with the question it follows.
 	browsertest.Step(t, staff, "« Demandes »",
@@ -161,6 +169,25 @@ func TestStaffLoopInBrowser(t *testing.T) {
 	entries, err := l.Entries(context.Background())
 	if err != nil || len(entries) != 1 || entries[0].CreatedBy != "ana" {
 		t.Errorf("stored entries %+v, %v; want the one ana wrote", entries, err)
+	}
+}
+
+// waitStored waits (10 s at most) until ok holds on the server's database
+// at path, opened read-only as the command line does.
+func waitStored(t *testing.T, path, what string, ok func(*store.Log) bool) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		l, err := sqlite.OpenReadOnly(context.Background(), path)
+		if err == nil {
+			done := ok(l)
+			l.Close()
+			if done {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: not in the store after 10 s", what)
+		}
 	}
 }
 
