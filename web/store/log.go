@@ -51,8 +51,16 @@ const (
 	// store: a turn answered by another replica, or by this one, may still
 	// wait in that replica's queue (maxUnwritten, plus a slow commit).
 	feedbackWait = 2 * time.Second
-	// feedbackPoll is how often Feedback looks again meanwhile.
-	feedbackPoll = 50 * time.Millisecond
+	// feedbackPoll is how long Feedback waits before it looks again,
+	// doubled after each look up to feedbackPollMax: a turn late by a
+	// commit is found at once, and a forged id costs about eight queries,
+	// not forty.
+	feedbackPoll    = 50 * time.Millisecond
+	feedbackPollMax = 400 * time.Millisecond
+	// feedbackWaiters bounds the feedbacks looking for their turn at once;
+	// past it, a feedback looks once: forged ids sent on many sockets
+	// cannot hold the database's connections.
+	feedbackWaiters = 32
 	// integrityLines is how many of the integrity check's findings the
 	// health keeps: enough to say what is damaged, short enough to read.
 	integrityLines = 5
@@ -140,6 +148,8 @@ type Log struct {
 	now     func() time.Time
 	log     *slog.Logger
 
+	waiters chan struct{} // feedbacks looking for their turn (feedbackWaiters)
+
 	mu     sync.RWMutex // guards closed against Record racing Close
 	closed bool
 	queue  chan op
@@ -181,6 +191,7 @@ func Open(db Database, o Options) *Log {
 		now:     o.Now,
 		log:     o.Logger,
 		queue:   make(chan op, queueSize),
+		waiters: make(chan struct{}, feedbackWaiters),
 		done:    make(chan struct{}),
 		elapsed: func() time.Duration { return time.Since(start) },
 	}
@@ -338,7 +349,14 @@ func (l *Log) Close() error {
 func (l *Log) awaitTurn(key string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), feedbackWait)
 	defer cancel()
-	for {
+	patient := true
+	select {
+	case l.waiters <- struct{}{}:
+		defer func() { <-l.waiters }()
+	default:
+		patient = false // too many waiting already: one look
+	}
+	for wait := feedbackPoll; ; wait = min(2*wait, feedbackPollMax) {
 		db, err := l.reader()
 		if err != nil {
 			return nil
@@ -351,10 +369,13 @@ func (l *Log) awaitTurn(key string) error {
 		if err != nil && ctx.Err() == nil {
 			return nil // the database failing: the writer counts it
 		}
+		if !patient {
+			return ErrUnknownTurn
+		}
 		select {
 		case <-ctx.Done():
 			return ErrUnknownTurn
-		case <-time.After(feedbackPoll):
+		case <-time.After(wait):
 		}
 	}
 }

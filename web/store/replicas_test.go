@@ -165,3 +165,28 @@ func TestMigrateConcurrently(t *testing.T) {
 		}
 	})
 }
+
+// TestFeedbackWhileManyWait: with feedbackWaiters feedbacks already
+// looking for their turn, one more still lands on a turn another Log
+// wrote, and a key nobody recorded is still refused, after one look.
+func TestFeedbackWhileManyWait(t *testing.T) {
+	forEachDatabase(t, func(t *testing.T, database Database) {
+		a, b := mustOpen(t, database, Options{}), mustOpen(t, database, Options{})
+		a.Record(Turn{Key: "written", Question: "Qui dirige Mistral ?", Kind: "answer"})
+		mustFlush(t, a)
+		for range feedbackWaiters {
+			b.waiters <- struct{}{} // the others waiting
+		}
+		defer func() {
+			for range feedbackWaiters {
+				<-b.waiters
+			}
+		}()
+		if err := b.Feedback("written", "down"); err != nil {
+			t.Errorf("B.Feedback on a turn A wrote, many waiting = %v; want nil", err)
+		}
+		if err := b.Feedback("jamais-vu", "up"); !errors.Is(err, ErrUnknownTurn) {
+			t.Errorf("B.Feedback on a key nobody recorded, many waiting = %v; want ErrUnknownTurn", err)
+		}
+	})
+}
