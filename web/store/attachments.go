@@ -109,7 +109,7 @@ func (l *Log) Attach(ctx context.Context, as []Attachment, by string) ([]Attachm
 	}
 	have := map[string]bool{}
 	for _, a := range existing {
-		have[a.Fingerprint+"\x00"+GroupKey(a.Phrasing)] = true
+		have[RejectedKey(a.Fingerprint, a.Phrasing)] = true
 	}
 	db, err := l.database()
 	if err != nil {
@@ -124,7 +124,7 @@ func (l *Log) Attach(ctx context.Context, as []Attachment, by string) ([]Attachm
 	var out []Attachment
 	for _, a := range as {
 		a.Phrasing = strings.TrimSpace(a.Phrasing)
-		k := a.Fingerprint + "\x00" + GroupKey(a.Phrasing)
+		k := RejectedKey(a.Fingerprint, a.Phrasing)
 		if have[k] {
 			continue
 		}

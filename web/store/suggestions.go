@@ -26,11 +26,15 @@ func (l *Log) Uncertain(ctx context.Context, since time.Time, below float64) ([]
 	return groups(ctx, db, &l.keys, where, since, 0)
 }
 
-// RejectedKey names a rejected suggestion: the passage's fingerprint and
-// the wording's GroupKey.
+// RejectedKey names a wording for a passage: the passage's fingerprint and
+// the wording's GroupKey. Rejected suggestions are keyed by it, and a
+// wording attached twice to one passage is kept once by it.
 func RejectedKey(fingerprint, phrasing string) string {
-	return fingerprint + "\x00" + GroupKey(phrasing)
+	return wordingKey(fingerprint, GroupKey(phrasing))
 }
+
+// wordingKey joins a fingerprint and a GroupKey into a RejectedKey.
+func wordingKey(fingerprint, groupKey string) string { return fingerprint + "\x00" + groupKey }
 
 // Reject keeps the phrasings as rejected for the passage of fingerprint;
 // by names who rejected them. A phrasing rejected already stays as it was.
@@ -83,7 +87,7 @@ func (l *Log) Rejected(ctx context.Context) (map[string]bool, error) {
 		if err := rows.Scan(&fp, &key); err != nil {
 			return nil, fmt.Errorf("rejected suggestions: %w", err)
 		}
-		out[fp+"\x00"+key] = true
+		out[wordingKey(fp, key)] = true
 	}
 	return out, rows.Err()
 }
