@@ -243,7 +243,8 @@ const healthLogName = "question_log"
 // (/healthz says the same with 200: the chat still answers). It holds
 // counters and the last error, no visitor data.
 // Anyone may ask: it says what is wrong in one word, with counters, and
-// keeps paths and SQLite's texts for the staff view (handleHealthDetail).
+// keeps paths and the store's error texts (SQLite or PostgreSQL) for the
+// staff view (handleHealthDetail).
 func (st *Staff) handleHealth(w http.ResponseWriter, r *http.Request) {
 	h := st.log.Health()
 	status := http.StatusOK

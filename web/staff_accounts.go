@@ -15,7 +15,7 @@ import (
 )
 
 // staffStore is what the console needs of the staff accounts and
-// sessions; the question log's SQLite database holds them today.
+// sessions; the store (SQLite or PostgreSQL) holds them.
 type staffStore interface {
 	StaffAccounts(ctx context.Context) ([]store.StaffAccount, error)
 	StaffAccount(ctx context.Context, name string) (store.StaffAccount, error)
@@ -137,7 +137,9 @@ func AddStaffAccount(ctx context.Context, accounts staffStore, name, role, passw
 	if err := accounts.AddStaffAccount(ctx, a, by); err != nil {
 		return store.StaffAccount{}, accountError(name, err)
 	}
-	return a, nil
+	// The account as stored: its dates and who made it, which the store
+	// sets.
+	return accounts.StaffAccount(ctx, name)
 }
 
 // SetStaffPassword checks and changes the password of account name, which
@@ -163,13 +165,52 @@ func SetStaffRole(ctx context.Context, accounts staffStore, name, role, by strin
 	if err != nil {
 		return err
 	}
-	if role, err = ParseStaffRole(role); err != nil {
+	if role, err = requiredRole(role); err != nil {
 		return err
 	}
-	if role == "" {
-		return &InvalidStaffAccount{Reason: "Donnez le rôle : lecture ou édition."}
-	}
 	return accountError(name, accounts.SetStaffRole(ctx, name, role, by))
+}
+
+// requiredRole is ParseStaffRole refusing "": a role change names one.
+func requiredRole(role string) (string, error) {
+	role, err := ParseStaffRole(role)
+	if err == nil && role == "" {
+		err = &InvalidStaffAccount{Reason: "Donnez le rôle : lecture ou édition."}
+	}
+	return role, err
+}
+
+// ChangeStaffAccount changes the role and/or the password of account name
+// ("" leaves one as it is). Every rule is checked before anything is
+// written: a password refused leaves the role unchanged too.
+func ChangeStaffAccount(ctx context.Context, accounts staffStore, name, role, password, by string) error {
+	name, err := NormalizeStaffName(name)
+	if err != nil {
+		return err
+	}
+	if role != "" {
+		if role, err = requiredRole(role); err != nil {
+			return err
+		}
+	}
+	var hash string
+	if password != "" {
+		if err := checkStaffPasswordRules(password); err != nil {
+			return err
+		}
+		if hash, err = HashStaffPassword(ctx, password); err != nil {
+			return err
+		}
+	}
+	if role != "" {
+		if err := accounts.SetStaffRole(ctx, name, role, by); err != nil {
+			return accountError(name, err)
+		}
+	}
+	if hash != "" {
+		return accountError(name, accounts.SetStaffPassword(ctx, name, hash, by))
+	}
+	return nil
 }
 
 // RemoveStaffAccount removes account name and its sessions (never the last

@@ -78,17 +78,9 @@ func (st *Staff) handleChangeAccount(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, apiError{Code: "invalid_account", Message: "Donnez un rôle ou un mot de passe à changer."})
 		return
 	}
-	if in.Role != "" {
-		if err := SetStaffRole(r.Context(), st.accounts(), name, in.Role, st.who(r)); err != nil {
-			st.accountStoreError(w, err)
-			return
-		}
-	}
-	if in.Password != "" {
-		if err := SetStaffPassword(r.Context(), st.accounts(), name, in.Password, st.who(r)); err != nil {
-			st.accountStoreError(w, err)
-			return
-		}
+	if err := ChangeStaffAccount(r.Context(), st.accounts(), name, in.Role, in.Password, st.who(r)); err != nil {
+		st.accountStoreError(w, err)
+		return
 	}
 	st.logger.Info("staff account changed", "account", name, "role", in.Role, "password", in.Password != "", "by", st.who(r))
 	w.WriteHeader(http.StatusNoContent)

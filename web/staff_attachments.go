@@ -14,7 +14,7 @@ import (
 )
 
 // attachmentStore is what the console needs of the phrasings attached to
-// passages; the question log's SQLite database holds them today.
+// passages; the store (SQLite or PostgreSQL) holds them.
 type attachmentStore interface {
 	Attachments(ctx context.Context) ([]store.Attachment, error)
 	Attach(ctx context.Context, as []store.Attachment, by string) ([]store.Attachment, error)

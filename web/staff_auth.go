@@ -13,7 +13,7 @@ import (
 
 // bootstrapAccount names the session the bootstrap token opens, in what
 // it records: it cannot be an account's name (no space is allowed there).
-const bootstrapAccount = "jeton d’amorçage"
+const bootstrapAccount = store.BootstrapAccount
 
 // staffSessionKey is the request context's key of the staff session.
 type staffSessionKey struct{}
@@ -111,7 +111,25 @@ func (st *Staff) session(r *http.Request) (store.StaffSession, error) {
 	if err == nil || errors.Is(err, store.ErrNoStaffSession) {
 		st.dropFallback() // the database answers: the accounts apply
 	}
+	if err == nil && s.Account == bootstrapAccount {
+		return st.tokenSession(r, s)
+	}
 	return s, err
+}
+
+// tokenSession returns s, a stored session of the bootstrap token, while
+// no account exists, ErrNoStaffSession once one does. Adding the first
+// account deletes these sessions already; this check holds even if one
+// was left (a database restored, a row written by an older version).
+func (st *Staff) tokenSession(r *http.Request, s store.StaffSession) (store.StaffSession, error) {
+	has, err := st.accounts().HasStaffAccounts(r.Context())
+	switch {
+	case err != nil:
+		return store.StaffSession{}, err
+	case has:
+		return store.StaffSession{}, store.ErrNoStaffSession
+	}
+	return s, nil
 }
 
 // validSessionID reports whether id has the shape of newSession's ids, so

@@ -13,8 +13,8 @@ import (
 	"github.com/causette/causette/web/store"
 )
 
-// teamStore is what the console needs of the team's answers; the question
-// log's SQLite database holds them today.
+// teamStore is what the console needs of the team's answers; the store
+// (SQLite or PostgreSQL) holds them.
 type teamStore interface {
 	Entries(ctx context.Context) ([]store.Entry, error)
 	SaveEntry(ctx context.Context, e store.Entry, by string) (store.Entry, error)

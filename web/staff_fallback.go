@@ -68,10 +68,7 @@ func (st *Staff) openFallbackSession(w http.ResponseWriter, r *http.Request) {
 func (st *Staff) signInDatabaseDown(w http.ResponseWriter, r *http.Request, d signInData, ip string, now time.Time) {
 	d.Accounts = false
 	if !st.rightToken(r) {
-		st.failed(addressKey(ip), now)
-		st.logger.Warn("staff sign-in: wrong token", "ip", ip)
-		d.Error = msgWrongToken
-		st.renderSignIn(w, http.StatusUnauthorized, d)
+		st.wrongToken(w, d, ip, now)
 		return
 	}
 	st.openFallbackSession(w, r)

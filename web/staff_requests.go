@@ -18,7 +18,7 @@ import (
 // them.
 
 // requestStore is what the contact form, the inbox and the webhook's outbox
-// need of the requests; the question log's SQLite database holds them today.
+// need of the requests; the store (SQLite or PostgreSQL) holds them.
 type requestStore interface {
 	AddRequest(ctx context.Context, r store.Request, webhook bool) (store.Request, error)
 	Requests(ctx context.Context) ([]store.Request, error)

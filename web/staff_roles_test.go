@@ -254,3 +254,51 @@ func TestStaffAccountsAPI(t *testing.T) {
 		t.Errorf("lise created by %q; want the account that made her", got.CreatedBy)
 	}
 }
+
+// TestStaffAccountsAPIAnswers checks that an account added is answered as
+// stored (dates, who made it), and that a change refused for its password
+// leaves the role unchanged.
+func TestStaffAccountsAPIAnswers(t *testing.T) {
+	f := newStaffFixture(t, "")
+	c := f.sessionAs(t, store.RoleEdit)
+	send := func(method, path, body string) (int, string) {
+		t.Helper()
+		req, _ := http.NewRequest(method, f.URL+path, strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.AddCookie(c)
+		resp, b := sendNoRedirect(t, req)
+		return resp.StatusCode, b
+	}
+	code, body := send("POST", "/staff/api/accounts", `{"name":"lise","role":"édition","password":"un-mot-de-passe-neuf"}`)
+	var got store.StaffAccount
+	if err := json.Unmarshal([]byte(body), &got); code != http.StatusCreated || err != nil {
+		t.Fatalf("POST lise: %d %s (%v); want 201 with the account", code, body, err)
+	}
+	stored, err := f.Log.StaffAccount(context.Background(), "lise")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Created.IsZero() || !got.Created.Equal(stored.Created) || !got.Updated.Equal(stored.Updated) ||
+		got.CreatedBy != staffTestName(store.RoleEdit) || got.UpdatedBy != stored.UpdatedBy {
+		t.Errorf("POST lise answered %+v; want the stored account %+v", got, stored)
+	}
+	code, body = send("PUT", "/staff/api/accounts/lise", `{"role":"lecture","password":"court"}`)
+	if code != http.StatusBadRequest || !strings.Contains(body, "au moins 12 caractères") {
+		t.Errorf("PUT lise with a short password: %d %s; want 400 saying « au moins 12 caractères »", code, body)
+	}
+	if a, _ := f.Log.StaffAccount(context.Background(), "lise"); a.Role != store.RoleEdit || a.Hash != stored.Hash {
+		t.Errorf("after the refused change lise is %q (hash changed: %v); want édition, unchanged", a.Role, a.Hash != stored.Hash)
+	}
+	if code, _ := send("PUT", "/staff/api/accounts/lise", `{"role":"admin","password":"un-autre-mot-de-passe"}`); code != http.StatusBadRequest {
+		t.Errorf("PUT lise with an unknown role: %d; want 400", code)
+	}
+	if a, _ := f.Log.StaffAccount(context.Background(), "lise"); a.Hash != stored.Hash {
+		t.Errorf("a change refused for its role changed the password")
+	}
+	if code, _ := send("PUT", "/staff/api/accounts/lise", `{"role":"lecture","password":"un-autre-mot-de-passe"}`); code != http.StatusNoContent {
+		t.Errorf("PUT lise with both right: %d; want 204", code)
+	}
+	if a, _ := f.Log.StaffAccount(context.Background(), "lise"); a.Role != store.RoleRead || a.Hash == stored.Hash {
+		t.Errorf("after the change lise is %q (hash changed: %v); want lecture and a new hash", a.Role, a.Hash != stored.Hash)
+	}
+}

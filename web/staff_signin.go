@@ -121,13 +121,19 @@ func (st *Staff) handleSignIn(w http.ResponseWriter, r *http.Request) {
 // signInWithToken checks the bootstrap token, compared in constant time.
 func (st *Staff) signInWithToken(w http.ResponseWriter, r *http.Request, d signInData, ip string, now time.Time) {
 	if !st.rightToken(r) {
-		st.failed(addressKey(ip), now)
-		st.logger.Warn("staff sign-in: wrong token", "ip", ip)
-		d.Error = msgWrongToken
-		st.renderSignIn(w, http.StatusUnauthorized, d)
+		st.wrongToken(w, d, ip, now)
 		return
 	}
 	st.signedIn(w, r, d, bootstrapAccount, store.RoleEdit, ip)
+}
+
+// wrongToken refuses a wrong bootstrap token from ip, counting the failure
+// against the address's limit.
+func (st *Staff) wrongToken(w http.ResponseWriter, d signInData, ip string, now time.Time) {
+	st.failed(addressKey(ip), now)
+	st.logger.Warn("staff sign-in: wrong token", "ip", ip)
+	d.Error = msgWrongToken
+	st.renderSignIn(w, http.StatusUnauthorized, d)
 }
 
 // rightToken reports whether r's form holds the bootstrap token, compared

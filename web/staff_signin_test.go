@@ -137,6 +137,9 @@ func TestStaffTokenBootstrap(t *testing.T) {
 		t.Errorf("the token's session: %s; want %q with the édition role", me, bootstrapAccount)
 	}
 	f.addAccount(t, store.RoleEdit)
+	if code, _ := postAccount(t, f, c, `{"name":"lise","password":"un-mot-de-passe-neuf"}`); code != http.StatusUnauthorized {
+		t.Errorf("the token's old cookie once an account was added from the command line: %d; want 401", code)
+	}
 	resp := f.signIn(t, staffTestToken)
 	if resp.StatusCode != http.StatusUnauthorized || len(resp.Cookies()) != 0 {
 		t.Errorf("the token once an account exists: %d, cookies %v; want 401 and no session", resp.StatusCode, resp.Cookies())
@@ -150,6 +153,49 @@ func TestStaffTokenBootstrap(t *testing.T) {
 	if !strings.Contains(page, `id="name"`) || !strings.Contains(page, `id="password"`) || strings.Contains(page, `id="token"`) ||
 		!strings.Contains(page, "ne permet plus d’entrer") {
 		t.Errorf("sign-in page once an account exists: want name and password, and the token's retirement said")
+	}
+}
+
+// postAccount posts account (JSON) to the console's accounts API with
+// cookie c, and returns the status and body.
+func postAccount(t *testing.T, f *staffFixture, c *http.Cookie, account string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest("POST", f.URL+"/staff/api/accounts", strings.NewReader(account))
+	req.Header.Set("Content-Type", "application/json")
+	req.AddCookie(c)
+	resp, body := sendNoRedirect(t, req)
+	return resp.StatusCode, body
+}
+
+// TestStaffTokenSessionEndsWithFirstAccount checks that the token's
+// session adding the first account from the console loses its rights at
+// once, and that a token session left in the store is refused anyway once
+// an account exists.
+func TestStaffTokenSessionEndsWithFirstAccount(t *testing.T) {
+	f := newStaffFixture(t, "")
+	c := f.session(t)
+	if code, body := postAccount(t, f, c, `{"name":"marie","password":"un-mot-de-passe-neuf"}`); code != http.StatusCreated {
+		t.Fatalf("the token's session adds the first account: %d %s; want 201", code, body)
+	}
+	if code, _ := postAccount(t, f, c, `{"name":"lise","password":"un-mot-de-passe-neuf"}`); code != http.StatusUnauthorized {
+		t.Errorf("the token's cookie once it added an account: %d; want 401", code)
+	}
+	if resp, _ := f.get(t, "/staff/api/me", c); resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("/staff/api/me with the token's cookie once an account exists: %d; want 401", resp.StatusCode)
+	}
+	// A token session in the store beside the accounts (a database
+	// restored, say): the session check refuses it.
+	id := randomHex(staffTokenBytes)
+	now := f.clock.Now()
+	left := store.StaffSession{IDHash: sessionHash(id), Account: bootstrapAccount, Role: store.RoleEdit, Expires: now.Add(staffSessionTTL)}
+	if err := f.Log.CreateStaffSession(context.Background(), left, now); err != nil {
+		t.Fatal(err)
+	}
+	if code, _ := postAccount(t, f, &http.Cookie{Name: staffCookie, Value: id}, `{"name":"lise","password":"un-mot-de-passe-neuf"}`); code != http.StatusUnauthorized {
+		t.Errorf("a token session left in the store once an account exists: %d; want 401", code)
+	}
+	if _, err := f.Log.StaffAccount(context.Background(), "lise"); !errors.Is(err, store.ErrNoStaffAccount) {
+		t.Errorf("lise was added by a token session: %v; want no such account", err)
 	}
 }
 

@@ -99,6 +99,7 @@ func TestStaffAddWhileServing(t *testing.T) {
 	addr, done, cancel := startServe(t, data)
 	defer func() { cancel(); <-done }()
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	var tokenCookies []*http.Cookie // the token's session, from its sign-in
 	signIn := func(form url.Values) int {
 		t.Helper()
 		resp, err := client.PostForm("http://"+addr+"/staff/signin", form)
@@ -106,13 +107,29 @@ func TestStaffAddWhileServing(t *testing.T) {
 			t.Fatal(err)
 		}
 		resp.Body.Close()
+		if form.Has("token") && tokenCookies == nil {
+			tokenCookies = resp.Cookies()
+		}
 		return resp.StatusCode
 	}
-	if code := signIn(url.Values{"token": {"test-token-0123456789"}}); code != http.StatusSeeOther {
-		t.Fatalf("the token before any account: %d; want 303", code)
+	if code := signIn(url.Values{"token": {"test-token-0123456789"}}); code != http.StatusSeeOther || len(tokenCookies) == 0 {
+		t.Fatalf("the token before any account: %d, cookies %v; want 303 and a session", code, tokenCookies)
 	}
 	if out, err := runStaffCmd(t, "mot-de-passe-solide\n", "add", "marie", "--data", data); err != nil {
 		t.Fatalf("staff add while serving: %q, %v", out, err)
+	}
+	req, _ := http.NewRequest("POST", "http://"+addr+"/staff/api/accounts", strings.NewReader(`{"name":"lise","password":"un-mot-de-passe-neuf"}`))
+	req.Header.Set("Content-Type", "application/json")
+	for _, c := range tokenCookies {
+		req.AddCookie(c)
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("the token's old cookie adds an account once staff add made marie: %d; want 401", resp.StatusCode)
 	}
 	if code := signIn(url.Values{"name": {"marie"}, "password": {"mot-de-passe-solide"}}); code != http.StatusSeeOther {
 		t.Errorf("marie signs in: %d; want 303", code)

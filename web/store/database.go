@@ -25,7 +25,8 @@ type Database interface {
 	// where the two databases' DDL differ (see migrations).
 	DDL(v int) string
 	// Lock serialises migrations among processes opening the database at
-	// once, for the life of tx.
+	// once, for the life of tx; changes to the staff accounts take it too
+	// (see staffChange), so that the last édition account is kept.
 	Lock(ctx context.Context, tx *sql.Tx) error
 	// Version reads the schema's version in tx (0 for an empty database).
 	Version(ctx context.Context, tx *sql.Tx) (int, error)

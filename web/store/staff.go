@@ -5,7 +5,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sort"
 	"time"
+
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
 )
 
 // The staff's named accounts and their sessions. An account holds its
@@ -23,6 +27,11 @@ const (
 	// and accounts.
 	RoleEdit = "édition"
 )
+
+// BootstrapAccount names the sessions the bootstrap token opens, in what
+// they record: it cannot be an account's name (no space is allowed
+// there). Adding an account ends them: the token's rights stop at once.
+const BootstrapAccount = "jeton d’amorçage"
 
 // StaffAccount is a named staff member.
 type StaffAccount struct {
@@ -56,14 +65,16 @@ var (
 	ErrNoStaffSession = errors.New("session inconnue ou expirée")
 )
 
-// StaffAccounts lists the accounts by name.
+// StaffAccounts lists the accounts by name, in French order: sorted here
+// rather than by the database, whose order of « é » differs (SQLite's
+// bytes, PostgreSQL's collation).
 func (l *Log) StaffAccounts(ctx context.Context) ([]StaffAccount, error) {
 	db, err := l.database()
 	if err != nil {
 		return nil, err
 	}
 	rows, err := db.QueryContext(ctx, `SELECT name, role, hash, created_at, created_by, updated_at, updated_by
-		FROM staff_accounts ORDER BY name`)
+		FROM staff_accounts`)
 	if err != nil {
 		return nil, fmt.Errorf("staff accounts: %w", err)
 	}
@@ -76,7 +87,20 @@ func (l *Log) StaffAccounts(ctx context.Context) ([]StaffAccount, error) {
 		}
 		out = append(out, a)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("staff accounts: %w", err)
+	}
+	sortAccounts(out)
+	return out, nil
+}
+
+// sortAccounts sorts accounts by name in French order (« élise » between
+// « eddy » and « eric »), the same whatever the database.
+func sortAccounts(accounts []StaffAccount) {
+	c := collate.New(language.French) // not safe for concurrent use: one per call
+	sort.SliceStable(accounts, func(i, j int) bool {
+		return c.CompareString(accounts[i].Name, accounts[j].Name) < 0
+	})
 }
 
 // scanAccount reads one row of staff_accounts.
@@ -122,20 +146,33 @@ func (l *Log) HasStaffAccounts(ctx context.Context) (bool, error) {
 }
 
 // AddStaffAccount stores a new account (its Name, Role and Hash); by names
-// who added it. A name taken gives ErrStaffAccountExists.
+// who added it. A name taken gives ErrStaffAccountExists. The bootstrap
+// token's sessions end in the same transaction: once an account exists
+// the token no longer signs in, and what it opened no longer edits.
 func (l *Log) AddStaffAccount(ctx context.Context, a StaffAccount, by string) error {
 	db, err := l.database()
 	if err != nil {
 		return err
 	}
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("add staff account %q: %w", a.Name, err)
+	}
+	defer tx.Rollback()
 	now := millis(l.now())
-	res, err := db.ExecContext(ctx, `INSERT INTO staff_accounts (name, role, hash, created_at, created_by, updated_at, updated_by)
+	res, err := tx.ExecContext(ctx, `INSERT INTO staff_accounts (name, role, hash, created_at, created_by, updated_at, updated_by)
 		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, a.Name, a.Role, a.Hash, now, by, now, by)
 	if err != nil {
 		return fmt.Errorf("add staff account %q: %w", a.Name, err)
 	}
 	if n, err := res.RowsAffected(); err == nil && n == 0 {
 		return ErrStaffAccountExists
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM staff_sessions WHERE account = ?`, BootstrapAccount); err != nil {
+		return fmt.Errorf("add staff account %q: end the token's sessions: %w", a.Name, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("add staff account %q: %w", a.Name, err)
 	}
 	return nil
 }
@@ -181,6 +218,10 @@ func (l *Log) RemoveStaffAccount(ctx context.Context, name string) error {
 // staffChange runs change on account name in one transaction:
 // ErrNoStaffAccount when it does not exist and, when losesEdit (the change
 // takes its édition role away), ErrLastEditor when it is the last one.
+// The transaction first takes the adapter's lock (PostgreSQL's advisory
+// lock; SQLite's transactions are serialised already): at READ COMMITTED
+// two demotions of the last two editors would otherwise both count two
+// and both pass.
 func (l *Log) staffChange(ctx context.Context, name string, losesEdit bool, change func(*Tx) error) error {
 	db, err := l.database()
 	if err != nil {
@@ -191,6 +232,9 @@ func (l *Log) staffChange(ctx context.Context, name string, losesEdit bool, chan
 		return fmt.Errorf("staff account %q: %w", name, err)
 	}
 	defer tx.Rollback()
+	if err := l.source.Lock(ctx, tx.Tx); err != nil {
+		return fmt.Errorf("staff account %q: lock: %w", name, err)
+	}
 	var role string
 	switch err := tx.QueryRowContext(ctx, `SELECT role FROM staff_accounts WHERE name = ?`, name).Scan(&role); {
 	case errors.Is(err, sql.ErrNoRows):

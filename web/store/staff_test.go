@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 	"time"
 )
@@ -80,6 +81,109 @@ func TestStaffAccountsStore(t *testing.T) {
 		}
 		if _, err := l.StaffAccount(ctx, "paul"); !errors.Is(err, ErrNoStaffAccount) {
 			t.Errorf("a removed account: %v; want ErrNoStaffAccount", err)
+		}
+	})
+}
+
+// TestStaffAddEndsTokenSessions checks that adding an account deletes the
+// bootstrap token's sessions, and leaves the named accounts' alone.
+func TestStaffAddEndsTokenSessions(t *testing.T) {
+	forEachDatabase(t, func(t *testing.T, database Database) {
+		l := Open(database, Options{})
+		defer l.Close()
+		ctx := context.Background()
+		now := time.Now()
+		for _, s := range []StaffSession{
+			{IDHash: "jeton", Account: BootstrapAccount, Role: RoleEdit, Expires: now.Add(time.Hour)},
+			{IDHash: "paul", Account: "paul", Role: RoleRead, Expires: now.Add(time.Hour)},
+		} {
+			if err := l.CreateStaffSession(ctx, s, now); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := l.AddStaffAccount(ctx, StaffAccount{Name: "marie", Role: RoleEdit, Hash: "h"}, BootstrapAccount); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := l.StaffSession(ctx, "jeton", now); !errors.Is(err, ErrNoStaffSession) {
+			t.Errorf("the token's session once an account exists: %v; want ErrNoStaffSession", err)
+		}
+		if _, err := l.StaffSession(ctx, "paul", now); err != nil {
+			t.Errorf("a named session after an account is added: %v; want it kept", err)
+		}
+	})
+}
+
+// TestStaffConcurrentDemotions demotes two editors at once, many times:
+// one demotion may pass, never both (an editor always remains).
+func TestStaffConcurrentDemotions(t *testing.T) {
+	forEachDatabase(t, func(t *testing.T, database Database) {
+		l := Open(database, Options{})
+		defer l.Close()
+		ctx := context.Background()
+		for _, name := range []string{"marie", "paul"} {
+			if err := l.AddStaffAccount(ctx, StaffAccount{Name: name, Role: RoleEdit, Hash: "h"}, "test"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		const rounds = 60 // the race showed about once in 20 to 40 rounds
+		for round := 0; round < rounds; round++ {
+			errs := make(chan error, 2)
+			for _, name := range []string{"marie", "paul"} {
+				go func() { errs <- l.SetStaffRole(ctx, name, RoleRead, "test") }()
+			}
+			passed := 0
+			for range 2 {
+				switch err := <-errs; {
+				case err == nil:
+					passed++
+				case !errors.Is(err, ErrLastEditor):
+					t.Fatalf("round %d: demotion: %v; want nil or ErrLastEditor", round, err)
+				}
+			}
+			accounts, err := l.StaffAccounts(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			editors := 0
+			for _, a := range accounts {
+				if a.Role == RoleEdit {
+					editors++
+				}
+			}
+			if passed != 1 || editors != 1 {
+				t.Fatalf("round %d: %d demotions passed, %d editors left; want 1 and 1", round, passed, editors)
+			}
+			for _, name := range []string{"marie", "paul"} {
+				if err := l.SetStaffRole(ctx, name, RoleEdit, "test"); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	})
+}
+
+// TestStaffAccountsFrenchOrder checks that both databases list accented
+// names in French order, not by bytes nor by the server's collation.
+func TestStaffAccountsFrenchOrder(t *testing.T) {
+	forEachDatabase(t, func(t *testing.T, database Database) {
+		l := Open(database, Options{})
+		defer l.Close()
+		ctx := context.Background()
+		for _, name := range []string{"zoé", "émile", "eric", "elise", "édouard"} {
+			if err := l.AddStaffAccount(ctx, StaffAccount{Name: name, Role: RoleEdit, Hash: "h"}, "test"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		accounts, err := l.StaffAccounts(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, a := range accounts {
+			got = append(got, a.Name)
+		}
+		if want := []string{"édouard", "elise", "émile", "eric", "zoé"}; !slices.Equal(got, want) {
+			t.Errorf("accounts listed %q; want %q", got, want)
 		}
 	})
 }

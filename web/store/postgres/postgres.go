@@ -130,7 +130,9 @@ func (Server) DDL(v int) string {
 }
 
 // Lock takes the migration advisory lock for tx: a second replica starting
-// at once waits, then finds the schema migrated.
+// at once waits, then finds the schema migrated. A change to the staff
+// accounts takes it as well: two demotions at once count the editors one
+// after the other.
 func (Server) Lock(ctx context.Context, tx *sql.Tx) error {
 	_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, migrationLock)
 	return err
