@@ -223,7 +223,7 @@ func (o *outbox) deliverDue(ctx context.Context) {
 // It claims the delivery first: another replica sharing the store may
 // have found it due too, and one alone sends it.
 func (o *outbox) deliver(ctx context.Context, r store.Request) {
-	claimed, err := o.store.ClaimDelivery(ctx, r.ID, time.Now(), outboxLease)
+	claimed, err := o.store.ClaimDelivery(ctx, r.ID, r.Webhook.Attempts, time.Now(), outboxLease)
 	if err != nil || !claimed {
 		if err != nil && ctx.Err() == nil {
 			o.log.Warn("contact webhook: delivery not claimed", "request", r.ID, "err", err)
