@@ -13,6 +13,7 @@ import (
 	"github.com/chromedp/chromedp/kb"
 
 	"github.com/causette/causette/web/store"
+	"github.com/causette/causette/web/store/sqlite"
 )
 
 // unansweredQuestion is one the seed corpus does not answer.
@@ -22,7 +23,7 @@ const unansweredQuestion = "Quel est le prix du pain en 1990 ?"
 // the keyboard: « Contacter l’équipe » under an answer that found nothing
 // opens it with the focus in the message, the retention is said, an empty
 // message is refused in place, and the confirmation takes the form's
-// place; the request lands in the inbox with the conversation's turn.
+// place, saying the team will reply to the address given; the request lands in the inbox with the conversation's turn.
 // axe-core runs with the form open.
 func TestContactFormInPage(t *testing.T) {
 	f := newContactFixture(t)
@@ -43,8 +44,8 @@ func TestContactFormInPage(t *testing.T) {
 			form: f.id, focus: document.activeElement.name, notice: f.querySelector('.contact-notice').textContent,
 			email: f.querySelector('label[for="' + f.querySelector('input[name=email]').id + '"]').textContent};
 	})()`)
-	if state["text"] != "Contacter l'équipe" || state["expanded"] != "true" || state["controls"] != state["form"] || state["focus"] != "message" {
-		t.Errorf("form opened: %v; want « Contacter l'équipe » expanded, controlling the form, the focus in the message", state)
+	if state["text"] != "Contacter l’équipe" || state["expanded"] != "true" || state["controls"] != state["form"] || state["focus"] != "message" {
+		t.Errorf("form opened: %v; want « Contacter l’équipe » expanded, controlling the form, the focus in the message", state)
 	}
 	if !strings.Contains(state["notice"], fmt.Sprintf("%d jours", store.DefaultDays)) || !strings.Contains(state["email"], "facultatif") {
 		t.Errorf("notice %q, address label %q; want the retention of %d days and the address optional", state["notice"], state["email"], store.DefaultDays)
@@ -71,8 +72,8 @@ func TestContactFormInPage(t *testing.T) {
 	waitFor(t, ctx, "the confirmation", `!!document.querySelector('`+last+` .contact-done')`)
 	done := eval[map[string]string](t, ctx, `({text: document.querySelector('`+last+` .contact-done').textContent,
 		focus: document.activeElement.className, forms: String(document.querySelectorAll('.contact-form').length)})`)
-	if !strings.HasPrefix(done["text"], "Merci") || done["focus"] != "contact-done" || done["forms"] != "0" {
-		t.Errorf("after sending: %v; want the French confirmation in the form's place, focused", done)
+	if done["text"] != labels["fr"]["formSentReply"] || done["focus"] != "contact-done" || done["forms"] != "0" {
+		t.Errorf("after sending with an address: %v; want « %s » in the form's place, focused", done, labels["fr"]["formSentReply"])
 	}
 	got := storedRequests(t, f.Log)
 	if len(got) != 1 || got[0].Message != "Je cherche le prix du pain en 1990." || got[0].Email != "ana@exemple.fr" ||
@@ -114,9 +115,71 @@ func TestContactFormInWidget(t *testing.T) {
 	widgetRun(t, ctx, "write", chromedp.KeyEvent("Une question depuis le widget."))
 	widgetRun(t, ctx, "send", inPanel[chromedp.Void](`document.querySelector('.contact-form').requestSubmit()`))
 	widgetWait(t, ctx, "the confirmation", inPanel[bool](`!!document.querySelector('.contact-done')`))
+	if done := widgetRun(t, ctx, "read the confirmation", inPanel[string](`document.querySelector('.contact-done').textContent`)); done != labels["fr"]["formSent"] {
+		t.Errorf("after sending without an address: %q; want « %s »", done, labels["fr"]["formSent"])
+	}
 	got := storedRequests(t, f.Log)
 	if len(got) != 1 || got[0].Message != "Une question depuis le widget." || got[0].Email != "" ||
 		len(got[0].Turns) != 1 || got[0].Turns[0].Question != unansweredQuestion {
 		t.Errorf("inbox %+v; want the widget's message, no address, and the turn asked", got)
+	}
+}
+
+// withLogDays has the console keep requests days days, in a log of its own
+// (the fixture's keeps the default): the form says the retention it is
+// given.
+func withLogDays(tb testing.TB, days int) func(*StaffConfig) {
+	return func(sc *StaffConfig) {
+		l := store.Open(sqlite.File{Path: filepath.Join(tb.TempDir(), "causette.db")}, store.Options{Days: days, Logger: quietLogger()})
+		tb.Cleanup(func() { l.Close() })
+		sc.Log = l
+	}
+}
+
+// TestContactFormInEnglish sends the form from the widget's English panel
+// with a log kept one day: the retention is said in the singular, the
+// server's refusal of the address is said in English (not its French
+// words), and the confirmation says the team will reply.
+func TestContactFormInEnglish(t *testing.T) {
+	var causetteURL string
+	host := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprintf(w, `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Host site</title>`+
+			`<script src="%s/widget.js" defer data-lang="en"></script></head><body><h1>Host site</h1></body></html>`, causetteURL)
+	}))
+	t.Cleanup(host.Close)
+	f := newStaffFixtureWith(t, "", Config{AllowOrigins: []string{host.URL}}, withContactForm, withLogDays(t, 1))
+	causetteURL = f.URL
+	ctx := widgetBrowser(t)
+	widgetRun(t, ctx, "open the host page", chromedp.Navigate(host.URL+"/"))
+	widgetWait(t, ctx, "the launcher", chromedp.Evaluate[bool](`!!document.querySelector('causette-widget')`))
+	clickLauncher(t, ctx)
+	widgetWait(t, ctx, "focus in the panel's question box", inPanel[bool](`document.activeElement && document.activeElement.id === 'question' && document.hasFocus()`))
+	widgetRun(t, ctx, "ask", chromedp.KeyEvent(unansweredQuestion+"\r"))
+	widgetWait(t, ctx, "the answer that found nothing, with the contact", inPanel[bool](
+		`!!document.querySelector('article.msg.bot.no-answer .contact-open') && !document.querySelector('.typing')`))
+	widgetRun(t, ctx, "open the form", inPanel[chromedp.Void](`document.querySelector('article.msg.bot.no-answer .contact-open').click()`))
+	widgetWait(t, ctx, "the form", inPanel[bool](`!!document.querySelector('.contact-form .contact-notice')`))
+	if notice := widgetRun(t, ctx, "read the notice", inPanel[string](`document.querySelector('.contact-notice').textContent`)); notice != labels["en"]["formNoticeOne"] {
+		t.Errorf("notice with a retention of 1 day: %q; want %q", notice, labels["en"]["formNoticeOne"])
+	}
+	widgetRun(t, ctx, "send with a bad address", inPanel[chromedp.Void](`(() => {
+		document.querySelector('.contact-form textarea[name=message]').value = 'A question from the English widget.';
+		document.querySelector('.contact-form input[name=email]').value = 'not-an-address';
+		document.querySelector('.contact-form').requestSubmit();
+	})()`))
+	widgetWait(t, ctx, "the refusal", inPanel[bool](`document.querySelector('.contact-status').classList.contains('failed')`))
+	refused := widgetRun(t, ctx, "read the refusal", inPanel[map[string]string](`({status: document.querySelector('.contact-status').textContent,
+		invalid: document.querySelector('.contact-form input[name=email]').getAttribute('aria-invalid') || ''})`))
+	if refused["status"] != labels["en"]["formError.bad_email"] || refused["invalid"] != "true" {
+		t.Errorf("bad address in English: %v; want %q, the address marked invalid", refused, labels["en"]["formError.bad_email"])
+	}
+	widgetRun(t, ctx, "send with a good address", inPanel[chromedp.Void](`(() => {
+		document.querySelector('.contact-form input[name=email]').value = 'ana@example.com';
+		document.querySelector('.contact-form').requestSubmit();
+	})()`))
+	widgetWait(t, ctx, "the confirmation", inPanel[bool](`!!document.querySelector('.contact-done')`))
+	if done := widgetRun(t, ctx, "read the confirmation", inPanel[string](`document.querySelector('.contact-done').textContent`)); done != labels["en"]["formSentReply"] {
+		t.Errorf("after sending with an address in English: %q; want %q", done, labels["en"]["formSentReply"])
 	}
 }

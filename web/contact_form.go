@@ -45,25 +45,25 @@ const (
 )
 
 // Answers of POST /api/contact, in French: visitors read them in place of
-// the form.
+// the form. Their words are the page's labels (formError.<code>), which the
+// English panel shows in its language instead.
 var (
 	errContactNotJSON  = apiError{Code: "not_json", Message: "Envoyez le message en JSON (Content-Type: application/json)."}
 	errContactBadJSON  = apiError{Code: "bad_json", Message: "Message illisible : envoyez un objet JSON."}
-	errContactTooLarge = apiError{Code: "too_long", Message: "Votre message est trop long : raccourcissez-le."}
-	errContactEmpty    = apiError{Code: "empty", Message: "Votre message est vide : écrivez ce que vous voulez demander à l’équipe."}
+	errContactTooLarge = apiError{Code: "too_long", Message: labels["fr"]["formError.too_long"]}
+	errContactEmpty    = apiError{Code: "empty", Message: labels["fr"]["formError.empty"]}
 	errContactTooLong  = apiError{Code: "too_long",
 		Message: fmt.Sprintf("Votre message dépasse %d caractères : raccourcissez-le.", maxContactMessageRunes)}
-	errContactEmail = apiError{Code: "bad_email",
-		Message: "Cette adresse e-mail n’est pas valide : vérifiez-la (nom@exemple.fr), ou laissez le champ vide."}
-	errContactRate = apiError{Code: "rate_limited",
-		Message: "Vous avez envoyé plusieurs messages coup sur coup : patientez quelques minutes avant d’en envoyer un autre."}
-	errContactStore = apiError{Code: "unavailable", Message: "Votre message n’a pas pu être enregistré : réessayez dans un instant."}
+	errContactEmail = apiError{Code: "bad_email", Message: labels["fr"]["formError.bad_email"]}
+	errContactRate  = apiError{Code: "rate_limited", Message: labels["fr"]["formError.rate_limited"]}
+	errContactStore = apiError{Code: "unavailable", Message: labels["fr"]["formError.unavailable"]}
 )
 
-// Confirmations of POST /api/contact.
-const (
-	msgContactSent      = "Merci, votre message est bien arrivé : l’équipe le lira au plus vite."
-	msgContactSentReply = "Merci, votre message est bien arrivé : l’équipe vous répondra à l’adresse indiquée."
+// Confirmations of POST /api/contact: the page's own, which it shows in
+// its language.
+var (
+	msgContactSent      = labels["fr"]["formSent"]
+	msgContactSentReply = labels["fr"]["formSentReply"]
 )
 
 // contactInput is what the form sends.

@@ -27,7 +27,7 @@ type requestStore interface {
 	TurnsByKey(ctx context.Context, keys []string) ([]store.Turn, error)
 	DueDeliveries(ctx context.Context, now time.Time, max int) ([]store.Request, error)
 	NextDelivery(ctx context.Context) (time.Time, bool, error)
-	ClaimDelivery(ctx context.Context, id int64, now time.Time, lease time.Duration) (bool, error)
+	ClaimDelivery(ctx context.Context, id int64, attempts int, now time.Time, lease time.Duration) (bool, error)
 	SetDelivery(ctx context.Context, id int64, d store.Delivery) error
 }
 

@@ -21,17 +21,23 @@ import (
 )
 
 // The contact webhook (serve --contact-webhook): each new request is POSTed
-// as JSON to a ticketing tool, signed with HMAC-SHA256 of the exact body in
-// X-Causette-Signature, in the background (the visitor never waits), and
+// as JSON to a ticketing tool, signed with HMAC-SHA256 of the time it was
+// sent and the exact body (X-Causette-Timestamp, X-Causette-Signature, so a
+// captured call cannot be replayed later), in the background (the visitor never waits), and
 // retried with exponential back-off. The requests table is the outbox: a
 // delivery's state is stored with its request, so a restart resumes the
 // deliveries still pending.
 
 // Webhook delivery.
 const (
-	// SignatureHeader carries "sha256=" and the hex HMAC-SHA256 of the body
-	// with the webhook's secret.
+	// SignatureHeader carries "sha256=" and the hex HMAC-SHA256, with the
+	// webhook's secret, of TimestampHeader's value, ".", and the body (see
+	// Sign).
 	SignatureHeader = "X-Causette-Signature"
+	// TimestampHeader carries when the call was sent, in Unix seconds: it
+	// is signed with the body, so a receiver refusing old timestamps
+	// (docs/staff.md says 5 minutes) refuses a replayed call.
+	TimestampHeader = "X-Causette-Timestamp"
 	// webhookTimeout bounds one delivery: a ticketing tool answers in a
 	// second or two; one that hangs is tried again later.
 	webhookTimeout = 10 * time.Second
@@ -101,9 +107,13 @@ type webhookBody struct {
 	Console string              `json:"console,omitempty"`
 }
 
-// Sign returns the X-Causette-Signature value of body with secret.
-func Sign(secret string, body []byte) string {
+// Sign returns the X-Causette-Signature value of body sent at timestamp
+// (the X-Causette-Timestamp value) with secret: the HMAC of timestamp, "."
+// and body, as Stripe and Slack sign theirs, so the time cannot be changed
+// without the signature failing.
+func Sign(secret, timestamp string, body []byte) string {
 	m := hmac.New(sha256.New, []byte(secret))
+	m.Write([]byte(timestamp + "."))
 	m.Write(body)
 	return "sha256=" + hex.EncodeToString(m.Sum(nil))
 }
@@ -223,7 +233,7 @@ func (o *outbox) deliverDue(ctx context.Context) {
 // It claims the delivery first: another replica sharing the store may
 // have found it due too, and one alone sends it.
 func (o *outbox) deliver(ctx context.Context, r store.Request) {
-	claimed, err := o.store.ClaimDelivery(ctx, r.ID, time.Now(), outboxLease)
+	claimed, err := o.store.ClaimDelivery(ctx, r.ID, r.Webhook.Attempts, time.Now(), outboxLease)
 	if err != nil || !claimed {
 		if err != nil && ctx.Err() == nil {
 			o.log.Warn("contact webhook: delivery not claimed", "request", r.ID, "err", err)
@@ -231,9 +241,11 @@ func (o *outbox) deliver(ctx context.Context, r store.Request) {
 		return
 	}
 	err = o.post(ctx, r)
-	if ctx.Err() != nil {
-		return // stopping: the try does not count, it is made again at start
+	if err != nil && ctx.Err() != nil {
+		return // stopping cut the try: it does not count, it is made again at start
 	}
+	// A success is recorded even when stopping began meanwhile: the tool
+	// has the request, and sending it again at start would duplicate it.
 	d := store.Delivery{State: store.DeliveryDelivered, Attempts: r.Webhook.Attempts + 1}
 	switch {
 	case err == nil:
@@ -274,7 +286,9 @@ func (o *outbox) post(ctx context.Context, r store.Request) error {
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "Causette-Webhook")
-	req.Header.Set(SignatureHeader, Sign(o.cfg.Secret, body))
+	timestamp := strconv.FormatInt(time.Now().Unix(), 10)
+	req.Header.Set(TimestampHeader, timestamp)
+	req.Header.Set(SignatureHeader, Sign(o.cfg.Secret, timestamp, body))
 	req.Header.Set("X-Causette-Request", strconv.FormatInt(r.ID, 10))
 	resp, err := o.client.Do(req)
 	if err != nil {

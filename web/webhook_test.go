@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
@@ -9,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -33,6 +35,7 @@ func withWebhook(url string, attempts int) func(*StaffConfig) {
 // hookCall is one request a test webhook received.
 type hookCall struct {
 	body      []byte
+	timestamp string
 	signature string
 }
 
@@ -44,7 +47,7 @@ func webhookServer(t *testing.T, statuses ...int) (*httptest.Server, <-chan hook
 	var n atomic.Int64
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
-		calls <- hookCall{body: body, signature: r.Header.Get(SignatureHeader)}
+		calls <- hookCall{body: body, timestamp: r.Header.Get(TimestampHeader), signature: r.Header.Get(SignatureHeader)}
 		i := min(int(n.Add(1))-1, len(statuses)-1)
 		w.WriteHeader(statuses[i])
 	}))
@@ -79,18 +82,24 @@ func deliveryOf(t *testing.T, f *staffFixture, state string) store.Delivery {
 	return d
 }
 
-// TestWebhookDeliversSigned: the request arrives as JSON, signed with the
-// secret over the exact body, and is marked delivered.
+// TestWebhookDeliversSigned: the request arrives as JSON with the time it
+// was sent, signed with the secret over that time and the exact body, and
+// is marked delivered.
 func TestWebhookDeliversSigned(t *testing.T) {
 	ts, calls := webhookServer(t, http.StatusNoContent)
 	f := newContactFixture(t, withWebhook(ts.URL, 3))
 	turn := askTurn(t, f.URL, "Qui est le PDG de Mistral ?")
+	before := time.Now().Unix()
 	postContact(t, f.URL, fmt.Sprintf(`{"message":"Rappelez-moi","email":"ana@exemple.fr","turns":[%q]}`, turn))
 	c := nextCall(t, calls)
+	after := time.Now().Unix()
+	if sent, err := strconv.ParseInt(c.timestamp, 10, 64); err != nil || sent < before || sent > after {
+		t.Errorf("%s: %q; want the Unix seconds of the call, between %d and %d", TimestampHeader, c.timestamp, before, after)
+	}
 	m := hmac.New(sha256.New, []byte(webhookTestSecret))
-	m.Write(c.body)
+	m.Write([]byte(c.timestamp + "." + string(c.body)))
 	if want := "sha256=" + hex.EncodeToString(m.Sum(nil)); c.signature != want {
-		t.Errorf("%s: %q; want %q (HMAC-SHA256 of the body)", SignatureHeader, c.signature, want)
+		t.Errorf("%s: %q; want %q (HMAC-SHA256 of the timestamp, \".\" and the body)", SignatureHeader, c.signature, want)
 	}
 	var got webhookBody
 	if err := json.Unmarshal(c.body, &got); err != nil {
@@ -189,6 +198,35 @@ func TestWebhookResumesAfterRestart(t *testing.T) {
 	var got webhookBody
 	if c := nextCall(t, calls); json.Unmarshal(c.body, &got) != nil || got.ID != r.ID {
 		t.Errorf("at start, webhook got %s; want request %d, pending", c.body, r.ID)
+	}
+}
+
+// roundTripFunc is an http.RoundTripper made of a function.
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+// RoundTrip calls f.
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// TestWebhookSuccessKeptWhenStopping: a POST the tool accepted just as the
+// server began stopping is recorded as delivered, not sent again at the
+// next start.
+func TestWebhookSuccessKeptWhenStopping(t *testing.T) {
+	f := newContactFixture(t)
+	r, err := f.Log.AddRequest(t.Context(), store.Request{Message: "Envoyée à l’arrêt"}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, stop := context.WithCancel(t.Context())
+	defer stop()
+	o := &outbox{store: f.Log, cfg: WebhookConfig{URL: "https://outil.exemple.fr/hook", Secret: webhookTestSecret,
+		RetryBase: testRetryBase, Attempts: 3}, log: quietLogger(),
+		client: &http.Client{Transport: roundTripFunc(func(*http.Request) (*http.Response, error) {
+			stop() // the server stops while the tool answers 200
+			return &http.Response{StatusCode: http.StatusOK, Body: io.NopCloser(strings.NewReader("")), Header: http.Header{}}, nil
+		})}}
+	o.deliver(ctx, r)
+	if got := storedRequests(t, f.Log); len(got) != 1 || got[0].Webhook.State != store.DeliveryDelivered || got[0].Webhook.Attempts != 1 {
+		t.Errorf("after a 200 received while stopping, inbox %+v; want the delivery delivered, 1 attempt", got)
 	}
 }
 

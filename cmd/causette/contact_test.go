@@ -44,7 +44,7 @@ func TestServeContactForm(t *testing.T) {
 	got := make(chan string, 1)
 	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
-		if r.Header.Get(web.SignatureHeader) == web.Sign(secret, body) {
+		if r.Header.Get(web.SignatureHeader) == web.Sign(secret, r.Header.Get(web.TimestampHeader), body) {
 			select {
 			case got <- string(body):
 			default:

@@ -108,7 +108,7 @@ func TestStaffLoopInBrowser(t *testing.T) {
 
 	// The first visitor writes to the team.
 	first := `#log article.msg.bot:last-of-type`
-	browsertest.Step(t, visitor, "« Contacter l'équipe »",
+	browsertest.Step(t, visitor, "« Contacter l’équipe »",
 		chromedp.Click(chromedp.CSS(first+` .contact-open`)),
 		chromedp.WaitVisible(chromedp.CSS(first+` .contact-form textarea`)),
 		chromedp.SendKeys(chromedp.CSS(first+` textarea[name=message]`), "Et si la fuite vient de chez le voisin ?"),

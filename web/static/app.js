@@ -240,7 +240,7 @@
     }
     var p = settle(m.id);
     if (m.context) lastContext = m.context;
-    m.question = p ? p.text : ''; // for « Contacter l'équipe »
+    m.question = p ? p.text : ''; // for « Contacter l’équipe »
     var el = renderAnswer(m, false);
     log.appendChild(el);
     keep({ a: m });
@@ -552,6 +552,15 @@
     return control;
   }
 
+  // contactError is what to say of POST /api/contact's error answer res:
+  // the server's own words on the French page, the page's label for its
+  // code otherwise (the server speaks French only), formFailed when the
+  // code is unknown.
+  function contactError(res) {
+    var text = root.lang === 'fr' ? res.message : T['formError.' + res.code];
+    return text || T.formFailed;
+  }
+
   // contactForm is the built-in form: a message, an address only for a
   // reply, what is kept and how long, a honeypot people never meet, and
   // the outcome in its place. open is the button that showed it.
@@ -584,7 +593,8 @@
     website.tabIndex = -1;
     website.autocomplete = 'off';
     form.appendChild(trap);
-    var notice = para('contact-notice', say('formNotice', { days: c.days || 30 }));
+    var days = c.days || 30;
+    var notice = para('contact-notice', days === 1 ? T.formNoticeOne : say('formNotice', { days: days }));
     notice.id = 'cf-notice-' + n;
     form.appendChild(notice);
     var sendButton = document.createElement('button');
@@ -632,11 +642,12 @@
       }).then(function (out) {
         sendButton.disabled = false;
         if (!out.ok) {
-          problem(out.res.message || T.formFailed, out.res.code === 'bad_email' ? email : msg);
+          problem(contactError(out.res), out.res.code === 'bad_email' ? email : msg);
           return;
         }
-        // The form gives way to the confirmation, which takes the focus.
-        var done = para('contact-done', T.formSent);
+        // The form gives way to the confirmation, which takes the focus:
+        // the one saying the team will reply when an address was given.
+        var done = para('contact-done', body.email ? T.formSentReply : T.formSent);
         done.tabIndex = -1; // focused: read out at once
         form.replaceWith(done);
         open.hidden = true;

@@ -112,7 +112,7 @@ func TestClaimDeliveryOnce(t *testing.T) {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
-					ok, err := l.ClaimDelivery(ctx, r.ID, at, lease)
+					ok, err := l.ClaimDelivery(ctx, r.ID, 0, at, lease)
 					if err != nil {
 						t.Errorf("ClaimDelivery: %v", err)
 					}
@@ -127,6 +127,41 @@ func TestClaimDeliveryOnce(t *testing.T) {
 		due, err := b.DueDeliveries(ctx, now.Add(lease/2), 10)
 		if err != nil || len(due) != 0 {
 			t.Errorf("DueDeliveries under a lease = %+v, %v; want none", due, err)
+		}
+	})
+}
+
+// TestClaimDeliveryStale: a replica holding a batch read before another
+// replica tried the delivery and rescheduled it cannot claim it with the
+// count it read, so the count it would write back never goes backwards;
+// with the current count, the claim goes through.
+func TestClaimDeliveryStale(t *testing.T) {
+	forEachDatabase(t, func(t *testing.T, database Database) {
+		a, b := mustOpen(t, database, Options{}), mustOpen(t, database, Options{})
+		ctx := context.Background()
+		r, err := a.AddRequest(ctx, Request{Message: "Rappelez-moi", Status: StatusNew}, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		now := r.Time.Add(time.Second)
+		stale, err := b.DueDeliveries(ctx, now, 10)
+		if err != nil || len(stale) != 1 {
+			t.Fatalf("DueDeliveries = %+v, %v; want the request", stale, err)
+		}
+		const lease = time.Minute
+		if ok, err := a.ClaimDelivery(ctx, r.ID, 0, now, lease); !ok || err != nil {
+			t.Fatalf("first claim = %v, %v; want true", ok, err)
+		}
+		retry := now.Add(time.Second) // tried, failed, due again soon
+		if err := a.SetDelivery(ctx, r.ID, Delivery{State: DeliveryPending, Attempts: 3, Next: retry}); err != nil {
+			t.Fatal(err)
+		}
+		later := retry.Add(time.Second)
+		if ok, err := b.ClaimDelivery(ctx, r.ID, stale[0].Webhook.Attempts, later, lease); ok || err != nil {
+			t.Errorf("claim with the stale count %d = %v, %v; want false", stale[0].Webhook.Attempts, ok, err)
+		}
+		if ok, err := b.ClaimDelivery(ctx, r.ID, 3, later, lease); !ok || err != nil {
+			t.Errorf("claim with the current count 3 = %v, %v; want true", ok, err)
 		}
 	})
 }

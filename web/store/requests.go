@@ -229,14 +229,19 @@ func (l *Log) NextDelivery(ctx context.Context) (time.Time, bool, error) {
 // now+lease, atomically: of replicas sharing the store that found it due,
 // one alone gets true and sends it. Until the lease ends the delivery is
 // not due for the others; should the claimer die before recording the
-// outcome (SetDelivery), it is due again then.
-func (l *Log) ClaimDelivery(ctx context.Context, id int64, now time.Time, lease time.Duration) (bool, error) {
+// outcome (SetDelivery), it is due again then. attempts is the count the
+// caller read with the delivery: if another replica has tried it since
+// (and rescheduled it), the claim fails, so a stale count is never
+// written back as attempts+1 (which would reset the back-off and the
+// bound on tries).
+func (l *Log) ClaimDelivery(ctx context.Context, id int64, attempts int, now time.Time, lease time.Duration) (bool, error) {
 	db, err := l.database()
 	if err != nil {
 		return false, err
 	}
-	res, err := db.ExecContext(ctx, `UPDATE requests SET hook_next = ? WHERE id = ? AND hook_state = ? AND hook_next <= ?`,
-		millis(now.Add(lease)), id, DeliveryPending, millis(now))
+	res, err := db.ExecContext(ctx, `UPDATE requests SET hook_next = ?
+		WHERE id = ? AND hook_state = ? AND hook_next <= ? AND hook_attempts = ?`,
+		millis(now.Add(lease)), id, DeliveryPending, millis(now), attempts)
 	if err != nil {
 		return false, fmt.Errorf("claim request %d delivery: %w", id, err)
 	}
