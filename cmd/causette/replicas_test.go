@@ -207,7 +207,14 @@ func checkFeedback(t *testing.T, lb *balancer, cookie *http.Cookie, a, b *replic
 	if err != nil || next.ID != "f2" {
 		t.Errorf("feedback on %s for turn %s answered on %s: then %+v, %v; want no refusal", b.name, m.Turn, a.name, next, err)
 	}
-	if n := lb.loggedQuestions(t, cookie, "disliked")[question]; n != 1 {
+	// Taken, the rating is written by that replica's writer a moment later.
+	n := 0
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if n = lb.loggedQuestions(t, cookie, "disliked")[question]; n != 0 {
+			break
+		}
+	}
+	if n != 1 {
 		t.Errorf("the disliked view holds %q %d times after a thumbs down through the other replica; want 1", question, n)
 	}
 }
