@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -102,15 +103,7 @@ func TestContactFormInWidget(t *testing.T) {
 	t.Cleanup(host.Close)
 	f := newStaffFixtureWith(t, "", Config{AllowOrigins: []string{host.URL}}, withContactForm)
 	causetteURL = f.URL
-	ctx := widgetBrowser(t)
-	widgetRun(t, ctx, "open the host page", chromedp.Navigate(host.URL+"/"))
-	widgetWait(t, ctx, "the launcher", chromedp.Evaluate[bool](`!!document.querySelector('causette-widget')`))
-	clickLauncher(t, ctx)
-	widgetWait(t, ctx, "focus in the panel's question box", inPanel[bool](`document.activeElement && document.activeElement.id === 'question' && document.hasFocus()`))
-	widgetRun(t, ctx, "ask", chromedp.KeyEvent(unansweredQuestion+"\r"))
-	widgetWait(t, ctx, "the answer that found nothing, with the contact", inPanel[bool](
-		`!!document.querySelector('article.msg.bot.no-answer .contact-open') && !document.querySelector('.typing')`))
-	widgetRun(t, ctx, "open the form", inPanel[chromedp.Void](`document.querySelector('article.msg.bot.no-answer .contact-open').click()`))
+	ctx := widgetContactForm(t, host.URL)
 	widgetWait(t, ctx, "the focus in the message", inPanel[bool](`document.activeElement && document.activeElement.name === 'message'`))
 	widgetRun(t, ctx, "write", chromedp.KeyEvent("Une question depuis le widget."))
 	widgetRun(t, ctx, "send", inPanel[chromedp.Void](`document.querySelector('.contact-form').requestSubmit()`))
@@ -150,15 +143,7 @@ func TestContactFormInEnglish(t *testing.T) {
 	t.Cleanup(host.Close)
 	f := newStaffFixtureWith(t, "", Config{AllowOrigins: []string{host.URL}}, withContactForm, withLogDays(t, 1))
 	causetteURL = f.URL
-	ctx := widgetBrowser(t)
-	widgetRun(t, ctx, "open the host page", chromedp.Navigate(host.URL+"/"))
-	widgetWait(t, ctx, "the launcher", chromedp.Evaluate[bool](`!!document.querySelector('causette-widget')`))
-	clickLauncher(t, ctx)
-	widgetWait(t, ctx, "focus in the panel's question box", inPanel[bool](`document.activeElement && document.activeElement.id === 'question' && document.hasFocus()`))
-	widgetRun(t, ctx, "ask", chromedp.KeyEvent(unansweredQuestion+"\r"))
-	widgetWait(t, ctx, "the answer that found nothing, with the contact", inPanel[bool](
-		`!!document.querySelector('article.msg.bot.no-answer .contact-open') && !document.querySelector('.typing')`))
-	widgetRun(t, ctx, "open the form", inPanel[chromedp.Void](`document.querySelector('article.msg.bot.no-answer .contact-open').click()`))
+	ctx := widgetContactForm(t, host.URL)
 	widgetWait(t, ctx, "the form", inPanel[bool](`!!document.querySelector('.contact-form .contact-notice')`))
 	if notice := widgetRun(t, ctx, "read the notice", inPanel[string](`document.querySelector('.contact-notice').textContent`)); notice != labels["en"]["formNoticeOne"] {
 		t.Errorf("notice with a retention of 1 day: %q; want %q", notice, labels["en"]["formNoticeOne"])
@@ -182,4 +167,21 @@ func TestContactFormInEnglish(t *testing.T) {
 	if done := widgetRun(t, ctx, "read the confirmation", inPanel[string](`document.querySelector('.contact-done').textContent`)); done != labels["en"]["formSentReply"] {
 		t.Errorf("after sending with an address in English: %q; want %q", done, labels["en"]["formSentReply"])
 	}
+}
+
+// widgetContactForm opens the host page at hostURL in a new browser, asks
+// the widget a question it cannot answer and opens the contact form
+// offered under the answer.
+func widgetContactForm(t *testing.T, hostURL string) context.Context {
+	t.Helper()
+	ctx := widgetBrowser(t)
+	widgetRun(t, ctx, "open the host page", chromedp.Navigate(hostURL+"/"))
+	widgetWait(t, ctx, "the launcher", chromedp.Evaluate[bool](`!!document.querySelector('causette-widget')`))
+	clickLauncher(t, ctx)
+	widgetWait(t, ctx, "focus in the panel's question box", inPanel[bool](`document.activeElement && document.activeElement.id === 'question' && document.hasFocus()`))
+	widgetRun(t, ctx, "ask", chromedp.KeyEvent(unansweredQuestion+"\r"))
+	widgetWait(t, ctx, "the answer that found nothing, with the contact", inPanel[bool](
+		`!!document.querySelector('article.msg.bot.no-answer .contact-open') && !document.querySelector('.typing')`))
+	widgetRun(t, ctx, "open the form", inPanel[chromedp.Void](`document.querySelector('article.msg.bot.no-answer .contact-open').click()`))
+	return ctx
 }

@@ -213,11 +213,7 @@ func TestStaffAccountsAPI(t *testing.T) {
 	c := f.sessionAs(t, store.RoleEdit)
 	send := func(method, path, body string) (int, string) {
 		t.Helper()
-		req, _ := http.NewRequest(method, f.URL+path, strings.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		req.AddCookie(c)
-		resp, b := sendNoRedirect(t, req)
-		return resp.StatusCode, b
+		return f.sendJSON(t, c, method, path, body)
 	}
 	tests := []struct {
 		method, path, body string
@@ -263,11 +259,7 @@ func TestStaffAccountsAPIAnswers(t *testing.T) {
 	c := f.sessionAs(t, store.RoleEdit)
 	send := func(method, path, body string) (int, string) {
 		t.Helper()
-		req, _ := http.NewRequest(method, f.URL+path, strings.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		req.AddCookie(c)
-		resp, b := sendNoRedirect(t, req)
-		return resp.StatusCode, b
+		return f.sendJSON(t, c, method, path, body)
 	}
 	code, body := send("POST", "/staff/api/accounts", `{"name":"lise","role":"édition","password":"un-mot-de-passe-neuf"}`)
 	var got store.StaffAccount
@@ -301,4 +293,15 @@ func TestStaffAccountsAPIAnswers(t *testing.T) {
 	if a, _ := f.Log.StaffAccount(context.Background(), "lise"); a.Role != store.RoleRead || a.Hash == stored.Hash {
 		t.Errorf("after the change lise is %q (hash changed: %v); want lecture and a new hash", a.Role, a.Hash != stored.Hash)
 	}
+}
+
+// sendJSON sends body as JSON to path with the session cookie c, without
+// following redirects, and returns the status and body.
+func (f *staffFixture) sendJSON(t *testing.T, c *http.Cookie, method, path, body string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest(method, f.URL+path, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.AddCookie(c)
+	resp, b := sendNoRedirect(t, req)
+	return resp.StatusCode, b
 }
