@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/netip"
 	"os"
 	"os/signal"
 	"strings"
@@ -92,106 +93,51 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		fmt.Fprintln(stderr, "Usage : causette serve [--addr HÔTE:PORT] [--corpus DIR] [--allow-origin URL]... [limites]")
 		fs.PrintDefaults()
 	}
-	addr := fs.String("addr", defaultAddr, "adresse d'écoute")
-	dir := corpusFlag(fs)
-	top := fs.Int("top", 0, "citations par réponse (0 : la valeur par défaut)")
-	var origins originList
-	fs.Var(&origins, "allow-origin", "origine autorisée en plus de l'hôte lui-même, par exemple https://exemple.fr (répétable)")
-	proxies := fs.String("trusted-proxy", "", "proxys inverses de confiance, adresses ou plages CIDR séparées par des virgules "+
-		"(par exemple 127.0.0.1,10.0.0.0/8) : seuls leurs X-Forwarded-For et X-Forwarded-Proto comptent")
-	publicURL := fs.String("public-url", "", "adresse publique du chat, par exemple https://faq.exemple.fr "+
-		"(en https : cookies Secure et HSTS)")
-	tlsCert := fs.String("tls-cert", "", "certificat TLS (PEM) pour servir en https sans proxy, avec --tls-key")
-	tlsKey := fs.String("tls-key", "", "clé privée du certificat --tls-cert (PEM)")
-	contactURL := fs.String("contact-url", "", "page où joindre l'équipe, proposée quand Causette ne sait pas (ouverte avec la question)")
-	contactMail := fs.String("contact-email", "", "adresse où écrire à l'équipe, proposée quand Causette ne sait pas (un message avec la question)")
-	data := dataFlags(fs) // data.go: --data, --secret
-	indexDir := indexFlag(fs, "", "dossier de l'index sur disque (défaut : index dans le dossier --data ; « - » : en mémoire)")
-	metricsAddr := fs.String("metrics-addr", "", "adresse où servir /metrics pour Prometheus, par exemple 127.0.0.1:9464 (défaut : non servi ; jamais face à internet)")
-	debug := fs.Bool("debug", false, "journal détaillé (avec le texte des questions)")
-	cpuProfile := fs.String("cpuprofile", "", "fichier où écrire le profil CPU du serveur, à l'arrêt (go tool pprof)")
-	limits, limitNames := limitFlags(fs)
-	staff := staffFlags(fs) // staff.go: --db, --log-days, --staff-token
-	staff.contact = contactFlags(fs)
+	o := serveFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("serve : argument inattendu %q", fs.Arg(0))
 	}
-	if err := checkLimits(fs, limitNames); err != nil {
+	if err := checkLimits(fs, o.limitNames); err != nil {
 		return err
 	}
-	stopProfile, err := startCPUProfile(*cpuProfile)
+	stopProfile, err := startCPUProfile(*o.cpuProfile)
 	if err != nil {
 		return err
 	}
 	defer stopProfile()
 	level := slog.LevelInfo
-	if *debug {
+	if *o.debug {
 		level = slog.LevelDebug
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
-	trusted, err := web.ParseTrustedProxies(*proxies)
+	key, err := o.check()
 	if err != nil {
-		return fmt.Errorf("serve : --trusted-proxy : %w", err)
+		return err
 	}
-	if (*tlsCert == "") != (*tlsKey == "") {
-		return fmt.Errorf("serve : --tls-cert et --tls-key vont ensemble")
-	}
-	if err := data.ensureDir(); err != nil {
-		return fmt.Errorf("serve : %w", err)
-	}
-	if err := checkSharedSecret(*staff.db, *data.secret); err != nil {
-		return fmt.Errorf("serve : %w", err)
-	}
-	key, err := data.key()
-	if err != nil {
-		return fmt.Errorf("serve : %w", err)
-	}
-	switch *indexDir {
-	case "":
-		*indexDir = data.path("index")
-	case "-":
-		*indexDir = ""
-	}
-	var current *web.Current
+	current := web.NewCurrent(nil)
 	team := &teamAnswers{logger: logger} // its log set before the first load; loads run one at a time
 	load := func() (*web.Snapshot, error) {
-		o := dir.options(*indexDir)
-		o.Logger = logger
-		o.Extra = team.documents(ctx)
-		o.Attached = team.attached(ctx)
+		opts := o.dir.options(*o.indexDir)
+		opts.Logger = logger
+		opts.Extra = team.documents(ctx)
+		opts.Attached = team.attached(ctx)
 		if prev := current.Load(); prev != nil {
-			o.Previous = prev.Index // on disk: updated in place, handed over
+			opts.Previous = prev.Index // on disk: updated in place, handed over
 		}
-		ix, err := index.Open(o)
+		ix, err := index.Open(opts)
 		if err != nil {
 			return nil, err
 		}
-		eng := chat.New(ix, chat.Options{Top: *top, Secret: key})
+		eng := chat.New(ix, chat.Options{Top: *o.top, Secret: key})
 		return &web.Snapshot{Index: ix, Engine: eng, Version: ix.Stats().Version}, nil
 	}
 	// The server listens at once (/healthz answers, /readyz says 503) and
 	// the corpus loads beside it.
-	current = web.NewCurrent(nil)
-	cfg := web.Config{
-		Current:        current,
-		AllowOrigins:   origins,
-		TrustedProxies: trusted,
-		PublicURL:      *publicURL,
-		TLSCertFile:    *tlsCert,
-		TLSKeyFile:     *tlsKey,
-		Limits:         *limits,
-		Logger:         logger,
-	}
-	if *metricsAddr != "" {
-		cfg.Metrics = web.NewMetrics()
-	}
-	if *contactURL != "" || *contactMail != "" {
-		cfg.Contact = &chat.Contact{URL: *contactURL, Mail: *contactMail}
-	}
-	closeStaff, qlog, err := staff.attach(&cfg, *addr, data, *publicURL, *tlsCert != "") // staff.go: question log and staff console
+	cfg := o.webConfig(current, logger)
+	closeStaff, qlog, err := o.staff.attach(&cfg, *o.addr, o.data, *o.publicURL, *o.tlsCert != "") // staff.go: question log and staff console
 	if err != nil {
 		return err
 	}
@@ -204,14 +150,14 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", *addr)
+	ln, err := net.Listen("tcp", *o.addr)
 	if err != nil {
-		return fmt.Errorf("serve : écoute sur %s : %w", *addr, err)
+		return fmt.Errorf("serve : écoute sur %s : %w", *o.addr, err)
 	}
 	sctx, stop := context.WithCancel(ctx)
 	defer stop()
 	if cfg.Metrics != nil {
-		if err := serveMetrics(sctx, *metricsAddr, cfg.Metrics, logger); err != nil {
+		if err := serveMetrics(sctx, *o.metricsAddr, cfg.Metrics, logger); err != nil {
 			ln.Close()
 			return err
 		}
@@ -225,33 +171,19 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
 	begin := make(chan struct{})
-	r := &reloader{dir: dir.Dir, load: load, current: current, log: logger, quiet: reloadQuiet, begin: begin}
+	r := &reloader{dir: o.dir.Dir, load: load, current: current, log: logger, quiet: reloadQuiet, begin: begin}
 	go r.run(sctx, hup)
 	go watchEntries(sctx, qlog, entriesStamp, hup, entriesPoll) // the team's answers, served as soon as written
 
 	start := time.Now()
-	type loaded struct {
-		snap *web.Snapshot
-		err  error
-	}
-	first := make(chan loaded, 1)
-	go func() { snap, err := load(); first <- loaded{snap, err} }()
-	var snap *web.Snapshot
-	select {
-	case l := <-first:
-		if l.err != nil {
-			stop()
-			<-served
-			return l.err
-		}
-		snap = l.snap
-	case err := <-served: // SIGINT or SIGTERM while loading: stop now
+	snap, err := firstLoad(load, served, stop)
+	if snap == nil {
 		return err
 	}
 	current.Store(snap)
 	close(begin)
 	logger.Info("corpus in service", "version", snap.Version, "passages", len(snap.Index.Passages()),
-		"indexed", snap.Index.Stats().Changed, "orphaned_attachments", len(snap.Index.Stats().Orphans), "index", *indexDir,
+		"indexed", snap.Index.Stats().Changed, "orphaned_attachments", len(snap.Index.Stats().Orphans), "index", *o.indexDir,
 		"took", time.Since(start).Round(time.Millisecond))
 	defer func() {
 		if s := current.Load(); s != nil {
@@ -259,4 +191,124 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		}
 	}()
 	return <-served
+}
+
+// firstLoad loads the first corpus while the server answers /healthz. It
+// returns the snapshot, or nil and why serve stops: the load failed (the
+// server is stopped first) or the server ended meanwhile (SIGINT or
+// SIGTERM while loading).
+func firstLoad(load func() (*web.Snapshot, error), served <-chan error, stop context.CancelFunc) (*web.Snapshot, error) {
+	type loaded struct {
+		snap *web.Snapshot
+		err  error
+	}
+	first := make(chan loaded, 1)
+	go func() { snap, err := load(); first <- loaded{snap, err} }()
+	select {
+	case l := <-first:
+		if l.err != nil {
+			stop()
+			<-served
+			return nil, l.err
+		}
+		return l.snap, nil
+	case err := <-served:
+		return nil, err
+	}
+}
+
+// serveOptions are serve's flags.
+type serveOptions struct {
+	addr, proxies, publicURL, tlsCert, tlsKey *string
+	contactURL, contactMail, indexDir         *string
+	metricsAddr, cpuProfile                   *string
+	top                                       *int
+	debug                                     *bool
+	origins                                   originList
+	dir                                       *corpusSource
+	data                                      *dataOptions
+	limits                                    *web.Limits
+	limitNames                                []string
+	staff                                     *staffOptions
+	trusted                                   []netip.Prefix // read from proxies by check
+}
+
+// serveFlags adds serve's flags to fs.
+func serveFlags(fs *flag.FlagSet) *serveOptions {
+	o := &serveOptions{
+		addr: fs.String("addr", defaultAddr, "adresse d'écoute"),
+		dir:  corpusFlag(fs),
+		top:  fs.Int("top", 0, "citations par réponse (0 : la valeur par défaut)"),
+	}
+	fs.Var(&o.origins, "allow-origin", "origine autorisée en plus de l'hôte lui-même, par exemple https://exemple.fr (répétable)")
+	o.proxies = fs.String("trusted-proxy", "", "proxys inverses de confiance, adresses ou plages CIDR séparées par des virgules "+
+		"(par exemple 127.0.0.1,10.0.0.0/8) : seuls leurs X-Forwarded-For et X-Forwarded-Proto comptent")
+	o.publicURL = fs.String("public-url", "", "adresse publique du chat, par exemple https://faq.exemple.fr "+
+		"(en https : cookies Secure et HSTS)")
+	o.tlsCert = fs.String("tls-cert", "", "certificat TLS (PEM) pour servir en https sans proxy, avec --tls-key")
+	o.tlsKey = fs.String("tls-key", "", "clé privée du certificat --tls-cert (PEM)")
+	o.contactURL = fs.String("contact-url", "", "page où joindre l'équipe, proposée quand Causette ne sait pas (ouverte avec la question)")
+	o.contactMail = fs.String("contact-email", "", "adresse où écrire à l'équipe, proposée quand Causette ne sait pas (un message avec la question)")
+	o.data = dataFlags(fs) // data.go: --data, --secret
+	o.indexDir = indexFlag(fs, "", "dossier de l'index sur disque (défaut : index dans le dossier --data ; « - » : en mémoire)")
+	o.metricsAddr = fs.String("metrics-addr", "", "adresse où servir /metrics pour Prometheus, par exemple 127.0.0.1:9464 (défaut : non servi ; jamais face à internet)")
+	o.debug = fs.Bool("debug", false, "journal détaillé (avec le texte des questions)")
+	o.cpuProfile = fs.String("cpuprofile", "", "fichier où écrire le profil CPU du serveur, à l'arrêt (go tool pprof)")
+	o.limits, o.limitNames = limitFlags(fs)
+	o.staff = staffFlags(fs) // staff.go: --db, --log-days, --staff-token
+	o.staff.contact = contactFlags(fs)
+	return o
+}
+
+// check reads the trusted proxies, refuses flags that do not go together,
+// makes the data folder and
+// returns the key that signs context tokens; it settles the index folder
+// (the data folder's by default, "" in memory for « - »).
+func (o *serveOptions) check() ([]byte, error) {
+	trusted, err := web.ParseTrustedProxies(*o.proxies)
+	if err != nil {
+		return nil, fmt.Errorf("serve : --trusted-proxy : %w", err)
+	}
+	o.trusted = trusted
+	if (*o.tlsCert == "") != (*o.tlsKey == "") {
+		return nil, fmt.Errorf("serve : --tls-cert et --tls-key vont ensemble")
+	}
+	if err := o.data.ensureDir(); err != nil {
+		return nil, fmt.Errorf("serve : %w", err)
+	}
+	if err := checkSharedSecret(*o.staff.db, *o.data.secret); err != nil {
+		return nil, fmt.Errorf("serve : %w", err)
+	}
+	key, err := o.data.key()
+	if err != nil {
+		return nil, fmt.Errorf("serve : %w", err)
+	}
+	switch *o.indexDir {
+	case "":
+		*o.indexDir = o.data.path("index")
+	case "-":
+		*o.indexDir = ""
+	}
+	return key, nil
+}
+
+// webConfig is the server's configuration from the flags, serving current.
+func (o *serveOptions) webConfig(current *web.Current, logger *slog.Logger) web.Config {
+	cfg := web.Config{
+		Current:        current,
+		AllowOrigins:   o.origins,
+		TrustedProxies: o.trusted,
+		PublicURL:      *o.publicURL,
+		TLSCertFile:    *o.tlsCert,
+		TLSKeyFile:     *o.tlsKey,
+		Limits:         *o.limits,
+		Logger:         logger,
+	}
+	if *o.metricsAddr != "" {
+		cfg.Metrics = web.NewMetrics()
+	}
+	if *o.contactURL != "" || *o.contactMail != "" {
+		cfg.Contact = &chat.Contact{URL: *o.contactURL, Mail: *o.contactMail}
+	}
+	return cfg
 }
