@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -131,8 +132,11 @@ func (l *Log) Attach(ctx context.Context, as []Attachment, by string) ([]Attachm
 		have[k] = true
 		a.Excerpt = excerpt(a.Excerpt)
 		err := tx.QueryRowContext(ctx, `INSERT INTO attachments (phrasing, passage, doc, fingerprint, excerpt,
-			created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			a.Phrasing, a.Passage, a.Doc, a.Fingerprint, a.Excerpt, millis(now), by).Scan(&a.ID)
+			created_at, created_by, wording_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`,
+			a.Phrasing, a.Passage, a.Doc, a.Fingerprint, a.Excerpt, millis(now), by, GroupKey(a.Phrasing)).Scan(&a.ID)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue // attached meanwhile, by another replica
+		}
 		if err != nil {
 			return nil, fmt.Errorf("attach: %w", err)
 		}

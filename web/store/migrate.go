@@ -15,7 +15,7 @@ import (
 // tables of the later steps (IF NOT EXISTS), and a column already there
 // counts as added: a database an earlier Causette set back to its own
 // version migrates again. Append, never edit.
-var migrations = []string{"", "", schemaV3, schemaV4, "", "", "", "", schemaV9, schemaV10}
+var migrations = []string{"", "", schemaV3, schemaV4, "", "", "", "", schemaV9, schemaV10, schemaV11, schemaV12}
 
 // Versions is the schema version this Causette brings a database to.
 var Versions = len(migrations)
@@ -35,6 +35,15 @@ const (
 const (
 	schemaV9  = `ALTER TABLE turns ADD COLUMN turn_key TEXT NOT NULL DEFAULT ''`
 	schemaV10 = `CREATE INDEX IF NOT EXISTS turns_key ON turns(turn_key)`
+)
+
+// schemaV11 and schemaV12 key each attached phrasing by its words
+// (GroupKey), unique for its passage's fingerprint: two replicas attaching
+// one wording at once store it once. Rows attached before keep an empty
+// key, outside the index (Attach still reads them to skip their wordings).
+const (
+	schemaV11 = `ALTER TABLE attachments ADD COLUMN wording_key TEXT NOT NULL DEFAULT ''`
+	schemaV12 = `CREATE UNIQUE INDEX IF NOT EXISTS attachments_wording ON attachments(fingerprint, wording_key) WHERE wording_key <> ''`
 )
 
 // step is migration v's DDL (1-based) for db.

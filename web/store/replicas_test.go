@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -222,6 +223,40 @@ func TestFeedbackWhileManyWait(t *testing.T) {
 		}
 		if err := b.Feedback("jamais-vu", "up"); !errors.Is(err, ErrUnknownTurn) {
 			t.Errorf("B.Feedback on a key nobody recorded, many waiting = %v; want ErrUnknownTurn", err)
+		}
+	})
+}
+
+// TestAttachOnceAcrossLogs: two replicas attaching one wording to one
+// passage at the same moment store it once, whichever reads first.
+func TestAttachOnceAcrossLogs(t *testing.T) {
+	forEachDatabase(t, func(t *testing.T, database Database) {
+		a, b := mustOpen(t, database, Options{}), mustOpen(t, database, Options{})
+		for round := range 20 {
+			fp := fmt.Sprintf("empreinte-%d", round)
+			as := []Attachment{{Phrasing: "Qui a fondé la start-up ?", Passage: "mistral-ai#p3", Doc: "mistral-ai", Fingerprint: fp, Excerpt: "…"}}
+			var wg sync.WaitGroup
+			for _, l := range []*Log{a, b} {
+				wg.Go(func() {
+					if _, err := l.Attach(context.Background(), as, "test"); err != nil {
+						t.Errorf("round %d: Attach = %v", round, err)
+					}
+				})
+			}
+			wg.Wait()
+			all, err := a.Attachments(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			for _, at := range all {
+				if at.Fingerprint == fp {
+					n++
+				}
+			}
+			if n != 1 {
+				t.Fatalf("round %d: the wording is stored %d times; want once", round, n)
+			}
 		}
 	})
 }
